@@ -1,0 +1,20 @@
+# The two commands a newcomer needs; everything else is set up by them.
+.PHONY: demo test bench-hrv bench-mqtt bench-footprint clean
+
+demo:  ## simulated household morning: strap -> HRV -> readiness -> SQLite -> MQTT
+	@bash scripts/demo.sh
+
+test:  ## venvs, broker binary, ruff, mypy --strict, collector + integration tests
+	@bash scripts/test.sh
+
+bench-hrv:  ## artifact-correction accuracy and speed against NeuroKit2 and hrv-analysis
+	@bash scripts/bench.sh benchmarks/hrv_artifacts.py
+
+bench-mqtt:  ## p50/p95 latency from recording complete to state received, 100 readings
+	@bash scripts/bench.sh benchmarks/mqtt_latency.py
+
+bench-footprint:  ## daemon RSS and CPU idle (2 users) and while measuring, against a bare peer
+	@bash scripts/bench.sh benchmarks/footprint.py
+
+clean:
+	rm -rf .venv .venv311 .venv-ha .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The one test command (`make test`): environments, broker binary, lint, types, tests.
+# Exits non-zero on any failure and ends with the total passed/failed counts.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+set -e
+ensure_collector_venv
+ensure_collector_venv_311
+ensure_ha_venv
+ensure_debian_binary mosquitto mosquitto
+ensure_debian_binary dbus-daemon dbus
+set +e
+
+export PATH="$PATH:/usr/sbin"
+reports=$(mktemp -d)
+failed_steps=()
+
+step() {  # step NAME COMMAND...
+    local name="$1"; shift
+    log "$name"
+    if ! "$@"; then
+        failed_steps+=("$name")
+    fi
+}
+
+step "ruff check" .venv/bin/ruff check .
+step "ruff format --check" .venv/bin/ruff format --check .
+step "mypy --strict collector/" .venv/bin/mypy collector
+step "mypy --strict integration/" .venv-ha/bin/mypy --config-file pyproject.toml integration/custom_components/hrv_readiness
+step "collector tests (Python 3.13)" .venv/bin/python -m pytest tests/collector \
+    --junitxml="$reports/collector-313.xml" --cov=collector --cov-report=term:skip-covered -q
+step "collector tests (Python 3.11)" .venv311/bin/python -m pytest tests/collector \
+    --junitxml="$reports/collector-311.xml" -q -p no:cacheprovider
+step "integration tests (Home Assistant 2025.4.4)" .venv-ha/bin/python -m pytest \
+    -c tests/integration/pytest.ini tests/integration \
+    --junitxml="$reports/integration.xml" -q \
+    --cov=custom_components.hrv_readiness --cov-config=tests/integration/.coveragerc \
+    --cov-report=term:skip-covered --cov-fail-under=95
+
+.venv/bin/python scripts/summarize_junit.py "$reports"/*.xml
+if [ ${#failed_steps[@]} -gt 0 ]; then
+    printf 'failed steps: %s\n' "${failed_steps[*]}"
+    exit 1
+fi
