@@ -1,0 +1,1 @@
+"""Test doubles and real-service launchers shared by the collector and integration tests."""
