@@ -1,0 +1,88 @@
+"""HRV Readiness: morning HRV readiness and fatigue type from a local collector, over MQTT."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from homeassistant.components import mqtt
+from homeassistant.const import Platform
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+
+from .const import BLUEPRINT_FILE, DOMAIN, LOGGER
+from .runtime import HrvConfigEntry, HrvRuntime
+from .services import async_setup_services
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.typing import ConfigType
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+BLUEPRINT_SOURCE = Path(__file__).parent / "blueprints" / "automation" / BLUEPRINT_FILE
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
+    """Register the actions and offer the blueprint."""
+    async_setup_services(hass)
+    await hass.async_add_executor_job(install_blueprint, Path(hass.config.config_dir))
+    return True
+
+
+def install_blueprint(config_dir: Path) -> Path | None:
+    """Copy the shipped blueprint into the user's blueprints once; never overwrite edits.
+
+    Returns where it is, or ``None`` when it cannot be written (the integration works
+    without it; the file is also in the release for a manual import).
+    """
+    target = config_dir / "blueprints" / "automation" / DOMAIN / BLUEPRINT_FILE
+    if target.exists():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(BLUEPRINT_SOURCE, target)
+    except OSError as err:
+        LOGGER.warning("Could not install the blueprint into %s: %s", target.parent, err)
+        return None
+    LOGGER.info("Installed the blueprint %s", target)
+    return target
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
+    """Subscribe to one collector and add its users' entities."""
+    if not await mqtt.async_wait_for_mqtt_client(hass):
+        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
+    runtime = HrvRuntime(hass, entry)
+    entry.runtime_data = runtime
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Subscribe only once the platforms listen, so retained messages reach entities.
+    await runtime.async_start()
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
+    """Drop the subscriptions (registered with the entry) and the entities."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant,  # noqa: ARG001 - the hook's signature
+    entry: HrvConfigEntry,
+    device: dr.DeviceEntry,
+) -> bool:
+    """Allow removing a user's device only when the collector no longer serves that user."""
+    runtime = entry.runtime_data
+    user_id = runtime.user_for_device(device)
+    if user_id is None:
+        return True  # not one of this collector's users
+    announce = runtime.announce
+    return announce is not None and all(user.id != user_id for user in announce.users)

@@ -1,0 +1,57 @@
+"""Binary sensor: recovery is low today (readiness status caution or rest)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant, callback
+
+from .const import LOW_RECOVERY_STATUSES
+from .entity import HrvEntity
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .runtime import HrvConfigEntry
+
+PARALLEL_UPDATES = 0
+
+RECOVERY_LOW = BinarySensorEntityDescription(
+    key="recovery_low",
+    translation_key="recovery_low",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    entry: HrvConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the binary sensor of every user, now and whenever a user appears."""
+    runtime = entry.runtime_data
+
+    @callback
+    def add_user(user_id: str) -> None:
+        async_add_entities([HrvRecoveryLowSensor(runtime, user_id, RECOVERY_LOW)])
+
+    entry.async_on_unload(runtime.async_add_user_callback(add_user))
+
+
+class HrvRecoveryLowSensor(HrvEntity, BinarySensorEntity):
+    """On when today's readiness says caution or rest; unknown while building baseline."""
+
+    @property
+    def is_on(self) -> bool | None:
+        user = self.user
+        if user is None or user.state is None or user.state.readiness is None:
+            return None
+        status = user.state.readiness.status
+        if status == "building_baseline":
+            return None
+        return status in LOW_RECOVERY_STATUSES

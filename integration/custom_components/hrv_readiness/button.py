@@ -1,0 +1,67 @@
+"""Buttons: start a measurement now, recompute readiness (the collector's commands)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
+
+from .const import COMMAND_MEASURE, COMMAND_RECOMPUTE
+from .entity import HrvEntity
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .runtime import HrvConfigEntry
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class HrvButtonDescription(ButtonEntityDescription):
+    """A button that sends one of the collector's commands."""
+
+    command: str
+
+
+START_MEASUREMENT = HrvButtonDescription(
+    key="start_measurement",
+    translation_key="start_measurement",
+    command=COMMAND_MEASURE,
+)
+RECOMPUTE = HrvButtonDescription(
+    key="recompute",
+    translation_key="recompute",
+    entity_category=EntityCategory.CONFIG,
+    command=COMMAND_RECOMPUTE,
+)
+BUTTONS = (START_MEASUREMENT, RECOMPUTE)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    entry: HrvConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the button of every user, now and whenever a user appears."""
+    runtime = entry.runtime_data
+
+    @callback
+    def add_user(user_id: str) -> None:
+        async_add_entities(
+            HrvCommandButton(runtime, user_id, description) for description in BUTTONS
+        )
+
+    entry.async_on_unload(runtime.async_add_user_callback(add_user))
+
+
+class HrvCommandButton(HrvEntity, ButtonEntity):
+    """Send the collector a command for this user (measure now, recompute)."""
+
+    entity_description: HrvButtonDescription
+
+    async def async_press(self) -> None:
+        await self._runtime.async_send_command(self._user_id, self.entity_description.command, {})

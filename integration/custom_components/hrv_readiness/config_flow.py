@@ -1,0 +1,192 @@
+"""Config flow: found by the collector's retained announce, or typed in by hand.
+
+One config entry per collector (unique id: the collector id). The manual and
+reconfigure steps prove the collector exists by waiting for its retained announce
+on the broker before they create or change anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, Any
+
+import voluptuous as vol
+from homeassistant.components import mqtt
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.core import callback
+
+from .const import (
+    ANNOUNCE_TIMEOUT_S,
+    CONF_BASE_TOPIC,
+    CONF_COLLECTOR_ID,
+    DEFAULT_BASE_TOPIC,
+    DOMAIN,
+    ID_PATTERN,
+    LOGGER,
+)
+from .models import Announce, PayloadError, parse_announce
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
+
+_ID_RE = re.compile(ID_PATTERN)
+
+
+class AnnounceLookupError(Exception):
+    """The collector's announce could not be read; ``code`` is the form error key."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def valid_base_topic(topic: str) -> bool:
+    """A publishable topic prefix: not empty, no wildcards, no empty levels."""
+    return bool(topic) and not any(c in topic for c in "+#\0") and "" not in topic.split("/")
+
+
+async def async_read_announce(flow: ConfigFlow, base_topic: str, collector_id: str) -> Announce:
+    """Wait for the collector's retained announce; raise :class:`AnnounceLookupError`."""
+    hass = flow.hass
+    if not await mqtt.async_wait_for_mqtt_client(hass):
+        raise AnnounceLookupError("mqtt_unavailable")
+    received: asyncio.Future[str | bytes | bytearray] = hass.loop.create_future()
+
+    @callback
+    def on_message(msg: mqtt.ReceiveMessage) -> None:
+        if msg.payload and not received.done():
+            received.set_result(msg.payload)
+
+    unsubscribe = await mqtt.async_subscribe(
+        hass, f"{base_topic}/{collector_id}/announce", on_message, qos=1
+    )
+    try:
+        async with asyncio.timeout(ANNOUNCE_TIMEOUT_S):
+            payload = await received
+    except TimeoutError as err:
+        raise AnnounceLookupError("no_announce") from err
+    finally:
+        unsubscribe()
+    try:
+        announce = parse_announce(payload)
+    except PayloadError as err:
+        LOGGER.warning("Collector %s sent an invalid announce: %s", collector_id, err)
+        raise AnnounceLookupError("invalid_announce") from err
+    if announce.collector_id != collector_id:
+        raise AnnounceLookupError("invalid_announce")
+    return announce
+
+
+class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up one HRV Readiness collector."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        self._announce: Announce | None = None
+        self._base_topic = DEFAULT_BASE_TOPIC
+
+    async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
+        """A collector announced itself on ``<base>/<collector>/announce``."""
+        levels = discovery_info.topic.split("/")
+        if len(levels) < 3 or levels[-1] != "announce" or not discovery_info.payload:  # noqa: PLR2004 - base/id/announce
+            return self.async_abort(reason="invalid_discovery_info")
+        try:
+            announce = parse_announce(discovery_info.payload)
+        except PayloadError:
+            return self.async_abort(reason="invalid_discovery_info")
+        if announce.collector_id != levels[-2]:
+            return self.async_abort(reason="invalid_discovery_info")
+        base_topic = "/".join(levels[:-2])
+        await self.async_set_unique_id(announce.collector_id)
+        self._abort_if_unique_id_configured(updates={CONF_BASE_TOPIC: base_topic})
+        self._announce = announce
+        self._base_topic = base_topic
+        self.context["title_placeholders"] = {"name": announce.name}
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask before adding a discovered collector."""
+        assert self._announce is not None  # noqa: S101 - set by async_step_mqtt
+        if user_input is not None:
+            return self._create_entry(self._announce, self._base_topic)
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            description_placeholders={
+                "name": self._announce.name,
+                "users": ", ".join(user.name for user in self._announce.users) or "-",
+            },
+        )
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Add a collector by its id and base topic."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            collector_id = user_input[CONF_COLLECTOR_ID].strip()
+            base_topic = user_input[CONF_BASE_TOPIC].strip()
+            if not _ID_RE.match(collector_id):
+                errors[CONF_COLLECTOR_ID] = "invalid_collector_id"
+            elif not valid_base_topic(base_topic):
+                errors[CONF_BASE_TOPIC] = "invalid_base_topic"
+            else:
+                # The user's own flow wins over a discovery flow of the same collector.
+                await self.async_set_unique_id(collector_id, raise_on_progress=False)
+                self._abort_if_unique_id_configured()
+                try:
+                    announce = await async_read_announce(self, base_topic, collector_id)
+                except AnnounceLookupError as err:
+                    errors["base"] = err.code
+                else:
+                    return self._create_entry(announce, base_topic)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(
+                    {
+                        vol.Required(CONF_COLLECTOR_ID): str,
+                        vol.Required(CONF_BASE_TOPIC, default=DEFAULT_BASE_TOPIC): str,
+                    }
+                ),
+                user_input,
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Move an existing collector to another base topic."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            base_topic = user_input[CONF_BASE_TOPIC].strip()
+            if not valid_base_topic(base_topic):
+                errors[CONF_BASE_TOPIC] = "invalid_base_topic"
+            else:
+                try:
+                    await async_read_announce(self, base_topic, entry.data[CONF_COLLECTOR_ID])
+                except AnnounceLookupError as err:
+                    errors["base"] = err.code
+                else:
+                    return self.async_update_reload_and_abort(
+                        entry, data_updates={CONF_BASE_TOPIC: base_topic}
+                    )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Required(CONF_BASE_TOPIC): str}),
+                user_input or {CONF_BASE_TOPIC: entry.data[CONF_BASE_TOPIC]},
+            ),
+            description_placeholders={"collector": entry.data[CONF_COLLECTOR_ID]},
+            errors=errors,
+        )
+
+    @callback
+    def _create_entry(self, announce: Announce, base_topic: str) -> ConfigFlowResult:
+        return self.async_create_entry(
+            title=announce.name,
+            data={CONF_COLLECTOR_ID: announce.collector_id, CONF_BASE_TOPIC: base_topic},
+        )

@@ -1,0 +1,85 @@
+"""Constants of the HRV Readiness integration (MQTT contract v1, docs/mqtt.md)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Final
+
+DOMAIN: Final = "hrv_readiness"
+LOGGER = logging.getLogger(__package__)
+
+CONF_COLLECTOR_ID: Final = "collector_id"
+CONF_BASE_TOPIC: Final = "base_topic"
+DEFAULT_BASE_TOPIC: Final = "hrv_readiness"
+
+#: The contract's major version this integration understands.
+SUPPORTED_SCHEMA_MAJOR: Final = 1
+
+#: Collector ids and user ids use this alphabet (docs/mqtt.md, "Topics").
+ID_PATTERN: Final = r"^[a-z0-9_]+$"
+
+#: The announce topic that starts a config flow (also the manifest's ``mqtt`` key).
+DISCOVERY_TOPIC: Final = f"{DEFAULT_BASE_TOPIC}/+/announce"
+
+STATUS_ONLINE: Final = "online"
+STATUS_OFFLINE: Final = "offline"
+
+COMMAND_MEASURE: Final = "measure"
+COMMAND_WELLNESS: Final = "wellness"
+COMMAND_TRAINING: Final = "training"
+COMMAND_RECOMPUTE: Final = "recompute"
+
+#: Fired on the event bus for every new reading and for the device triggers.
+EVENT_READING: Final = f"{DOMAIN}_event"
+TRIGGER_NEW_READING: Final = "new_reading"
+TRIGGER_READINESS_LOW: Final = "readiness_low"
+TRIGGER_FATIGUE_TYPE_CHANGED: Final = "fatigue_type_changed"
+TRIGGER_TYPES: Final = (TRIGGER_NEW_READING, TRIGGER_READINESS_LOW, TRIGGER_FATIGUE_TYPE_CHANGED)
+#: Collector events (measurement started/completed/rejected, command answers) re-fired as is.
+EVENT_COLLECTOR: Final = f"{DOMAIN}_collector_event"
+
+READINESS_STATUSES: Final = ("ready", "caution", "rest", "building_baseline")
+#: Statuses that mean "recovery is low today" (binary sensor, device trigger).
+LOW_RECOVERY_STATUSES: Final = frozenset({"caution", "rest"})
+FATIGUE_TYPES: Final = (
+    "recovered",
+    "muscular",
+    "nervous_system",
+    "combined",
+    "overreaching",
+    "unknown",
+)
+MEASUREMENT_STATES: Final = (
+    "idle",
+    "waiting_for_strap",
+    "connecting",
+    "waiting_for_contact",
+    "settling",
+    "recording",
+    "complete",
+    "aborted",
+    "failed",
+)
+SESSION_TYPES: Final = (
+    "heavy_compound",
+    "explosive",
+    "intervals",
+    "endurance",
+    "isolation",
+    "rest",
+)
+
+#: Repair issue: the collector has been offline this long.
+OFFLINE_ISSUE_AFTER: Final = timedelta(hours=6)
+#: Repair issue: no morning reading for this long.
+NO_READING_ISSUE_AFTER: Final = timedelta(days=3)
+#: How often the "no reading" check runs besides on every state message.
+STALE_CHECK_INTERVAL: Final = timedelta(hours=1)
+#: How long user messages wait for the collector's announce, so devices (and entity
+#: ids) get the announced names whatever order the broker replays retained topics in.
+ANNOUNCE_GRACE: Final = timedelta(seconds=10)
+#: How long the manual config step waits for the collector's retained announce.
+ANNOUNCE_TIMEOUT_S: Final = 5.0
+
+BLUEPRINT_FILE: Final = "poor_recovery_dim_lights.yaml"

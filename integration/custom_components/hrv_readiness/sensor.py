@@ -1,0 +1,269 @@
+"""Sensors: readiness, HRV metrics, baseline, measurement progress, strap battery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
+from homeassistant.core import HomeAssistant, callback
+
+from .const import FATIGUE_TYPES, MEASUREMENT_STATES, READINESS_STATUSES
+from .entity import HrvEntity
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+    from homeassistant.helpers.typing import StateType
+
+    from .models import Baseline, Measurement, Readiness, Reading
+    from .runtime import HrvConfigEntry, UserData
+
+PARALLEL_UPDATES = 0
+
+BEATS_PER_MINUTE = "bpm"
+READING_QUALITIES = ("good", "acceptable", "rejected")
+
+
+def _reading(user: UserData) -> Reading | None:
+    return None if user.state is None else user.state.reading
+
+
+def _readiness(user: UserData) -> Readiness | None:
+    return None if user.state is None else user.state.readiness
+
+
+def _baseline(user: UserData) -> Baseline | None:
+    readiness = _readiness(user)
+    return None if readiness is None else readiness.baseline
+
+
+def _measurement(user: UserData) -> Measurement | None:
+    return user.measurement
+
+
+def _option(value: str | None, options: tuple[str, ...]) -> str | None:
+    """An enum value the entity declares, or unknown (a newer collector may add some)."""
+    return value if value in options else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HrvSensorDescription(SensorEntityDescription):
+    """Describe an HRV Readiness sensor."""
+
+    value_fn: Callable[[UserData], StateType | datetime]
+    attributes_fn: Callable[[UserData], dict[str, Any] | None] = lambda _: None
+
+
+def _reasons(user: UserData) -> dict[str, Any] | None:
+    readiness = _readiness(user)
+    if readiness is None:
+        return None
+    return {
+        "reasons": [reason.text for reason in readiness.reasons],
+        "reason_codes": [reason.code for reason in readiness.reasons],
+        "advice": readiness.advice,
+        "readings_needed": readiness.readings_needed,
+        "watch": readiness.watch,
+    }
+
+
+SENSORS: tuple[HrvSensorDescription, ...] = (
+    HrvSensorDescription(
+        key="readiness_score",
+        translation_key="readiness_score",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda u: None if (r := _readiness(u)) is None else r.score,
+    ),
+    HrvSensorDescription(
+        key="readiness_status",
+        translation_key="readiness_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(READINESS_STATUSES),
+        value_fn=lambda u: (
+            None if (r := _readiness(u)) is None else _option(r.status, READINESS_STATUSES)
+        ),
+        attributes_fn=_reasons,
+    ),
+    HrvSensorDescription(
+        key="fatigue_type",
+        translation_key="fatigue_type",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(FATIGUE_TYPES),
+        value_fn=lambda u: (
+            None if (r := _readiness(u)) is None else _option(r.fatigue_type, FATIGUE_TYPES)
+        ),
+    ),
+    HrvSensorDescription(
+        key="ln_rmssd",
+        translation_key="ln_rmssd",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.ln_rmssd,
+    ),
+    HrvSensorDescription(
+        key="rmssd",
+        translation_key="rmssd",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.rmssd_ms,
+    ),
+    HrvSensorDescription(
+        key="resting_hr",
+        translation_key="resting_hr",
+        native_unit_of_measurement=BEATS_PER_MINUTE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.resting_hr_bpm,
+    ),
+    HrvSensorDescription(
+        key="ln_rmssd_baseline",
+        translation_key="ln_rmssd_baseline",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_7d_mean,
+    ),
+    HrvSensorDescription(
+        key="ln_rmssd_cv",
+        translation_key="ln_rmssd_cv",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_7d_cv_pct,
+    ),
+    HrvSensorDescription(
+        key="ln_rmssd_normal_low",
+        translation_key="ln_rmssd_normal_low",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=2,
+        value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_normal_low,
+    ),
+    HrvSensorDescription(
+        key="ln_rmssd_normal_high",
+        translation_key="ln_rmssd_normal_high",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=2,
+        value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_normal_high,
+    ),
+    HrvSensorDescription(
+        key="ln_rmssd_swc_low",
+        translation_key="ln_rmssd_swc_low",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=2,
+        value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_swc_low,
+    ),
+    HrvSensorDescription(
+        key="ln_rmssd_swc_high",
+        translation_key="ln_rmssd_swc_high",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=2,
+        value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_swc_high,
+    ),
+    HrvSensorDescription(
+        key="resting_hr_baseline",
+        translation_key="resting_hr_baseline",
+        native_unit_of_measurement=BEATS_PER_MINUTE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda u: None if (b := _baseline(u)) is None else b.resting_hr_baseline_bpm,
+    ),
+    HrvSensorDescription(
+        key="artifacts",
+        translation_key="artifacts",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=1,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.artifact_pct,
+    ),
+    HrvSensorDescription(
+        key="reading_quality",
+        translation_key="reading_quality",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(READING_QUALITIES),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda u: (
+            None if (r := _reading(u)) is None else _option(r.quality, READING_QUALITIES)
+        ),
+        attributes_fn=lambda u: (
+            None if (r := _reading(u)) is None else {"reason": r.quality_reason}
+        ),
+    ),
+    HrvSensorDescription(
+        key="last_reading",
+        translation_key="last_reading",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.measured_at,
+    ),
+    HrvSensorDescription(
+        key="measurement_state",
+        translation_key="measurement_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(MEASUREMENT_STATES),
+        value_fn=lambda u: (
+            None if (m := _measurement(u)) is None else _option(m.state, MEASUREMENT_STATES)
+        ),
+        attributes_fn=lambda u: None if (m := _measurement(u)) is None else {"reason": m.reason},
+    ),
+    HrvSensorDescription(
+        key="measurement_progress",
+        translation_key="measurement_progress",
+        native_unit_of_measurement=PERCENTAGE,
+        value_fn=lambda u: None if (m := _measurement(u)) is None else m.progress_pct,
+    ),
+    HrvSensorDescription(
+        key="strap_battery",
+        translation_key="strap_battery",
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda u: (
+            None if u.state is None or u.state.strap is None else u.state.strap.battery_pct
+        ),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    entry: HrvConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of every user, now and whenever a user appears."""
+    runtime = entry.runtime_data
+
+    @callback
+    def add_user(user_id: str) -> None:
+        async_add_entities(HrvSensor(runtime, user_id, description) for description in SENSORS)
+
+    entry.async_on_unload(runtime.async_add_user_callback(add_user))
+
+
+class HrvSensor(HrvEntity, SensorEntity):
+    """One value of one user's morning reading."""
+
+    entity_description: HrvSensorDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        user = self.user
+        return None if user is None else self.entity_description.value_fn(user)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        user = self.user
+        return None if user is None else self.entity_description.attributes_fn(user)

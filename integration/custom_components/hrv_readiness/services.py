@@ -1,0 +1,99 @@
+"""Actions that log how a user feels and what they trained (the collector's commands)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+
+from .const import COMMAND_TRAINING, COMMAND_WELLNESS, DOMAIN, SESSION_TYPES
+
+if TYPE_CHECKING:
+    from .runtime import HrvConfigEntry, HrvRuntime
+
+SERVICE_LOG_WELLNESS = "log_wellness"
+SERVICE_LOG_TRAINING = "log_training"
+ATTR_DEVICE_ID = "device_id"
+ATTR_DATE = "date"
+
+_SCALE = vol.All(vol.Coerce(int), vol.Range(min=0, max=10))
+
+WELLNESS_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_DATE): cv.date,
+        vol.Required("soreness"): _SCALE,
+        vol.Required("energy"): _SCALE,
+        vol.Required("sleep_quality"): _SCALE,
+        vol.Required("stress"): _SCALE,
+        vol.Optional("heavy_legs"): cv.boolean,
+    }
+)
+TRAINING_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_DATE): cv.date,
+        vol.Required("session_type"): vol.In(SESSION_TYPES),
+        vol.Required("effort"): _SCALE,
+        vol.Required("duration_min"): vol.All(vol.Coerce(int), vol.Range(min=0, max=600)),
+    }
+)
+
+
+@callback
+def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HrvRuntime, str]:
+    """The runtime and user id behind a device, or a translated validation error."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_device",
+            translation_placeholders={"device_id": device_id},
+        )
+    for entry_id in device.config_entries:
+        entry: HrvConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            continue
+        if entry.state is not ConfigEntryState.LOADED:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_loaded",
+                translation_placeholders={"name": entry.title},
+            )
+        user_id = entry.runtime_data.user_for_device(device)
+        if user_id is not None:
+            return entry.runtime_data, user_id
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="unknown_device",
+        translation_placeholders={"device_id": device_id},
+    )
+
+
+def _command_payload(call: ServiceCall) -> dict[str, Any]:
+    payload = {key: value for key, value in call.data.items() if key != ATTR_DEVICE_ID}
+    if isinstance(day := payload.get(ATTR_DATE), date):
+        payload[ATTR_DATE] = day.isoformat()
+    return payload
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions once for the whole integration."""
+
+    async def log_wellness(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        await runtime.async_send_command(user_id, COMMAND_WELLNESS, _command_payload(call))
+
+    async def log_training(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        await runtime.async_send_command(user_id, COMMAND_TRAINING, _command_payload(call))
+
+    hass.services.async_register(DOMAIN, SERVICE_LOG_WELLNESS, log_wellness, WELLNESS_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_LOG_TRAINING, log_training, TRAINING_SCHEMA)

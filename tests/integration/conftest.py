@@ -1,0 +1,123 @@
+"""Fixtures for the Home Assistant integration tests.
+
+Every test that needs MQTT gets its own real Mosquitto (tests/support/mosquitto.py)
+and Home Assistant's real MQTT integration connected to it; the collector's side is
+played by an aiomqtt client with the collector's Last Will (or, in the acceptance
+test, by the collector's own publisher). Nothing about MQTT is mocked.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from homeassistant.components.mqtt import client as mqtt_client
+from homeassistant.config_entries import ConfigEntryState
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+ROOT = Path(__file__).resolve().parents[2]
+for path in (ROOT / "integration", ROOT / "tests"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from hrv_helpers import FakeCollector, hrv_entry, state_of, wait_for  # noqa: E402
+from support.mosquitto import MosquittoBroker  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from homeassistant.core import HomeAssistant
+
+
+#: How Home Assistant reports deprecated use by an integration (helpers/frame.py and
+#: deprecation helpers log it rather than raising Python warnings).
+DEPRECATION_MARKERS = ("deprecated", "detected that custom integration", "detected code that")
+
+
+@pytest.fixture(autouse=True)
+def no_home_assistant_deprecations(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test during which Home Assistant logs a deprecation about our code."""
+    yield
+    reports = [
+        record.getMessage()
+        for record in caplog.get_records("call") + caplog.get_records("setup")
+        if record.levelno >= logging.WARNING
+        and any(marker in record.getMessage().lower() for marker in DEPRECATION_MARKERS)
+    ]
+    assert not reports, reports
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components.hrv_readiness."""
+
+
+@pytest.fixture(autouse=True)
+def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """A private config directory (the blueprint is installed into it)."""
+    hass.config.config_dir = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def broker(socket_enabled: None) -> Iterator[MosquittoBroker]:
+    """A real Mosquitto on a free loopback port, for this test only."""
+    with MosquittoBroker() as running:
+        yield running
+
+
+@pytest.fixture
+async def mqtt_entry(
+    hass: HomeAssistant,
+    broker: MosquittoBroker,
+    mock_hass_config: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[MockConfigEntry]:
+    """Home Assistant's real MQTT integration, connected to the test's broker.
+
+    HA batches subscriptions for 0.1-0.5 s to spare real brokers and retries a lost
+    broker every 10 s; the tests shorten those waits (only the waits) so a hundred
+    tests do not spend minutes waiting.
+    """
+    for name in ("INITIAL_SUBSCRIBE_COOLDOWN", "SUBSCRIBE_COOLDOWN", "UNSUBSCRIBE_COOLDOWN"):
+        monkeypatch.setattr(mqtt_client, name, 0.01)
+    monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 0.2)
+    entry = MockConfigEntry(domain="mqtt", data={"broker": broker.host, "port": broker.port})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    yield entry
+    # Unload while the broker still runs (it stops before the hass fixture's own
+    # teardown): first what uses MQTT, then MQTT itself.
+    for other in hass.config_entries.async_entries():
+        if other.domain != "mqtt" and other.state is ConfigEntryState.LOADED:
+            await hass.config_entries.async_unload(other.entry_id)
+    if entry.state is ConfigEntryState.LOADED:
+        await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def collector(
+    mqtt_entry: MockConfigEntry, broker: MosquittoBroker
+) -> AsyncIterator[FakeCollector]:
+    """A collector on the broker, online and announcing Alice."""
+    async with FakeCollector(broker) as fake:
+        await fake.online()
+        await fake.announce()
+        yield fake
+
+
+@pytest.fixture
+async def setup_entry(hass: HomeAssistant, collector: FakeCollector) -> MockConfigEntry:
+    """The integration set up for the fake collector, with Alice's state received."""
+    await collector.state()
+    entry = hrv_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "72")
+    return entry

@@ -1,0 +1,210 @@
+"""Shared helpers of the integration tests: payloads from docs/mqtt.md and a fake collector."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any, Self
+
+import aiomqtt
+from custom_components.hrv_readiness.const import CONF_BASE_TOPIC, CONF_COLLECTOR_ID, DOMAIN
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from homeassistant.core import HomeAssistant
+    from support.mosquitto import MosquittoBroker
+
+COLLECTOR_ID = "pi_kitchen"
+BASE_TOPIC = "hrv_readiness"
+PREFIX = f"{BASE_TOPIC}/{COLLECTOR_ID}"
+WAIT_TIMEOUT_S = 15.0
+
+ANNOUNCE: dict[str, Any] = {
+    "schema_version": 1,
+    "collector_id": COLLECTOR_ID,
+    "name": "HRV Readiness (pi_kitchen)",
+    "sw_version": "0.1.0",
+    "users": [{"id": "alice", "name": "Alice"}],
+    "discovery": False,
+}
+
+
+def state_payload(
+    user: str = "alice",
+    *,
+    score: int | None = 72,
+    status: str = "ready",
+    fatigue_type: str = "recovered",
+    measured_at: str = "2026-11-22T06:41:03+00:00",
+    ln_rmssd: float | None = 4.129,
+    rmssd_ms: float | None = 62.1,
+    resting_hr_bpm: float | None = 55.3,
+    battery_pct: int | None = 80,
+) -> dict[str, Any]:
+    """A state message exactly as docs/mqtt.md documents it."""
+    return {
+        "schema_version": 1,
+        "collector_id": COLLECTOR_ID,
+        "user": user,
+        "published_at": "2026-11-22T06:43:10+00:00",
+        "reading": {
+            "measured_at": measured_at,
+            "date": measured_at[:10],
+            "duration_s": 120.4,
+            "beats": 118,
+            "rmssd_ms": rmssd_ms,
+            "ln_rmssd": ln_rmssd,
+            "sdnn_ms": 71.0,
+            "pnn50_pct": 38.5,
+            "resting_hr_bpm": resting_hr_bpm,
+            "artifact_pct": 0.8,
+            "quality": "good",
+            "quality_reason": None,
+        },
+        "readiness": {
+            "status": status,
+            "score": score,
+            "fatigue_type": fatigue_type,
+            "watch": None,
+            "reasons": [{"code": "hrv_within_swc", "text": "lnRMSSD is within your usual band."}],
+            "advice": "Train as planned.",
+            "readings_needed": 0,
+            "baseline": {
+                "ln_rmssd_7d_mean": 4.05,
+                "ln_rmssd_normal_low": 3.8,
+                "ln_rmssd_normal_high": 4.4,
+                "ln_rmssd_swc_low": 3.98,
+                "ln_rmssd_swc_high": 4.12,
+                "ln_rmssd_7d_cv_pct": 4.2,
+                "resting_hr_baseline_bpm": 56.0,
+                "resting_hr_normal_low_bpm": 52.0,
+                "resting_hr_normal_high_bpm": 60.0,
+            },
+        },
+        "strap": {
+            "name": "Polar H10 ABCD1234",
+            "address": "A0:9E:1A:12:34:56",
+            "battery_pct": battery_pct,
+        },
+    }
+
+
+async def wait_for(
+    hass: HomeAssistant, predicate: Callable[[], object], *, timeout_s: float = WAIT_TIMEOUT_S
+) -> None:
+    """Let the loop run until ``predicate()`` is truthy (bounded, generous timeout)."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            await hass.async_block_till_done()
+            if predicate():
+                return
+            await asyncio.sleep(0.02)
+
+
+class FakeCollector:
+    """The collector's side of the broker, typed from docs/mqtt.md.
+
+    Connects with the collector's Last Will (``offline``, retained) and records every
+    command Home Assistant sends.
+    """
+
+    def __init__(self, broker: MosquittoBroker, *, prefix: str = PREFIX) -> None:
+        self.prefix = prefix
+        self.commands: list[tuple[str, dict[str, Any]]] = []
+        self._client = aiomqtt.Client(
+            broker.host,
+            broker.port,
+            identifier=f"fake-collector-{id(self)}",
+            will=aiomqtt.Will(f"{prefix}/status", "offline", qos=1, retain=True),
+        )
+        self._reader: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Self:
+        await self._client.__aenter__()
+        await self._client.subscribe(f"{self.prefix}/+/command/+", qos=1)
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+        await self._client.__aexit__(None, None, None)
+
+    async def close_quietly(self) -> None:
+        """Leave before the broker goes away (a dead link cannot be closed cleanly)."""
+        await self.__aexit__(None, None, None)
+
+    async def _read(self) -> None:
+        async for message in self._client.messages:
+            payload = message.payload
+            assert isinstance(payload, bytes)
+            self.commands.append((str(message.topic), json.loads(payload)))
+
+    async def publish(self, suffix: str, payload: object, *, retain: bool = True) -> None:
+        body = payload if isinstance(payload, str | bytes) else json.dumps(payload)
+        await self._client.publish(f"{self.prefix}/{suffix}", body, qos=1, retain=retain)
+
+    async def online(self) -> None:
+        await self.publish("status", "online")
+
+    async def announce(self, announce: dict[str, Any] | None = None) -> None:
+        await self.publish("announce", announce or ANNOUNCE)
+
+    async def state(self, payload: dict[str, Any] | None = None, *, retain: bool = True) -> None:
+        payload = payload or state_payload()
+        await self.publish(f"{payload['user']}/state", payload, retain=retain)
+
+
+#: A collector process reduced to its MQTT session: connects with the Last Will,
+#: says online, then waits to be killed.
+_COLLECTOR_PROCESS = """
+import sys, time
+import paho.mqtt.client as mqtt
+host, port, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="collector-process")
+client.will_set(prefix + "/status", "offline", qos=1, retain=True)
+client.connect(host, port, keepalive=60)
+client.loop_start()
+client.publish(prefix + "/status", "online", qos=1, retain=True).wait_for_publish(10)
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+class CollectorProcess:
+    """A separate process holding the collector's MQTT session, to be killed (a crash)."""
+
+    def __init__(self, broker: MosquittoBroker, *, prefix: str = PREFIX) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _COLLECTOR_PROCESS, broker.host, str(broker.port), prefix],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        assert self._process.stdout.readline().strip() == "ready"
+
+    def kill(self) -> None:
+        """SIGKILL: no DISCONNECT is sent, so the broker publishes the Last Will."""
+        self._process.kill()
+        self._process.wait(timeout=10)
+        assert self._process.stdout is not None
+        self._process.stdout.close()
+
+
+def hrv_entry(*, collector_id: str = COLLECTOR_ID, base_topic: str = BASE_TOPIC) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"HRV Readiness ({collector_id})",
+        unique_id=collector_id,
+        data={CONF_COLLECTOR_ID: collector_id, CONF_BASE_TOPIC: base_topic},
+    )
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str | None:
+    state = hass.states.get(entity_id)
+    return None if state is None else state.state

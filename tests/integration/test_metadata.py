@@ -1,0 +1,129 @@
+"""Manifest, quality scale, translations, icons, services and the HACS release zip agree."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from custom_components.hrv_readiness.binary_sensor import RECOVERY_LOW
+from custom_components.hrv_readiness.button import BUTTONS
+from custom_components.hrv_readiness.const import DOMAIN, TRIGGER_TYPES
+from custom_components.hrv_readiness.event import READING_EVENT
+from custom_components.hrv_readiness.sensor import SENSORS
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPONENT = ROOT / "integration" / "custom_components" / DOMAIN
+
+RULES = {
+    "bronze": [
+        "action-setup", "appropriate-polling", "brands", "common-modules",
+        "config-flow-test-coverage", "config-flow", "dependency-transparency", "docs-actions",
+        "docs-high-level-description", "docs-installation-instructions",
+        "docs-removal-instructions", "entity-event-setup", "entity-unique-id",
+        "has-entity-name", "runtime-data", "test-before-configure", "test-before-setup",
+        "unique-config-entry",
+    ],
+    "silver": [
+        "action-exceptions", "config-entry-unloading", "docs-configuration-parameters",
+        "docs-installation-parameters", "entity-unavailable", "integration-owner",
+        "log-when-unavailable", "parallel-updates", "reauthentication-flow", "test-coverage",
+    ],
+    "gold": [
+        "devices", "diagnostics", "discovery-update-info", "discovery", "docs-data-update",
+        "docs-examples", "docs-known-limitations", "docs-supported-devices",
+        "docs-supported-functions", "docs-troubleshooting", "docs-use-cases",
+        "dynamic-devices", "entity-category", "entity-device-class",
+        "entity-disabled-by-default", "entity-translations", "exception-translations",
+        "icon-translations", "reconfiguration-flow", "repair-issues", "stale-devices",
+    ],
+    "platinum": ["async-dependency", "inject-websession", "strict-typing"],
+}  # fmt: skip
+
+
+def load_json(name: str) -> dict[str, Any]:
+    return json.loads((COMPONENT / name).read_text(encoding="utf-8"))
+
+
+def test_quality_scale_gold_complete() -> None:
+    rules = yaml.safe_load((COMPONENT / "quality_scale.yaml").read_text(encoding="utf-8"))["rules"]
+    assert set(rules) == {rule for tier in RULES.values() for rule in tier}
+    for name, rule in rules.items():
+        if isinstance(rule, dict):
+            assert rule["status"] == "exempt", name
+            assert len(rule["comment"]) > 20, name
+        else:
+            assert rule == "done", name
+
+
+def test_manifest() -> None:
+    manifest = load_json("manifest.json")
+    assert manifest["domain"] == DOMAIN
+    assert manifest["dependencies"] == ["mqtt"]
+    assert manifest["iot_class"] == "local_push"
+    assert manifest["mqtt"] == [f"{DOMAIN}/+/announce"]
+    assert manifest["config_flow"] is True
+    assert manifest["version"]
+
+
+def test_strings_and_translations_agree() -> None:
+    assert load_json("strings.json") == load_json("translations/en.json")
+
+
+def test_every_entity_translated_and_iconed() -> None:
+    strings = load_json("strings.json")["entity"]
+    icons = load_json("icons.json")["entity"]
+    platforms = {
+        "sensor": SENSORS,
+        "binary_sensor": (RECOVERY_LOW,),
+        "button": BUTTONS,
+        "event": (READING_EVENT,),
+    }
+    for platform, descriptions in platforms.items():
+        for description in descriptions:
+            key = description.translation_key
+            assert key in strings[platform], key
+            options = getattr(description, "options", None) or []
+            assert set(options) <= set(strings[platform][key].get("state", {})), key
+            event_types = getattr(description, "event_types", None) or []
+            translated = strings[platform][key].get("state_attributes", {}).get("event_type", {})
+            assert set(event_types) <= set(translated.get("state", {})), key
+            if description.device_class is None:  # device classes bring their own icons
+                assert key in icons[platform], key
+        assert set(icons[platform]) <= set(strings[platform])
+
+
+def test_services_and_triggers_translated() -> None:
+    strings = load_json("strings.json")
+    services = yaml.safe_load((COMPONENT / "services.yaml").read_text(encoding="utf-8"))
+    assert set(services) == set(strings["services"]) == set(load_json("icons.json")["services"])
+    for name, service in services.items():
+        assert set(service["fields"]) == set(strings["services"][name]["fields"]), name
+    assert set(strings["device_automation"]["trigger_type"]) == set(TRIGGER_TYPES)
+
+
+def test_hacs_release_zip(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "build_hacs_zip", ROOT / "scripts" / "build_hacs_zip.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    target = module.build(tmp_path)
+    hacs = json.loads((ROOT / "hacs.json").read_text(encoding="utf-8"))
+    assert target.name == hacs["filename"]
+    assert hacs["zip_release"] is True
+    with zipfile.ZipFile(target) as archive:
+        names = set(archive.namelist())
+        assert json.loads(archive.read("manifest.json"))["domain"] == DOMAIN
+    assert {"__init__.py", "manifest.json", "translations/en.json", "services.yaml"} <= names
+    assert "blueprints/automation/poor_recovery_dim_lights.yaml" in names
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    # Reproducible: the same tree gives the same bytes.
+    again = module.build(tmp_path / "again")
+    assert again.read_bytes() == target.read_bytes()
