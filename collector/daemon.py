@@ -32,6 +32,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from collector.aio import cancel_and_wait
 from collector.ble.models import Recording, SessionEvent, SessionState
 from collector.ble.session import run_measurement
 from collector.errors import HrvError
@@ -141,8 +142,7 @@ class Daemon:
                 )
                 await stop.wait()
                 _LOGGER.info("shutting down")
-                for worker in workers:
-                    worker.cancel()
+                await cancel_and_wait(workers)
             self._publisher = None
             self._store = None
         _LOGGER.info("stopped; database closed")
@@ -311,7 +311,7 @@ class Daemon:
             at=self._now().astimezone(dt.UTC),
             detail=dict(detail),
         )
-        asyncio.get_running_loop().create_task(publisher.publish_event(event))
+        publisher.publish_event_nowait(event)
 
     # --- commands -----------------------------------------------------------------------
 

@@ -304,20 +304,20 @@ class _Session:
         # A fresh queue per link: nothing from a dead link leaks into the next one.
         queue: asyncio.Queue[object] = asyncio.Queue()
         self.queue = queue
-        link = await asyncio.wait_for(
-            self.source.connect(
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
+        async with asyncio.timeout(self.settings.connect_timeout_s):
+            link = await self.source.connect(
                 strap,
                 queue.put_nowait,
                 lambda: queue.put_nowait(_DISCONNECTED),
-            ),
-            self.settings.connect_timeout_s,
-        )
+            )
         self.info = link.info
         return link
 
     async def close(self, link: StrapLink) -> None:
         try:
-            await asyncio.wait_for(link.close(), _CLOSE_TIMEOUT_S)
+            async with asyncio.timeout(_CLOSE_TIMEOUT_S):
+                await link.close()
         except Exception:  # a dead link may fail any way, even time out
             _LOGGER.debug("closing the strap link failed", exc_info=True)
 
@@ -325,7 +325,8 @@ class _Session:
     async def next_measurement(self) -> HeartRateMeasurement:
         while True:
             try:
-                item = await asyncio.wait_for(self.queue.get(), self.settings.watchdog_s)
+                async with asyncio.timeout(self.settings.watchdog_s):
+                    item = await self.queue.get()
             except TimeoutError as err:
                 msg = f"no notification for {self.settings.watchdog_s:g} s"
                 raise _LinkLostError(msg) from err
@@ -483,7 +484,8 @@ async def run_measurement(
     session = _Session(source, settings, on_event)
     cap_s = session_timeout_s if session_timeout_s is not None else _default_cap_s(settings)
     try:
-        recording = await asyncio.wait_for(session.run(), cap_s)
+        async with asyncio.timeout(cap_s):
+            recording = await session.run()
     except _SessionEndedError as ended:
         session.emit(ended.state, ended.reason)
         return MeasurementResult(

@@ -34,6 +34,7 @@ from aiomqtt.exceptions import MqttConnectError
 from paho.mqtt.reasoncodes import ReasonCode
 
 from collector import __version__
+from collector.aio import cancel_and_wait
 from collector.errors import BrokerError, ConfigError, StoreError
 from collector.mqtt.commands import (
     Command,
@@ -332,9 +333,7 @@ class Publisher:
             with contextlib.suppress(aiomqtt.MqttError, TimeoutError):
                 await self._send(client, self._status(STATUS_OFFLINE))
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait([self._task])
             self._task = None
 
     async def wait_connected(self, timeout_s: float) -> None:
@@ -510,9 +509,7 @@ class Publisher:
         try:
             done, _ = await asyncio.wait(readers, return_when=asyncio.FIRST_EXCEPTION)
         finally:
-            for task in readers:
-                task.cancel()
-            await asyncio.gather(*readers, return_exceptions=True)
+            await cancel_and_wait(readers)
         for task in done:
             task.result()  # re-raise the MqttError that ended the session
 

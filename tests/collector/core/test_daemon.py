@@ -222,6 +222,28 @@ def _start_daemon(config_path: Path, bus_address: str) -> subprocess.Popen[str]:
     )
 
 
+async def _sigterm_and_collect(process: subprocess.Popen[str], timeout_s: float = 20) -> str:
+    """SIGTERM the daemon as systemd would; its whole output once it has exited.
+
+    If it has not exited within ``timeout_s`` the test fails with the end of its log
+    (the daemon is then killed by :func:`_reap`).
+    """
+    process.send_signal(signal.SIGTERM)
+    try:
+        out, _ = await asyncio.to_thread(process.communicate, timeout=timeout_s)
+    except subprocess.TimeoutExpired as err:
+        log = err.output if isinstance(err.output, str) else (err.output or b"").decode()
+        pytest.fail(f"daemon still running {timeout_s:g} s after SIGTERM; log ends:\n{log[-3000:]}")
+    return out
+
+
+def _reap(process: subprocess.Popen[str]) -> None:
+    """Kill the daemon if it is still running and close its pipe (no leaked file)."""
+    if process.poll() is None:
+        process.kill()
+    process.communicate()
+
+
 async def _measurement_state(port: int, wanted: str, timeout_s: float) -> None:
     async with aiomqtt.Client("127.0.0.1", port) as client:
         await client.subscribe("hrv_readiness/testpi/alice/measurement", qos=1)
@@ -266,12 +288,9 @@ async def test_sigterm_during_a_recording_loses_nothing_and_next_start_measures(
     process = _start_daemon(config_path, dbus.address)
     try:
         await _measurement_state(mosquitto.port, "recording", 60)
-        process.send_signal(signal.SIGTERM)
-        out, _ = await asyncio.to_thread(process.communicate, timeout=20)
+        out = await _sigterm_and_collect(process)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        _reap(process)
     assert process.returncode == 0, out
     assert "shutting down" in out
     assert _check_database(tmp_path / "data" / "hrv.sqlite3") == []
@@ -281,12 +300,9 @@ async def test_sigterm_during_a_recording_loses_nothing_and_next_start_measures(
     process = _start_daemon(config_path, dbus.address)
     try:
         await _until_readings(tmp_path / "data" / "hrv.sqlite3", 60)
-        process.send_signal(signal.SIGTERM)
-        out, _ = await asyncio.to_thread(process.communicate, timeout=20)
+        out = await _sigterm_and_collect(process)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        _reap(process)
         await bluez.stop()
     assert process.returncode == 0, out
     assert _check_database(tmp_path / "data" / "hrv.sqlite3") == [("alice", 1)]
@@ -341,13 +357,10 @@ async def test_sigterm_during_a_stream_of_writes_keeps_every_acknowledged_entry(
                     if event.get("type") == "command_accepted":
                         accepted.add(event["request_id"])
                     if len(accepted) >= sent // 4:
-                        process.send_signal(signal.SIGTERM)
                         break
-        out, _ = await asyncio.to_thread(process.communicate, timeout=20)
+            out = await _sigterm_and_collect(process)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        _reap(process)
     assert process.returncode == 0, out
     path = tmp_path / "data" / "hrv.sqlite3"
     with contextlib.closing(sqlite3.connect(path)) as conn:
