@@ -14,11 +14,13 @@ Detection: the paper's criteria, plus intervals 20 % off their local median
 For each candidate the three single-peak hypotheses are tried on the intervals around
 it, each within its tolerance against two local models of the rhythm — the level (the
 median of ten neighbours) and the trend (the two next neighbours), so a wrong peak on
-the crest of a slow swing is explained too (see :func:`_references`) — and the winner
+the crest of a slow swing is explained too (see :func:`_references`) — and a hypothesis
 must make its neighbourhood at least ``MIN_ROUGHNESS_RATIO`` times smoother (mean
-squared successive difference, the quantity RMSSD is made of): a wrong peak makes a few
+squared successive difference, the quantity RMSSD is made of; less when it moves a peak
+by 20 % of an interval or more, which is evidence in itself): a wrong peak makes a few
 huge differences, sinus arrhythmia many moderate ones, so ordinary irregular rhythm is
-left as measured.
+left as measured. Of the hypotheses that pass, the one leaving the least total squared
+difference over one common stretch of time wins.
 On clean NSRDB recordings the paper's criteria alone flag 2-3 % of the beats; this
 keeps it well under 1 % (benchmarks/hrv_artifacts.py prints the figure).
 
@@ -59,6 +61,12 @@ MIN_ROUGHNESS_RATIO = 3.0
 #: comparison below 3. Clean-window flags do not change (benchmarks/hrv_artifacts.py).
 LARGE_MOVE_ROUGHNESS_RATIO = 2.0
 LARGE_MOVE = 0.2
+#: ... or this many times smoother when a misplaced peak moves by at least
+#: ``VERY_LARGE_MOVE`` of an interval: a beat 30 % premature with its compensatory pause
+#: is an ectopic beat even when a real pause right after it keeps the stretch rough
+#: (758, 550, 964, 1086 ms: corrected to 758, 757, 757, 1086 it is only 1.7x smoother).
+VERY_LARGE_MOVE_ROUGHNESS_RATIO = 1.5
+VERY_LARGE_MOVE = 0.25
 #: Intervals on each side of an edit over which smoothness is compared.
 ROUGHNESS_SPAN = 2
 #: Intervals on each side of the ones under test that give their local reference.
@@ -71,6 +79,10 @@ MIN_RELATIVE_TOLERANCE = 0.2
 #: Malik and Kamath): sinus rhythm turning at the crest of a swing makes long-short
 #: pairs of 5-15 %, a misplaced peak on the crest moves 20 % or more.
 MIN_TREND_DISPLACEMENT = 0.2
+#: Both intervals of a pair shorter than this share of the reference: see
+#: :func:`_pair_hypotheses` (an extra beat splitting a 30-40 % long pause in halves
+#: leaves two intervals 30-35 % short: 742, 496, 496, 891 ms).
+VERY_SHORT_PAIR = 0.7
 #: A candidate no single wrong peak explains is corrected when |mRR| / Th2 exceeds this
 #: (the paper's own "far from the local median" limit).
 LEFTOVER_MRR_LIMIT = 3.0
@@ -218,34 +230,50 @@ def _explain(
       the peak must also move by ``MIN_TREND_DISPLACEMENT``).
 
     The admitted hypothesis that smooths its neighbourhood most wins, if it smooths it
-    by at least ``MIN_ROUGHNESS_RATIO`` (``LARGE_MOVE_ROUGHNESS_RATIO`` for a large
-    move, see :func:`_is_large_move`). Everything happens inside ``bounds``, the
+    by at least ``MIN_ROUGHNESS_RATIO`` (less for a large move of the peak, see
+    :func:`_needed_roughness_ratio`). Everything happens inside ``bounds``, the
     candidate's contiguous segment ``nn[bounds[0]:bounds[1]]``.
     """
     first, stop = bounds
-    best: _Edit | None = None
-    best_ratio = 0.0
+    admitted: list[_Edit] = []
     for edit in _hypotheses(nn, i, free, median=median, tolerance=tolerance, bounds=bounds):
         lo = max(first, edit.start - ROUGHNESS_SPAN)
         hi = min(stop, edit.stop + ROUGHNESS_SPAN)
         after = [*nn[lo : edit.start], *edit.values, *nn[edit.stop : hi]]
         ratio = _roughness(nn[lo:hi]) / max(_roughness(after), 1e-9)
-        needed = LARGE_MOVE_ROUGHNESS_RATIO if _is_large_move(nn, edit) else MIN_ROUGHNESS_RATIO
-        if ratio > needed and ratio > best_ratio:
-            best, best_ratio = edit, ratio
-    return best
+        if ratio > _needed_roughness_ratio(nn, edit):
+            admitted.append(edit)
+    if len(admitted) < 2:  # noqa: PLR2004
+        return admitted[0] if admitted else None
+    # Rivals are compared on one common stretch of time (every hypothesis keeps the
+    # peaks outside it), by its *total* squared successive difference: a mean would
+    # favour splitting an interval into equal parts, whose zero difference dilutes it.
+    lo = max(first, min(edit.start for edit in admitted) - ROUGHNESS_SPAN)
+    hi = min(stop, max(edit.stop for edit in admitted) + ROUGHNESS_SPAN)
+    return min(
+        admitted,
+        key=lambda edit: _squared_differences(
+            [*nn[lo : edit.start], *edit.values, *nn[edit.stop : hi]]
+        ),
+    )
 
 
-def _is_large_move(nn: list[float], edit: _Edit) -> bool:
-    """Whether ``edit`` moves an R peak by at least ``LARGE_MOVE`` of an interval.
+def _needed_roughness_ratio(nn: list[float], edit: _Edit) -> float:
+    """How many times smoother ``edit`` must make its neighbourhood, by how far it moves a peak.
 
-    Adding or removing a peak always does; an ectopic correction moves the peak by half
-    the difference of the pair, compared with the corrected interval.
+    Adding or removing a peak (a missed or extra beat) is always a large move; an
+    ectopic correction moves the peak by half the difference of the pair, compared with
+    the corrected interval.
     """
     if edit.kind != "ectopic":
-        return True
+        return LARGE_MOVE_ROUGHNESS_RATIO
     a, b = nn[edit.start], nn[edit.start + 1]
-    return abs(b - a) / 2.0 >= LARGE_MOVE * edit.values[0]
+    move = abs(b - a) / 2.0 / edit.values[0]
+    if move >= VERY_LARGE_MOVE:
+        return VERY_LARGE_MOVE_ROUGHNESS_RATIO
+    if move >= LARGE_MOVE:
+        return LARGE_MOVE_ROUGHNESS_RATIO
+    return MIN_ROUGHNESS_RATIO
 
 
 def _hypotheses(
@@ -301,7 +329,11 @@ def _pair_hypotheses(
     a, b = nn[start], nn[start + 1]
     for k, reference in enumerate(_references(nn, start, start + 2, median, bounds)):
         if a < reference and b < reference:
-            if abs(a + b - reference) < tolerance:
+            # Two intervals both far too short have one explanation only, a spurious
+            # peak, even where the interval it split was itself a long one (a pause):
+            # their sum may then exceed the reference by up to two tolerances.
+            both_very_short = max(a, b) < VERY_SHORT_PAIR * reference
+            if -tolerance < a + b - reference < (2 if both_very_short else 1) * tolerance:
                 out[start, "extra", 1] = _Edit(start, start + 2, (a + b,), "extra")
         elif (
             min(a, b) < reference < max(a, b)
@@ -347,7 +379,11 @@ def _roughness(values: list[float]) -> float:
     """Mean squared successive difference: what RMSSD squares and averages."""
     if len(values) < 2:  # noqa: PLR2004
         return 0.0
-    return sum((b - a) ** 2 for a, b in itertools.pairwise(values)) / (len(values) - 1)
+    return _squared_differences(values) / (len(values) - 1)
+
+
+def _squared_differences(values: list[float]) -> float:
+    return sum((b - a) ** 2 for a, b in itertools.pairwise(values))
 
 
 def _apply(
