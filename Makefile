@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; everything else is set up by them.
-.PHONY: demo test bench-hrv bench-mqtt bench-footprint clean
+.PHONY: demo test bench-hrv bench-hrv-sweep bench-mqtt bench-footprint clean
 
 demo:  ## simulated household morning: strap -> HRV -> readiness -> SQLite -> MQTT
 	@bash scripts/demo.sh
@@ -9,6 +9,9 @@ test:  ## venvs, broker binary, ruff, mypy --strict, collector + integration tes
 
 bench-hrv:  ## artifact-correction accuracy and speed against NeuroKit2 and hrv-analysis
 	@bash scripts/bench.sh benchmarks/hrv_artifacts.py
+
+bench-hrv-sweep:  ## one artifact at every position of the real windows: detection rate, misses
+	@bash scripts/bench.sh benchmarks/hrv_detection_sweep.py --misses
 
 bench-mqtt:  ## p50/p95 latency from recording complete to state received, 100 readings
 	@bash scripts/bench.sh benchmarks/mqtt_latency.py

@@ -114,8 +114,8 @@ def test_single_artifact_detected_in_every_real_nsrdb_window(n: int, kind: str):
 
 #: Sweep over every third position of the 22 overlapping 300-beat windows (2,156 trials
 #: per kind): the fixed-grid tests above hold at 100 %, this one guards the rest.
-#: Every position (6,446 trials per kind), measured 2026-11-22 (/tmp sweep, the same
-#: inject/detected): missed 100 %, ectopic 40 % 100 %, extra 99.98 % (1 miss), ectopic
+#: Every position (6,446 trials per kind; `make bench-hrv-sweep` prints it and lists
+#: the misses): missed 100 %, ectopic 40 % 100 %, extra 99.98 % (1 miss), ectopic
 #: 25 % 99.80 % (13 misses). In 11 of the 13 ectopic misses the 25 % shortening lands on
 #: a beat that was itself a real 25-40 % pause, so it becomes a normal beat and the pause
 #: simply moves one beat later (1062, 1094, 898 -> 1062, 820, 1172): the result is a
