@@ -47,6 +47,21 @@ def test_pyhrv_nsrdb_reference_values_without_correction() -> None:
     assert result.beats == 337
 
 
+def test_pyhrv_nsrdb_reference_values_with_default_settings() -> None:
+    """The series is clean sinus rhythm (NN intervals): nothing may be flagged in it.
+
+    Its four lone pauses (758, 1070 ms; 883, 1109; 844, 1125; 836, 1172) were once taken
+    for displaced peaks and spread over two beats (RMSSD 94.64 ms).
+    """
+    result = analyze(SHORT)
+    assert result.artifacts.artifact_pct == 0.0
+    assert result.rmssd_ms is not None
+    assert result.sdnn_ms is not None
+    assert round(result.rmssd_ms, 4) == 101.3006
+    assert round(result.sdnn_ms, 4) == 95.6904
+    assert result.quality.level == "good"
+
+
 @pytest.mark.parametrize("start", [0, 500, 1000, 2000, 3000, 4300])
 def test_metrics_match_naive_loop_on_real_windows(start: int) -> None:
     window = LONG[start : start + 300]
