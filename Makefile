@@ -1,11 +1,14 @@
 # The two commands a newcomer needs; everything else is set up by them.
-.PHONY: demo test bench-hrv bench-hrv-sweep bench-mqtt bench-footprint clean
+.PHONY: demo test dist bench-hrv bench-hrv-sweep bench-mqtt bench-footprint clean
 
 demo:  ## simulated household morning: strap -> HRV -> readiness -> SQLite -> MQTT
 	@bash scripts/demo.sh
 
 test:  ## venvs, broker binary, ruff, mypy --strict, collector + integration tests
 	@bash scripts/test.sh
+
+dist:  ## sdist, wheel and the HACS zip into dist/
+	@bash -c 'source scripts/lib.sh && build_dist'
 
 bench-hrv:  ## artifact-correction accuracy and speed against NeuroKit2 and hrv-analysis
 	@bash scripts/bench.sh benchmarks/hrv_artifacts.py
@@ -20,4 +23,4 @@ bench-footprint:  ## daemon RSS and CPU idle (2 users) and while measuring, agai
 	@bash scripts/bench.sh benchmarks/footprint.py
 
 clean:
-	rm -rf .venv .venv311 .venv-ha .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .venv311 .venv-ha dist build .mypy_cache .ruff_cache .pytest_cache

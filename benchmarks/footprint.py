@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from support.fakebluez import DBusDaemon, FakeBluez, VirtualStrap  # noqa: E402
 from support.mosquitto import MosquittoBroker  # noqa: E402
 
-from collector.simulation import RrScenario, synthesize_rr_ms  # noqa: E402
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -138,7 +138,7 @@ async def main(idle_s: float, measuring_s: float) -> None:
             peer.terminate()
             peer.wait()
 
-            command = [sys.executable, "-m", "collector", "run", "--config"]
+            command = [sys.executable, "-m", "hrv_readiness", "run", "--config"]
             idle = subprocess.Popen(
                 [*command, str(_config(tmp, broker.port, automatic=False))], env=env
             )

@@ -1,9 +1,9 @@
 """Artifact-correction accuracy and speed: ours against NeuroKit2 and hrv-analysis.
 
-Reproduces the experiment of DOMAIN.md §4 in one run: real 300-beat windows of an
+Reproduces the experiment of docs/model.md in one run: real 300-beat windows of an
 MIT-BIH NSRDB recording (tests/data/SampleNNISeriesLong.npy, 4,684 beats, windows every
 200 beats -> 22 windows), each repeated with several random injections; artifacts
-injected by the same model as DOMAIN.md §4:
+injected by the same model as docs/model.md:
 
 * ectopic: a premature beat shortened by 25-40 %, the compensatory pause adding it back;
 * missed: two intervals merged into one;
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from peer_venvs import ensure_peer_venv  # noqa: E402
 
-from collector.hrv import DEFAULT_ARTIFACT_REJECT_PCT, analyze  # noqa: E402
+from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, analyze  # noqa: E402
 
 WORKER = ROOT / "benchmarks" / "hrv_peer_worker.py"
 DATA = ROOT / "tests" / "data" / "SampleNNISeriesLong.npy"

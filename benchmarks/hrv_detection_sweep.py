@@ -1,6 +1,6 @@
 """Single-artifact detection over every position of the real NSRDB windows.
 
-The acceptance test (tests/collector/hrv/test_hrv_correction.py) injects one artifact
+The acceptance test (tests/library/hrv/test_hrv_correction.py) injects one artifact
 at fixed positions of 60-, 120- and 300-beat windows and requires 100 %. This sweep
 injects it at *every* position instead (same injection model, same notion of
 "detected": a corrected interval overlaps the injected ones) and prints the rate per
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests" / "collector" / "hrv"))
 
 from test_hrv_correction import KINDS, LONG, detected, inject  # noqa: E402
 
-from collector.hrv.correction import clean_rr  # noqa: E402
+from hrv_readiness.hrv.correction import clean_rr  # noqa: E402
 
 WINDOW_STRIDE = 200
 SPLITS = (0.3, 0.5, 0.7)

@@ -3,7 +3,7 @@
 Runs the collector's real path for N readings of one person, one morning each, against
 a real Mosquitto on loopback::
 
-    RR (ms) → collector.pipeline.process_recording (hrv.analyze, readiness.assess
+    RR (ms) → hrv_readiness.pipeline.process_recording (hrv.analyze, readiness.assess
     against the stored history, Store.add_reading + outbox, one SQLite transaction)
     → Publisher.notify_outbox → QoS 1 PUBLISH → broker → subscriber
 
@@ -32,17 +32,17 @@ import aiomqtt
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-# The repository first: tests/collector (test folders) must not shadow the package.
+# The repository first: tests/library (test folders) must not shadow the package.
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from support.mosquitto import MosquittoBroker  # noqa: E402
 
-from collector.mqtt import AnnouncedUser, MqttSettings, Publisher  # noqa: E402
-from collector.mqtt.topics import Topics  # noqa: E402
-from collector.pipeline import RecordingInput, process_recording  # noqa: E402
-from collector.readiness import ReadinessSettings  # noqa: E402
-from collector.simulation import RrScenario, synthesize_rr_ms  # noqa: E402
-from collector.store import Store  # noqa: E402
+from hrv_readiness.mqtt import AnnouncedUser, MqttSettings, Publisher  # noqa: E402
+from hrv_readiness.mqtt.topics import Topics  # noqa: E402
+from hrv_readiness.pipeline import RecordingInput, process_recording  # noqa: E402
+from hrv_readiness.readiness import ReadinessSettings  # noqa: E402
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms  # noqa: E402
+from hrv_readiness.store import Store  # noqa: E402
 
 USER = "alice"
 COLLECTOR = "bench"

@@ -1,9 +1,9 @@
 """Build the HACS release asset: ``dist/hrv_readiness.zip``.
 
 HACS installs an integration from a release zip (``hacs.json``: ``zip_release``) whose
-root holds the files of ``custom_components/hrv_readiness/``. The integration lives
-under ``integration/`` in this repository, so the zip is how HACS gets it. The zip is
-reproducible: sorted entries, fixed timestamps, no caches.
+root holds the files of ``custom_components/hrv_readiness/`` (the folder at the root of
+this repository, where HACS also finds it without the zip). The zip is reproducible:
+sorted entries, fixed timestamps, no caches.
 
     python scripts/build_hacs_zip.py [--out DIR]
 """
@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COMPONENT = ROOT / "integration" / "custom_components" / "hrv_readiness"
+COMPONENT = ROOT / "custom_components" / "hrv_readiness"
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 SKIP_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 SKIP_SUFFIXES = {".pyc", ".pyo"}

@@ -63,23 +63,58 @@ ensure_debian_binary() {
 ensure_collector_venv() {
     local py313
     py313=$(find_python 3.13)
-    ensure_venv .venv "$py313" requirements/collector-dev.txt pyproject.toml -- \
-        -r requirements/collector-dev.txt -e . --no-deps
+    ensure_venv .venv "$py313" requirements/collector-dev.txt -- \
+        -r requirements/collector-dev.txt
+    # Editable (src/ layout: the tests import the installed package, never the working
+    # tree), installed after the pins with --no-deps so pip does not re-resolve them.
+    .venv/bin/python -m pip install --quiet --no-deps -e . >> .venv.log 2>&1
 }
 
+# built_wheel -> path of the one wheel in dist/ (built by build_dist).
+built_wheel() {
+    local wheels=(dist/hrv_readiness-*.whl)
+    if [ ${#wheels[@]} -ne 1 ] || [ ! -f "${wheels[0]}" ]; then
+        echo "error: expected exactly one wheel in dist/, found: ${wheels[*]}" >&2
+        return 1
+    fi
+    echo "${wheels[0]}"
+}
+
+# build_dist: sdist, wheel and the HACS zip into dist/ (`make dist`).
+build_dist() {
+    ensure_collector_venv
+    rm -rf dist build
+    log "building sdist and wheel into dist/"
+    .venv/bin/python -m build --outdir dist . > .venv-build.log 2>&1 \
+        || { tail -30 .venv-build.log >&2; echo "error: build failed (log: .venv-build.log)" >&2; return 1; }
+    .venv/bin/python scripts/build_hacs_zip.py --out dist
+    ls -1 dist >&2
+}
+
+# The collector tests on Python 3.11 run against the built wheel, not the source tree.
 ensure_collector_venv_311() {
-    local py311
+    local py311 wheel
     py311=$(find_python 3.11)
-    ensure_venv .venv311 "$py311" requirements/collector-py311.txt pyproject.toml -- \
+    wheel=$(built_wheel)
+    ensure_venv .venv311 "$py311" requirements/collector-py311.txt -- \
         -r requirements/collector-py311.txt
-    # Installed separately: --no-deps keeps pip from re-resolving the pins.
-    .venv311/bin/python -m pip install --quiet --no-deps -e . >> .venv311.log 2>&1
+    .venv311/bin/python -m pip install --quiet --no-deps --force-reinstall "$wheel" >> .venv311.log 2>&1
 }
 
+# Home Assistant's test environment: HA with its own constraints, then the library from
+# the built wheel *with its dependencies under HA's constraints*, as HA installs the
+# manifest's requirement; any conflict with HA's pins fails here.
 ensure_ha_venv() {
-    local py313
+    local py313 wheel
     py313=$(find_python 3.13)
-    ensure_venv .venv-ha "$py313" requirements/ha-test.txt requirements/ha-constraints.txt pyproject.toml -- \
+    wheel=$(built_wheel)
+    ensure_venv .venv-ha "$py313" requirements/ha-test.txt requirements/ha-constraints.txt -- \
         -c requirements/ha-constraints.txt -r requirements/ha-test.txt
-    .venv-ha/bin/python -m pip install --quiet --no-deps -e . >> .venv-ha.log 2>&1
+    .venv-ha/bin/python -m pip uninstall --quiet --yes hrv-readiness >> .venv-ha.log 2>&1 || true
+    if ! .venv-ha/bin/python -m pip install --quiet --disable-pip-version-check \
+            -c requirements/ha-constraints.txt "$wheel" >> .venv-ha.log 2>&1; then
+        tail -20 .venv-ha.log >&2
+        echo "error: $wheel does not install under Home Assistant's constraints" >&2
+        return 1
+    fi
 }

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 set -e
-ensure_collector_venv
+build_dist
 ensure_collector_venv_311
 ensure_ha_venv
 ensure_debian_binary mosquitto mosquitto
@@ -25,14 +25,15 @@ step() {  # step NAME COMMAND...
     fi
 }
 
+step "release: the wheel in clean venvs (3.11, 3.13)" bash scripts/check_wheel.sh
 step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
-step "mypy --strict collector/" .venv/bin/mypy collector
-step "mypy --strict integration/" .venv-ha/bin/mypy --config-file pyproject.toml integration/custom_components/hrv_readiness
-step "collector tests (Python 3.13)" .venv/bin/python -m pytest tests/collector \
-    --junitxml="$reports/collector-313.xml" --cov=collector --cov-report=term:skip-covered -q
-step "collector tests (Python 3.11)" .venv311/bin/python -m pytest tests/collector \
-    --junitxml="$reports/collector-311.xml" -q -p no:cacheprovider
+step "mypy --strict src/" .venv/bin/mypy src
+step "mypy --strict custom_components/" .venv-ha/bin/mypy --config-file pyproject.toml custom_components/hrv_readiness
+step "library tests (Python 3.13)" .venv/bin/python -m pytest tests/library \
+    --junitxml="$reports/library-313.xml" --cov=hrv_readiness --cov-report=term:skip-covered -q
+step "library tests (Python 3.11)" .venv311/bin/python -m pytest tests/library \
+    --junitxml="$reports/library-311.xml" -q -p no:cacheprovider
 step "integration tests (Home Assistant 2025.4.4)" .venv-ha/bin/python -m pytest \
     -c tests/integration/pytest.ini tests/integration \
     --junitxml="$reports/integration.xml" -q \

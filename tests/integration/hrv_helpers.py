@@ -9,8 +9,9 @@ import sys
 from typing import TYPE_CHECKING, Any, Self
 
 import aiomqtt
-from custom_components.hrv_readiness.const import CONF_BASE_TOPIC, CONF_COLLECTOR_ID, DOMAIN
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.hrv_readiness.const import CONF_BASE_TOPIC, CONF_COLLECTOR_ID, DOMAIN
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from custom_components.hrv_readiness.const import BLUEPRINT_FILE, DOMAIN
 from homeassistant.components.light import ATTR_BRIGHTNESS, ColorMode, LightEntity
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, state_payload, wait_for
 from pytest_homeassistant_custom_component.common import setup_test_component_platform
+
+from custom_components.hrv_readiness.const import BLUEPRINT_FILE, DOMAIN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.broker
 BLUEPRINT_PATH = f"{DOMAIN}/{BLUEPRINT_FILE}"
 SHIPPED = (
     Path(__file__).resolve().parents[2]
-    / "integration/custom_components/hrv_readiness/blueprints/automation"
+    / "custom_components/hrv_readiness/blueprints/automation"
     / BLUEPRINT_FILE
 )
 

@@ -1,7 +1,7 @@
 """Issue 7, acceptance 2: the collector's real pipeline and publisher, a real Mosquitto.
 
 Six weeks of Alice's simulated mornings go through the collector's own code (HRV
-engine, readiness model, SQLite store with its outbox, ``collector.mqtt.Publisher``);
+engine, readiness model, SQLite store with its outbox, ``hrv_readiness.mqtt.Publisher``);
 Home Assistant discovers the collector from its announce and shows what the
 collector decided. Nothing here is a payload typed by hand. Commands go the other
 way and come out of the publisher's own command parser.
@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from custom_components.hrv_readiness.const import DOMAIN, EVENT_READING
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.helpers import device_registry as dr
@@ -23,13 +22,14 @@ from homeassistant.helpers import issue_registry as ir
 from hrv_helpers import hrv_entry, state_of, wait_for
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from collector.mqtt import AnnouncedUser, MeasureCommand, MqttSettings, Publisher, Topics
-from collector.mqtt.commands import WellnessCommand
-from collector.pipeline import ProcessedReading, RecordingInput, process_recording
-from collector.readiness import ReadinessSettings
-from collector.simulation import synthesize_rr_ms
-from collector.simulation.household import ALICE, simulate_person
-from collector.store import Store
+from custom_components.hrv_readiness.const import DOMAIN, EVENT_READING
+from hrv_readiness.mqtt import AnnouncedUser, MeasureCommand, MqttSettings, Publisher, Topics
+from hrv_readiness.mqtt.commands import WellnessCommand
+from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
+from hrv_readiness.readiness import ReadinessSettings
+from hrv_readiness.simulation import synthesize_rr_ms
+from hrv_readiness.simulation.household import ALICE, simulate_person
+from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from support.mosquitto import MosquittoBroker
 
-    from collector.mqtt import Command
+    from hrv_readiness.mqtt import Command
 
 pytestmark = pytest.mark.broker
 

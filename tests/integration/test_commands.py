@@ -6,12 +6,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from custom_components.hrv_readiness.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from hrv_helpers import COLLECTOR_ID, PREFIX, FakeCollector, wait_for
 from voluptuous import MultipleInvalid
+
+from custom_components.hrv_readiness.const import DOMAIN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -6,12 +6,13 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from custom_components.hrv_readiness import config_flow
-from custom_components.hrv_readiness.const import CONF_BASE_TOPIC, CONF_COLLECTOR_ID, DOMAIN
 from homeassistant.config_entries import SOURCE_MQTT, SOURCE_USER
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from hrv_helpers import ANNOUNCE, COLLECTOR_ID, FakeCollector, hrv_entry, wait_for
+
+from custom_components.hrv_readiness import config_flow
+from custom_components.hrv_readiness.const import CONF_BASE_TOPIC, CONF_COLLECTOR_ID, DOMAIN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -182,7 +182,7 @@ async def test_morning_reading_reaches_home_assistant_and_dims_the_light(
     assert hass.states.get("light.bedroom").attributes["brightness"] == 255  # type: ignore[union-attr]
 
     daemon = subprocess.Popen(  # noqa: ASYNC220 - started once, waited in the executor
-        [str(COLLECTOR_PYTHON), "-m", "collector", "run", "--config", str(collector_config)],
+        [str(COLLECTOR_PYTHON), "-m", "hrv_readiness", "run", "--config", str(collector_config)],
         env={**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": fake_bluez},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -6,7 +6,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from custom_components.hrv_readiness.const import DOMAIN, EVENT_COLLECTOR, EVENT_READING
 from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.helpers import device_registry as dr
@@ -17,6 +16,8 @@ from pytest_homeassistant_custom_component.common import (
     async_get_device_automations,
     async_mock_service,
 )
+
+from custom_components.hrv_readiness.const import DOMAIN, EVENT_COLLECTOR, EVENT_READING
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant, ServiceCall

@@ -7,8 +7,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from custom_components.hrv_readiness import install_blueprint
-from custom_components.hrv_readiness.const import ANNOUNCE_GRACE, BLUEPRINT_FILE, DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -24,6 +22,9 @@ from hrv_helpers import (
     wait_for,
 )
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.hrv_readiness import install_blueprint
+from custom_components.hrv_readiness.const import ANNOUNCE_GRACE, BLUEPRINT_FILE, DOMAIN
 
 if TYPE_CHECKING:
     from pathlib import Path

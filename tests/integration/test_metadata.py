@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from custom_components.hrv_readiness.binary_sensor import RECOVERY_LOW
 from custom_components.hrv_readiness.button import BUTTONS
 from custom_components.hrv_readiness.const import DOMAIN, TRIGGER_TYPES
@@ -16,7 +17,7 @@ from custom_components.hrv_readiness.event import READING_EVENT
 from custom_components.hrv_readiness.sensor import SENSORS
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPONENT = ROOT / "integration" / "custom_components" / DOMAIN
+COMPONENT = ROOT / "custom_components" / DOMAIN
 
 RULES = {
     "bronze": [
@@ -124,6 +125,17 @@ def test_hacs_release_zip(tmp_path: Path) -> None:
     assert {"__init__.py", "manifest.json", "translations/en.json", "services.yaml"} <= names
     assert "blueprints/automation/poor_recovery_dim_lights.yaml" in names
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    # HACS unpacks the asset into custom_components/<domain>/ (zip_release): the
+    # zip's root is the component's root, so the manifest lands at the right path.
+    unpacked = tmp_path / "config" / "custom_components" / DOMAIN
+    with zipfile.ZipFile(target) as archive:
+        archive.extractall(unpacked)
+    assert (tmp_path / "config" / "custom_components" / DOMAIN / "manifest.json").is_file()
+    assert {"brand/icon.png", "brand/icon@2x.png"} <= names
+    # Nothing from the tests, the library or the development tree ships in it.
+    assert not [n for n in names if n.startswith(("tests/", "src/", "custom_components/"))]
+    assert not [n for n in names if "test" in Path(n).name or n.startswith(".")]
+    assert names == {path.as_posix() for path in module.release_files()}
     # Reproducible: the same tree gives the same bytes.
     again = module.build(tmp_path / "again")
     assert again.read_bytes() == target.read_bytes()

@@ -7,6 +7,10 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from hrv_helpers import ANNOUNCE, state_payload
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from custom_components.hrv_readiness.models import (
     Baseline,
     PayloadError,
@@ -15,9 +19,6 @@ from custom_components.hrv_readiness.models import (
     parse_state,
 )
 from custom_components.hrv_readiness.runtime import _text
-from hrv_helpers import ANNOUNCE, state_payload
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 FUZZ = settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

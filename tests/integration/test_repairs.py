@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from custom_components.hrv_readiness import runtime
-from custom_components.hrv_readiness.const import DOMAIN
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from hrv_helpers import ANNOUNCE, COLLECTOR_ID, FakeCollector, state_payload, wait_for
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.hrv_readiness import runtime
+from custom_components.hrv_readiness.const import DOMAIN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from collector.mqtt.topics import Topics
-from collector.pipeline import RecordingInput, process_recording
-from collector.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
-from collector.simulation import RrScenario, synthesize_rr_ms
-from collector.store import Store
+from hrv_readiness.mqtt.topics import Topics
+from hrv_readiness.pipeline import RecordingInput, process_recording
+from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
+from hrv_readiness.store import Store
 
 
 def seed(db: Path, user: str, collector_id: str, stable_days: int, suppressed_days: int) -> None:

@@ -1,4 +1,4 @@
-"""A fake BlueZ on a private D-Bus that unmodified bleak talks to (DOMAIN.md §3).
+"""A fake BlueZ on a private D-Bus that unmodified bleak talks to (docs/model.md).
 
     with DBusDaemon() as daemon:                      # private dbus-daemon
         os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = daemon.address

@@ -34,7 +34,7 @@ def _strap(spec: str, speed: float, seed: int) -> VirtualStrap:
     name = parts[6] if len(parts) > 6 and parts[6] else f"Polar H10 {address[-5:]}"
     hr = float(parts[7]) if len(parts) > 7 else 58.0
     rmssd = float(parts[8]) if len(parts) > 8 else 60.0
-    from collector.simulation import RrScenario, synthesize_rr_ms  # noqa: PLC0415
+    from hrv_readiness.simulation import RrScenario, synthesize_rr_ms  # noqa: PLC0415
 
     scenario = RrScenario(duration_s=600, resting_hr_bpm=hr, target_rmssd_ms=rmssd, seed=seed)
     rr = synthesize_rr_ms(scenario)

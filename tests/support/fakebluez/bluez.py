@@ -1,6 +1,6 @@
 """A fake ``bluetoothd``: ``org.bluez`` on a private bus, with virtual straps and faults.
 
-Unmodified bleak talks to it exactly as it talks to BlueZ (see DOMAIN.md §3). The
+Unmodified bleak talks to it exactly as it talks to BlueZ (see docs/model.md). The
 fake runs in the caller's event loop; faults are plain method calls:
 
 =============================  ===================================================

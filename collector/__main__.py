@@ -1,7 +1,0 @@
-"""`python -m collector` is `hrv-collector`."""
-
-from __future__ import annotations
-
-from collector.cli import main
-
-raise SystemExit(main())

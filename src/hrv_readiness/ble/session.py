@@ -1,0 +1,526 @@
+"""The morning measurement as an explicit state machine.
+
+``await run_measurement(source, settings, on_event=...) -> MeasurementResult``
+
+States (:class:`~hrv_readiness.ble.models.SessionState`)::
+
+    waiting_for_strap -> connecting -> waiting_for_contact -> settling -> recording
+        -> complete | aborted (reason) | failed (reason)
+    any connected state --link lost--> reconnecting -> connecting -> ...
+
+* waiting_for_strap: scan until the strap advertises (``strap_wait_s``); an
+  unavailable adapter is waited out (``adapter_wait_s``).
+* connecting: one attempt is bounded by ``connect_timeout_s``; a busy strap or a
+  failed connect is retried up to ``max_reconnects`` times.
+* waiting_for_contact: notifications without skin contact are discarded; none for
+  ``contact_timeout_s`` aborts. A strap without contact detection counts as contact.
+* settling: the first ``settle_s`` seconds of RR (summed RR) are discarded.
+* recording: RR are kept until their sum reaches ``duration_s``. A progress event
+  follows every notification (elapsed/total, HR, beats, artifacts so far).
+* A link loss (disconnect callback, or the notification watchdog: no notification
+  for ``watchdog_s``, which is how a stall or a bluetoothd exit shows) reconnects.
+  Back within ``short_drop_s`` while recording: the recording continues with a new
+  segment. Longer, or before recording: it restarts at waiting_for_contact. At
+  most ``max_reconnects`` link losses, then failed.
+* Every wait is bounded; ``session_timeout_s`` caps the whole session as a last
+  resort, so the session always ends in complete, aborted or failed.
+
+RR checks: RR outside ``min_rr_ms``-``max_rr_ms`` (273-2000 ms) are dropped and
+counted; a strap sending RR in ms instead of 1/1024 s is caught by comparing its HR
+field with its RR (``60000 / RR`` is then 2.4 % above HR) and its values are
+rescaled. The timeline is the sum of RR, never packet arrival; timeouts use the
+event loop's monotonic clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from hrv_readiness.ble.errors import (
+    AdapterUnavailableError,
+    HeartRateParseError,
+    StrapBusyError,
+    StrapConnectionError,
+    StrapNotFoundError,
+)
+from hrv_readiness.ble.models import (
+    DiscoveredStrap,
+    HeartRateMeasurement,
+    MeasurementResult,
+    MeasurementSettings,
+    Progress,
+    Recording,
+    SessionEvent,
+    SessionState,
+    StrapInfo,
+)
+from hrv_readiness.ble.parser import RR_UNITS_PER_SECOND, parse_heart_rate_measurement
+from hrv_readiness.errors import StrapError
+
+if TYPE_CHECKING:
+    from hrv_readiness.ble.source import StrapLink, StrapSource
+
+_LOGGER = logging.getLogger(__name__)
+
+EventCallback = Callable[[SessionEvent], None]
+
+#: A successive difference above this share of the previous RR counts as an artifact
+#: in the running progress count (Malik's 20 % rule); the HRV package does the real
+#: artifact detection on the finished recording.
+_RUNNING_ARTIFACT_SHARE = 0.20
+#: HR-field x mean RR / 60000 is ~1.0 for 1/1024 s and 1000/1024 = 0.977 for ms. A
+#: ratio far outside both means the HR field is not derived from the RR (averaged,
+#: stale, or junk): then it proves nothing and the spec's unit is kept.
+_MS_UNIT_RATIO_RANGE = (0.962, 0.988)
+_MS_UNIT_MIN_PACKETS = 5
+#: Time allowed to close a link (bluetoothd may be gone and never answer).
+_CLOSE_TIMEOUT_S = 5.0
+
+BUSY_HINT = "strap busy — is a phone app connected to it? Close the app and try again"
+
+
+class _SessionEndedError(Exception):
+    """Internal: ends the session with a final state and reason."""
+
+    def __init__(self, state: SessionState, reason: str) -> None:
+        super().__init__(reason)
+        self.state = state
+        self.reason = reason
+
+
+class _LinkLostError(Exception):
+    """Internal: the link dropped or went silent."""
+
+
+_DISCONNECTED = object()
+
+
+@dataclass
+class _UnitDetector:
+    """Decides whether the strap sends RR in 1/1024 s (conforming) or in ms."""
+
+    ratio_sum: float = 0.0
+    packets: int = 0
+
+    def add(self, measurement: HeartRateMeasurement) -> None:
+        if measurement.heart_rate_bpm <= 0 or not measurement.rr_intervals_ms:
+            return
+        mean_rr = sum(measurement.rr_intervals_ms) / len(measurement.rr_intervals_ms)
+        self.ratio_sum += measurement.heart_rate_bpm * mean_rr / 60_000.0
+        self.packets += 1
+
+    @property
+    def scale(self) -> float:
+        """Factor turning parsed RR into true ms (1.0, or 1.024 for an ms strap)."""
+        if self.packets < _MS_UNIT_MIN_PACKETS:
+            return 1.0
+        low, high = _MS_UNIT_RATIO_RANGE
+        if low <= self.ratio_sum / self.packets < high:
+            return RR_UNITS_PER_SECOND / 1000.0
+        return 1.0
+
+
+@dataclass
+class _Recorder:
+    """RR kept while recording, split into segments at every gap."""
+
+    settings: MeasurementSettings
+    units: _UnitDetector
+    #: Parsed RR (before unit rescaling) with the segment each belongs to.
+    rr_parsed: list[float] = field(default_factory=list)
+    segments: list[int] = field(default_factory=list)
+    segment: int = 0
+    artifacts: int = 0
+    started_at: datetime | None = None
+
+    def clear(self) -> None:
+        self.rr_parsed.clear()
+        self.segments.clear()
+        self.segment += 1
+        self.artifacts = 0
+        self.started_at = None
+
+    def break_segment(self) -> None:
+        self.segment += 1
+
+    def add(self, rr: float) -> None:
+        scale = self.units.scale
+        value = rr * scale
+        if self.started_at is None:
+            self.started_at = datetime.now(UTC)
+        if not self.settings.min_rr_ms <= value <= self.settings.max_rr_ms or (
+            self.rr_parsed
+            and self.segments[-1] == self.segment
+            and abs(value - self.rr_parsed[-1] * scale)
+            > _RUNNING_ARTIFACT_SHARE * self.rr_parsed[-1] * scale
+        ):
+            self.artifacts += 1
+        self.rr_parsed.append(rr)
+        self.segments.append(self.segment)
+
+    @property
+    def elapsed_s(self) -> float:
+        scale = self.units.scale
+        return (
+            sum(
+                rr * scale
+                for rr in self.rr_parsed
+                if self.settings.min_rr_ms <= rr * scale <= self.settings.max_rr_ms
+            )
+            / 1000.0
+        )
+
+    def build(self, info: StrapInfo, reconnects: int) -> Recording:
+        scale = self.units.scale
+        kept: list[float] = []
+        starts: list[int] = []
+        implausible = 0
+        previous_segment: int | None = None
+        for rr, segment in zip(self.rr_parsed, self.segments, strict=True):
+            value = rr * scale
+            if not self.settings.min_rr_ms <= value <= self.settings.max_rr_ms:
+                implausible += 1
+                previous_segment = None  # the next kept RR starts a new run
+                continue
+            if segment != previous_segment:
+                starts.append(len(kept))
+            previous_segment = segment
+            kept.append(value)
+        return Recording(
+            rr_ms=tuple(kept),
+            started_at=self.started_at or datetime.now(UTC),
+            duration_s=sum(kept) / 1000.0,
+            strap_name=info.name,
+            strap_address=info.address,
+            battery_pct=info.battery_pct,
+            body_sensor_location=info.body_sensor_location,
+            reconnects=reconnects,
+            segment_starts=tuple(starts) or (0,),
+            implausible_rr=implausible,
+            rr_unit="ms" if scale != 1.0 else "1/1024 s",
+        )
+
+
+class _Session:
+    def __init__(
+        self,
+        source: StrapSource,
+        settings: MeasurementSettings,
+        on_event: EventCallback | None,
+    ) -> None:
+        self.source = source
+        self.settings = settings
+        self.on_event = on_event
+        self.events: list[SessionEvent] = []
+        self.state = SessionState.WAITING_FOR_STRAP
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[object] = asyncio.Queue()
+        self.units = _UnitDetector()
+        self.recorder = _Recorder(settings=settings, units=self.units)
+        self.link_losses = 0
+        self.info: StrapInfo | None = None
+        self.settled_ms = 0.0
+        self.resume_recording = False
+        self.contact_wait_start = 0.0
+        self.last_rr_at = 0.0
+
+    # -- events -------------------------------------------------------------
+    def emit(
+        self, state: SessionState, message: str = "", progress: Progress | None = None
+    ) -> None:
+        if progress is None:
+            self.state = state
+        event = SessionEvent(state=state, message=message, progress=progress)
+        self.events.append(event)
+        _LOGGER.debug("session event %s", event)
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def end(self, state: SessionState, reason: str) -> _SessionEndedError:
+        return _SessionEndedError(state, reason)
+
+    # -- connecting ---------------------------------------------------------
+    async def acquire(self, state: SessionState) -> StrapLink:
+        """Find and connect to the strap, waiting out adapter and strap absence."""
+        self.emit(state, f"looking for {self.source.description}")
+        strap_deadline = self.loop.time() + self.settings.strap_wait_s
+        adapter_deadline: float | None = None
+        connect_failures = 0
+        while True:
+            try:
+                strap = await self.find(strap_deadline)
+                adapter_deadline = None
+                link = await self.connect(strap)
+            except AdapterUnavailableError as err:
+                now = self.loop.time()
+                if adapter_deadline is None:
+                    adapter_deadline = now + self.settings.adapter_wait_s
+                    self.emit(self.state, f"{err}; waiting for it")
+                if now >= adapter_deadline:
+                    raise self.end(
+                        SessionState.FAILED,
+                        f"{err} (waited {self.settings.adapter_wait_s:g} s)",
+                    ) from err
+                # Looking for the strap starts over once the adapter is back.
+                strap_deadline = now + self.settings.strap_wait_s
+                await asyncio.sleep(self.settings.retry_delay_s)
+                continue
+            except (StrapBusyError, StrapConnectionError, StrapNotFoundError, TimeoutError) as err:
+                # Not found here means it went away between the scan and the connect.
+                connect_failures += 1
+                if connect_failures > self.settings.max_reconnects:
+                    reason = BUSY_HINT if isinstance(err, StrapBusyError) else str(err)
+                    raise self.end(
+                        SessionState.FAILED,
+                        f"could not connect after {connect_failures} attempts: {reason}",
+                    ) from err
+                message = BUSY_HINT if isinstance(err, StrapBusyError) else f"retrying: {err}"
+                self.emit(self.state, message)
+                await asyncio.sleep(self.settings.retry_delay_s)
+                continue
+            return link
+
+    async def find(self, deadline: float) -> DiscoveredStrap:
+        while True:
+            remaining = deadline - self.loop.time()
+            try:
+                return await self.source.find(max(0.1, min(self.settings.scan_s, remaining)))
+            except StrapNotFoundError as err:
+                if self.loop.time() >= deadline:
+                    raise self.end(
+                        SessionState.FAILED,
+                        f"{self.source.description} not found within"
+                        f" {self.settings.strap_wait_s:g} s — is it worn, in range and not"
+                        " held by a phone app?",
+                    ) from err
+
+    async def connect(self, strap: DiscoveredStrap) -> StrapLink:
+        self.emit(SessionState.CONNECTING, f"connecting to {strap.name} ({strap.address})")
+        # A fresh queue per link: nothing from a dead link leaks into the next one.
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        self.queue = queue
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
+        async with asyncio.timeout(self.settings.connect_timeout_s):
+            link = await self.source.connect(
+                strap,
+                queue.put_nowait,
+                lambda: queue.put_nowait(_DISCONNECTED),
+            )
+        self.info = link.info
+        return link
+
+    async def close(self, link: StrapLink) -> None:
+        try:
+            async with asyncio.timeout(_CLOSE_TIMEOUT_S):
+                await link.close()
+        except Exception:  # a dead link may fail any way, even time out
+            _LOGGER.debug("closing the strap link failed", exc_info=True)
+
+    # -- receiving ----------------------------------------------------------
+    async def next_measurement(self) -> HeartRateMeasurement:
+        while True:
+            try:
+                async with asyncio.timeout(self.settings.watchdog_s):
+                    item = await self.queue.get()
+            except TimeoutError as err:
+                msg = f"no notification for {self.settings.watchdog_s:g} s"
+                raise _LinkLostError(msg) from err
+            if item is _DISCONNECTED:
+                raise _LinkLostError("strap disconnected")
+            assert isinstance(item, bytes | bytearray)  # noqa: S101 - queue holds only these
+            try:
+                return parse_heart_rate_measurement(bytes(item))
+            except HeartRateParseError as err:
+                _LOGGER.warning("ignoring a bad notification: %s", err)
+
+    async def run(self) -> Recording:
+        link = await self.acquire(SessionState.WAITING_FOR_STRAP)
+        try:
+            while True:
+                try:
+                    await self.record_on(link)
+                    assert self.info is not None  # noqa: S101 - set by connect()
+                    return self.recorder.build(self.info, self.link_losses)
+                except _LinkLostError as err:
+                    await self.close(link)
+                    link = await self.reconnect(str(err))
+        finally:
+            await self.close(link)
+
+    async def reconnect(self, why: str) -> StrapLink:
+        lost_at = self.loop.time()
+        was_recording = self.state is SessionState.RECORDING
+        self.link_losses += 1
+        if self.link_losses > self.settings.max_reconnects:
+            raise self.end(
+                SessionState.FAILED,
+                f"link to the strap lost {self.link_losses} times (last: {why})",
+            )
+        self.emit(SessionState.RECONNECTING, f"link lost ({why}), reconnecting")
+        link = await self.acquire(SessionState.RECONNECTING)
+        gap_s = self.loop.time() - lost_at
+        if was_recording and gap_s <= self.settings.short_drop_s:
+            self.recorder.break_segment()
+            self.resume_recording = True
+            self.emit(SessionState.WAITING_FOR_CONTACT, f"back after {gap_s:.1f} s, continuing")
+        else:
+            self.resume_recording = False
+            if was_recording:
+                self.emit(
+                    SessionState.WAITING_FOR_CONTACT,
+                    f"back after {gap_s:.1f} s, restarting the recording",
+                )
+            self.recorder.clear()
+        return link
+
+    async def record_on(self, link: StrapLink) -> None:
+        """Take notifications from ``link`` until the recording is complete."""
+        del link  # notifications arrive through the queue
+        if not self.resume_recording:
+            self.emit(SessionState.WAITING_FOR_CONTACT, "waiting for skin contact")
+        self.contact_wait_start = self.loop.time()
+        self.last_rr_at = self.loop.time()
+        while True:
+            measurement = await self.next_measurement()
+            now = self.loop.time()
+            self.units.add(measurement)
+            if measurement.sensor_contact is False:
+                self.lose_contact(now)
+                continue
+            self.check_rr_flow(measurement, now)
+            if self.state is SessionState.WAITING_FOR_CONTACT:
+                self.gain_contact()
+            self.consume(measurement.rr_intervals_ms)
+            if self.state is SessionState.RECORDING and self.report(measurement):
+                return
+
+    def lose_contact(self, now: float) -> None:
+        settings = self.settings
+        if self.state in (SessionState.SETTLING, SessionState.RECORDING):
+            if self.state is SessionState.RECORDING:
+                self.resume_recording = True
+                self.recorder.break_segment()
+            self.emit(SessionState.WAITING_FOR_CONTACT, "skin contact lost")
+            self.contact_wait_start = now
+        if now - self.contact_wait_start > settings.contact_timeout_s:
+            raise self.end(
+                SessionState.ABORTED,
+                f"no skin contact for {settings.contact_timeout_s:g} s — moisten the"
+                " strap's electrodes and put it on snugly",
+            )
+
+    def check_rr_flow(self, measurement: HeartRateMeasurement, now: float) -> None:
+        """Fail a strap that sends heart rate with contact but never any RR."""
+        if measurement.rr_intervals_ms:
+            self.last_rr_at = now
+        elif now - self.last_rr_at > self.settings.watchdog_s * 3:
+            raise self.end(
+                SessionState.FAILED,
+                f"the strap sends heart rate but no RR intervals for"
+                f" {now - self.last_rr_at:.0f} s; this strap cannot measure HRV",
+            )
+
+    def gain_contact(self) -> None:
+        if self.resume_recording:
+            self.resume_recording = False
+            self.emit(SessionState.RECORDING, "skin contact, recording continues")
+        elif self.settings.settle_s == 0.0:
+            self.start_recording()
+        else:
+            self.settled_ms = 0.0
+            self.emit(SessionState.SETTLING, f"settling for {self.settings.settle_s:g} s")
+
+    def start_recording(self) -> None:
+        self.recorder.clear()
+        self.emit(SessionState.RECORDING, f"recording {self.settings.duration_s:g} s")
+
+    def consume(self, rr_intervals_ms: tuple[float, ...]) -> None:
+        for rr in rr_intervals_ms:
+            if self.state is SessionState.SETTLING:
+                self.settled_ms += rr
+                if self.settled_ms >= self.settings.settle_s * 1000.0:
+                    self.start_recording()
+                continue
+            self.recorder.add(rr)
+            if self.recorder.elapsed_s >= self.settings.duration_s:
+                return
+
+    def report(self, measurement: HeartRateMeasurement) -> bool:
+        """Emit a progress event; return True when the recording is complete."""
+        total_s = self.settings.duration_s
+        elapsed_s = self.recorder.elapsed_s
+        self.emit(
+            SessionState.RECORDING,
+            progress=Progress(
+                elapsed_s=min(elapsed_s, total_s),
+                total_s=total_s,
+                heart_rate_bpm=measurement.heart_rate_bpm,
+                beats=len(self.recorder.rr_parsed),
+                artifacts=self.recorder.artifacts,
+            ),
+        )
+        return elapsed_s >= total_s
+
+
+async def run_measurement(
+    source: StrapSource,
+    settings: MeasurementSettings | None = None,
+    *,
+    on_event: EventCallback | None = None,
+    session_timeout_s: float | None = None,
+) -> MeasurementResult:
+    """Run one morning measurement on ``source`` and return how it ended.
+
+    Never raises for strap, adapter or link problems: they end the session as
+    ``aborted`` or ``failed`` with a reason. ``session_timeout_s`` (default: a bound
+    derived from the settings) caps the whole session.
+    """
+    settings = settings or MeasurementSettings()
+    session = _Session(source, settings, on_event)
+    cap_s = session_timeout_s if session_timeout_s is not None else _default_cap_s(settings)
+    try:
+        async with asyncio.timeout(cap_s):
+            recording = await session.run()
+    except _SessionEndedError as ended:
+        session.emit(ended.state, ended.reason)
+        return MeasurementResult(
+            state=ended.state, reason=ended.reason, events=tuple(session.events)
+        )
+    except StrapError as err:  # a source error the state machine has no rule for
+        _LOGGER.warning("measurement failed: %r", err)
+        session.emit(SessionState.FAILED, str(err))
+        return MeasurementResult(
+            state=SessionState.FAILED, reason=str(err), events=tuple(session.events)
+        )
+    except TimeoutError:
+        reason = f"measurement did not finish within {cap_s:g} s"
+        session.emit(SessionState.FAILED, reason)
+        return MeasurementResult(
+            state=SessionState.FAILED, reason=reason, events=tuple(session.events)
+        )
+    session.emit(
+        SessionState.COMPLETE,
+        f"recorded {recording.duration_s:.0f} s, {len(recording.rr_ms)} beats",
+    )
+    return MeasurementResult(
+        state=SessionState.COMPLETE, recording=recording, events=tuple(session.events)
+    )
+
+
+def _default_cap_s(settings: MeasurementSettings) -> float:
+    """Return a generous bound on a whole session: every wait, for every allowed attempt."""
+    per_link = (
+        settings.strap_wait_s
+        + settings.adapter_wait_s
+        + settings.connect_timeout_s
+        + settings.contact_timeout_s
+        + settings.watchdog_s * 3
+        + _CLOSE_TIMEOUT_S
+    )
+    recording = (settings.duration_s + settings.settle_s) * 3
+    return recording + per_link * (settings.max_reconnects + 2)

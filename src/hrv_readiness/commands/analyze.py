@@ -1,0 +1,94 @@
+"""``hrv-collector analyze FILE``: HRV of a file of RR intervals (ms), no strap needed.
+
+FILE holds RR intervals in milliseconds: one per line (Elite HRV, Polar Flow RR
+exports), a CSV/TSV/semicolon table with an ``rr`` / ``rr_ms`` / "RR-interval [ms]"
+column (Polar Sensor Logger), or a Polar ``.hrm`` file. ``-`` reads standard input.
+
+Exit status: 0 for a usable reading, 1 when the reading is rejected (too many
+artifacts; the reason is printed), 2 for a file that is not an RR file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
+from hrv_readiness.hrv.io import parse_rr_text, read_rr_file
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "analyze",
+        help="HRV (RMSSD, SDNN, …) and artifacts of a file of RR intervals",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="RR intervals in ms ('-' for stdin)")
+    parser.add_argument(
+        "--json", action="store_true", help="print the full result as JSON (HrvResult)"
+    )
+    parser.add_argument(
+        "--frequency",
+        action="store_true",
+        help="also compute LF/HF power (Lomb-Scargle) and DFA alpha1",
+    )
+    parser.add_argument(
+        "--reject-pct",
+        type=float,
+        default=DEFAULT_ARTIFACT_REJECT_PCT,
+        metavar="PCT",
+        help="reject readings with more artifacts than this share of beats "
+        f"(default {DEFAULT_ARTIFACT_REJECT_PCT:g} %%)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.file == "-":
+        rr_ms = parse_rr_text(sys.stdin.read(), source="stdin")
+    else:
+        rr_ms = read_rr_file(Path(args.file))
+    result = analyze(rr_ms, artifact_reject_pct=args.reject_pct, frequency_domain=args.frequency)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print(format_result(result))
+    return 0 if result.usable else 1
+
+
+def format_result(result: HrvResult) -> str:
+    """A short human-readable report of one reading."""
+    artifacts = result.artifacts
+    lines = [
+        f"quality       {result.quality.level}"
+        + (f" — {result.quality.reason}" if result.quality.reason else ""),
+        f"beats         {result.beats}",
+        (
+            f"artifacts     {artifacts.artifact_pct:.1f} % (ectopic {artifacts.ectopic}, "
+            f"missed {artifacts.missed}, extra {artifacts.extra}, "
+            f"long/short {artifacts.long_short})"
+        ),
+    ]
+    if result.usable:
+        rows = [
+            ("RMSSD", result.rmssd_ms, "ms"),
+            ("lnRMSSD", result.ln_rmssd, ""),
+            ("SDNN", result.sdnn_ms, "ms"),
+            ("pNN50", result.pnn50_pct, "%"),
+            ("mean RR", result.mean_rr_ms, "ms"),
+            ("mean HR", result.mean_hr_bpm, "bpm"),
+            ("SD1", result.sd1_ms, "ms"),
+            ("SD2", result.sd2_ms, "ms"),
+            ("LF power", result.lf_power_ms2, "ms²"),
+            ("HF power", result.hf_power_ms2, "ms²"),
+            ("LF/HF", result.lf_hf_ratio, ""),
+            ("DFA α1", result.dfa_alpha1, ""),
+        ]
+        lines += [
+            f"{name:<13} {value:.2f} {unit}".rstrip()
+            for name, value, unit in rows
+            if value is not None
+        ]
+    return "\n".join(lines)

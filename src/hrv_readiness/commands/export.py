@@ -1,0 +1,42 @@
+"""``hrv-collector export``: write the whole history (every user) to JSON or CSV.
+
+The file round-trips exactly through ``hrv-collector import``: every reading with
+its RR intervals and the verdict of its morning, every questionnaire and session.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from hrv_readiness.commands.history_options import add_db_argument, db_path
+from hrv_readiness.errors import InputError
+from hrv_readiness.store import Store
+from hrv_readiness.store.export import EXPORT_FORMATS, export_history, format_from_path
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="write the whole history to a JSON or CSV file",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", type=Path, metavar="PATH", help="file to write")
+    parser.add_argument(
+        "--format", choices=EXPORT_FORMATS, default=None, help="default: from the file suffix"
+    )
+    add_db_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    source = db_path(args)
+    if not source.exists():
+        msg = f"no history database at {source}: nothing to export"
+        raise InputError(msg)
+    fmt = args.format or format_from_path(args.path)
+    with Store.open(source) as store:
+        count = export_history(store, args.path, fmt=fmt)
+    print(f"Exported {count} records to {args.path} ({fmt})")
+    return 0

@@ -1,0 +1,164 @@
+"""``hrv-collector log``: record how you feel this morning and what you trained.
+
+The questionnaire (soreness, energy, sleep, stress: 0-10; heavy legs: yes/no) is
+what tells muscular fatigue apart — HRV cannot see it (Flatt 2018). The training
+log explains a systemic dip (Buchheit 2014). Logging the questionnaire twice on one
+morning replaces the first entry; training sessions add up.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from hrv_readiness.commands.history_options import add_db_argument, db_path, iso_date, local_today
+from hrv_readiness.errors import InputError
+from hrv_readiness.readiness.models import SESSION_TYPES, TrainingEntry, WellnessEntry
+from hrv_readiness.store import Store
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+_WELLNESS_FIELDS = ("soreness", "energy", "sleep", "stress")
+
+
+class LogInputError(InputError):
+    """The values given to ``log`` are incomplete or invalid; nothing was written."""
+
+
+def _rating(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"expected a whole number from 0 to 10, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 0 <= value <= 10:  # noqa: PLR2004 - the scale
+        msg = f"expected a whole number from 0 to 10, got {value}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"expected whole minutes, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 0 <= value <= 24 * 60:
+        msg = f"expected 0 to 1440 minutes, got {value}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "log",
+        help="record soreness, energy, sleep, stress and training",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--user", required=True, help="whose log (e.g. alice)")
+    parser.add_argument(
+        "--date", type=iso_date, default=None, help="the morning (YYYY-MM-DD; default: today)"
+    )
+    feel = parser.add_argument_group("how you feel (all four together, 0-10)")
+    feel.add_argument("--soreness", type=_rating, help="muscle soreness: 0 none ... 10 extreme")
+    feel.add_argument("--energy", type=_rating, help="energy/motivation: 0 none ... 10 great")
+    feel.add_argument("--sleep", type=_rating, help="sleep quality: 0 awful ... 10 perfect")
+    feel.add_argument("--stress", type=_rating, help="stress: 0 none ... 10 extreme")
+    feel.add_argument(
+        "--heavy-legs", action="store_true", help="legs feel heavy (caution if > 48 h)"
+    )
+    train = parser.add_argument_group("training (on --date)")
+    train.add_argument("--training", choices=SESSION_TYPES, help="session type")
+    train.add_argument(
+        "--effort", type=_rating, help="session effort 0-10 (required with --training)"
+    )
+    train.add_argument(
+        "--minutes", type=_minutes, help="session duration (required with --training)"
+    )
+    add_db_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def _entries(
+    args: argparse.Namespace, day: dt.date
+) -> tuple[WellnessEntry | None, TrainingEntry | None]:
+    given = [name for name in _WELLNESS_FIELDS if getattr(args, name) is not None]
+    if given and len(given) < len(_WELLNESS_FIELDS):
+        missing = [f"--{name}" for name in _WELLNESS_FIELDS if name not in given]
+        msg = f"log all four of how you feel together; missing {', '.join(missing)}"
+        raise LogInputError(msg)
+    if args.heavy_legs and not given:
+        msg = "--heavy-legs goes with --soreness, --energy, --sleep and --stress"
+        raise LogInputError(msg)
+    if args.training is None and (args.effort is not None or args.minutes is not None):
+        msg = "--effort and --minutes describe a session: add --training TYPE"
+        raise LogInputError(msg)
+    if not given and args.training is None:
+        msg = "nothing to log: give --soreness/--energy/--sleep/--stress and/or --training"
+        raise LogInputError(msg)
+    try:
+        wellness = (
+            WellnessEntry(
+                user=args.user,
+                date=day,
+                soreness=args.soreness,
+                energy=args.energy,
+                sleep_quality=args.sleep,
+                stress=args.stress,
+                heavy_legs=args.heavy_legs,
+            )
+            if given
+            else None
+        )
+        training = None
+        if args.training is not None:
+            effort, minutes = args.effort, args.minutes
+            if args.training == "rest":
+                effort = 0 if effort is None else effort
+                minutes = 0 if minutes is None else minutes
+            if effort is None or minutes is None:
+                msg = f"--training {args.training} needs --effort 0-10 and --minutes N"
+                raise LogInputError(msg)
+            training = TrainingEntry(
+                user=args.user,
+                date=day,
+                session_type=args.training,
+                effort=effort,
+                duration_min=minutes,
+            )
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        msg = f"{field}: {first['msg']} (got {first.get('input')!r})"
+        raise LogInputError(msg) from err
+    return wellness, training
+
+
+def run(args: argparse.Namespace) -> int:
+    today = local_today()
+    day = args.date or today
+    if day > today:
+        msg = f"--date {day} is in the future (today is {today}): log mornings that happened"
+        raise LogInputError(msg)
+    wellness, training = _entries(args, day)  # validate everything before writing
+    with Store.open(db_path(args)) as store:
+        if wellness is not None:
+            replaced = store.wellness_for(wellness.user, day) is not None
+            store.add_wellness(wellness)
+            legs = ", heavy legs" if wellness.heavy_legs else ""
+            print(
+                f"{wellness.user} {day}: soreness {wellness.soreness}, energy {wellness.energy}, "
+                f"sleep {wellness.sleep_quality}, stress {wellness.stress}{legs}"
+                + (" (replaced this morning's earlier entry)" if replaced else "")
+            )
+        if training is not None:
+            store.add_training(training)
+            print(
+                f"{training.user} {day}: {training.session_type.replace('_', ' ')}, "
+                f"effort {training.effort}/10, {training.duration_min} min"
+            )
+    return 0

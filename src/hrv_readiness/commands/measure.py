@@ -1,0 +1,206 @@
+"""``hrv-collector measure``: one morning reading from a strap, with live progress.
+
+Finds the strap (``--address`` or ``--name`` pins one, needed when a household has
+several; with ``--config`` and ``--user``, that user's strap and the config's
+measurement settings are used, and options override them),
+connects, waits for skin contact, lets the first seconds settle, records
+``--duration`` seconds of RR and prints the reading's summary with its HRV. It does
+not store or publish the reading (the daemon does); ``--simulate`` replays a
+synthetic morning through the same session code, no radio needed.
+
+Exit status: 0 complete, 1 aborted (no skin contact: measure again), 2 failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hrv_readiness.ble.models import MeasurementSettings, SessionState
+from hrv_readiness.ble.session import run_measurement
+from hrv_readiness.ble.simulated import SimulatedStrap
+from hrv_readiness.ble.strap import BleakStrapSource
+from hrv_readiness.commands.progress import ProgressDisplay
+from hrv_readiness.config import load_config
+from hrv_readiness.errors import ConfigError, InputError
+from hrv_readiness.hrv import analyze
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
+
+if TYPE_CHECKING:
+    from hrv_readiness.ble.models import MeasurementResult, Recording
+    from hrv_readiness.ble.source import StrapSource
+    from hrv_readiness.config import Config
+
+_INTERACTIVE_ADAPTER_WAIT_S = 10.0
+_EXIT = {SessionState.COMPLETE: 0, SessionState.ABORTED: 1, SessionState.FAILED: 2}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "measure",
+        help="take one reading from a strap with live progress",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="collector config (YAML): the user's strap and the measurement settings",
+    )
+    parser.add_argument(
+        "--user", default=None, help="whose reading this is (with --config: whose strap)"
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="recorded length after settling, 60-300 (default: config, else 120)",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds discarded after skin contact (default: config, else 10)",
+    )
+    parser.add_argument("--address", help="the strap's Bluetooth address (default: strongest)")
+    parser.add_argument(
+        "--name", help="the strap's advertised name, or a pattern like 'Polar H10 AB*'"
+    )
+    parser.add_argument("--adapter", help="Bluetooth adapter, e.g. hci1 (default: first)")
+    parser.add_argument(
+        "--strap-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to look for the strap (default: config, else 60)",
+    )
+    parser.add_argument(
+        "--adapter-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for an unavailable Bluetooth adapter (default: config, else 10)",
+    )
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help="use a simulated strap (a synthetic morning) instead of Bluetooth",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=20.0,
+        help="replay speed of --simulate (default: 20, so 2 minutes take 6 s)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config) if args.config is not None else None
+    try:
+        settings = _settings(args, config)
+    except ValueError as err:  # pydantic's ValidationError is a ValueError
+        print(f"hrv-collector measure: invalid option: {_first_error(err)}", file=sys.stderr)
+        return 2
+    source: StrapSource
+    if args.simulate:
+        if not args.speed > 0:
+            print("hrv-collector measure: --speed must be positive", file=sys.stderr)
+            return 2
+        rr_ms = synthesize_rr_ms(RrScenario(duration_s=settings.duration_s + 60.0))
+        source = SimulatedStrap(rr_ms.tolist(), speed=args.speed)
+    else:
+        address, name = _strap_of(args, config)
+        source = BleakStrapSource(address=address, name=name, adapter=args.adapter)
+    who = f" for {args.user}" if args.user else ""
+    print(f"measuring {settings.duration_s:g} s{who}: put the strap on, lie still, breathe easy")
+    display = ProgressDisplay(every_s=10.0)
+    result = asyncio.run(run_measurement(source, settings, on_event=display))
+    return _report(result)
+
+
+def _settings(args: argparse.Namespace, config: Config | None) -> MeasurementSettings:
+    """The config's session settings (else the defaults), overridden by the options."""
+    if config is not None:
+        base = config.measurement.session_settings().model_dump()
+    else:
+        # Interactive default: do not sit a minute on a missing adapter.
+        base = {"adapter_wait_s": _INTERACTIVE_ADAPTER_WAIT_S}
+    overrides = {
+        "duration_s": args.duration,
+        "settle_s": args.settle,
+        "strap_wait_s": args.strap_wait,
+        "adapter_wait_s": args.adapter_wait,
+    }
+    base.update({key: value for key, value in overrides.items() if value is not None})
+    return MeasurementSettings.model_validate(base)
+
+
+def _strap_of(args: argparse.Namespace, config: Config | None) -> tuple[str | None, str | None]:
+    """``--address``/``--name``, else the strap the config gives ``--user``."""
+    if args.address or args.name or config is None or args.user is None:
+        return args.address, args.name
+    strap = config.user(args.user).strap
+    if strap is None:
+        msg = (
+            f"user {args.user!r} has no strap in {args.config};"
+            " give --address or --name, or use --simulate"
+        )
+        raise ConfigError(msg)
+    return strap.address, strap.name_pattern
+
+
+def _first_error(err: ValueError) -> str:
+    errors = getattr(err, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{field}: {first.get('msg')} (got {first.get('input')!r})"
+    return str(err)
+
+
+def _report(result: MeasurementResult) -> int:
+    if result.recording is None:
+        print(f"hrv-collector measure: {result.state.value}: {result.reason}", file=sys.stderr)
+        return _EXIT[result.state]
+    print(summary(result.recording))
+    return 0
+
+
+def summary(recording: Recording) -> str:
+    """Describe a recording and its HRV in a few lines."""
+    battery = f"{recording.battery_pct} %" if recording.battery_pct is not None else "unknown"
+    unit_note = ", RR were sent in ms (rescaled)" if recording.rr_unit == "ms" else ""
+    lines = [
+        (
+            f"reading complete: {recording.duration_s:.0f} s, {len(recording.rr_ms)} beats"
+            f" from {recording.strap_name} ({recording.strap_address})"
+        ),
+        (
+            f"  started {recording.started_at:%Y-%m-%d %H:%M:%S} UTC, battery {battery},"
+            f" sensor {recording.body_sensor_location or 'unknown'},"
+            f" reconnects {recording.reconnects}, dropped RR {recording.implausible_rr}"
+            f"{unit_note}"
+        ),
+    ]
+    try:
+        hrv = analyze(recording.rr_ms)
+    except InputError as err:
+        lines.append(f"  HRV not computed: {err}")
+        return "\n".join(lines)
+    if not hrv.usable:
+        lines.append(f"  HRV rejected: {hrv.quality.reason} — measure again")
+        return "\n".join(lines)
+    lines.append(
+        f"  lnRMSSD {hrv.ln_rmssd:.2f} (RMSSD {hrv.rmssd_ms:.1f} ms), resting HR"
+        f" {hrv.mean_hr_bpm:.0f} bpm, artifacts {hrv.artifacts.total}"
+        f" ({hrv.artifacts.artifact_pct:.1f} %), quality {hrv.quality.level}"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,382 @@
+"""The long-lived collector: several users, their straps, MQTT commands, one process.
+
+``hrv-collector run --config FILE`` starts :class:`Daemon`. It is the only part of the
+collector that sees the whole config; everything it does goes through the same
+pieces the CLI uses:
+
+* one *user loop* per user: inside the morning window it looks for the user's strap
+  and measures it (``hrv_readiness.ble.session.run_measurement``) once per day — a strap
+  that appears with skin contact is measured, a strap that is not there is looked
+  for again after ``poll_interval_s``. A rejected reading (too many artifacts) does
+  not count: the user is asked to measure again and the loop keeps trying. A
+  ``measure`` command measures now, inside or outside the window.
+* one *command loop*: ``measure``, ``wellness``, ``training`` and ``recompute`` from
+  MQTT (already validated by ``hrv_readiness.mqtt.commands``; invalid ones were answered
+  with ``command_rejected`` there). Wellness and training entries are stored and the
+  user's state is recomputed.
+* the :class:`~hrv_readiness.mqtt.publisher.Publisher` drains the store's outbox, so a
+  reading is stored before it is published and survives a broker outage.
+
+Shutdown (SIGTERM/SIGINT): a running measurement is abandoned (nothing of it is
+stored: a reading is written in one transaction only once it is complete), a write in
+progress finishes (writes are synchronous SQLite transactions the loop never
+interrupts), the collector says ``offline`` and the database is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from hrv_readiness.aio import cancel_and_wait
+from hrv_readiness.ble.models import Recording, SessionEvent, SessionState
+from hrv_readiness.ble.session import run_measurement
+from hrv_readiness.errors import HrvError
+from hrv_readiness.mqtt.commands import (
+    MeasureCommand,
+    RecomputeCommand,
+    TrainingCommand,
+    WellnessCommand,
+    accepted_event,
+)
+from hrv_readiness.mqtt.messages import OutgoingMessage
+from hrv_readiness.mqtt.payloads import AnnouncedUser, EventPayload, MeasurementPayload
+from hrv_readiness.mqtt.publisher import Publisher
+from hrv_readiness.mqtt.state import state_message, state_payload
+from hrv_readiness.mqtt.topics import Topics
+from hrv_readiness.pipeline import RecordingInput, assess_day, process_recording
+from hrv_readiness.store import OutboxMessage, Store
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hrv_readiness.ble.source import StrapSource
+    from hrv_readiness.config import Config, UserSection
+    from hrv_readiness.mqtt.commands import Command
+    from hrv_readiness.pipeline import ProcessedReading
+
+_LOGGER = logging.getLogger(__name__)
+
+#: Progress is published at most this often (retained topic; HA shows it live).
+_PROGRESS_INTERVAL_S = 2.0
+
+
+def local_now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+def strap_source_for(user: UserSection) -> StrapSource:
+    """The bleak strap of a configured user (imported here: bleak only when measuring)."""
+    from hrv_readiness.ble.strap import BleakStrapSource  # noqa: PLC0415 - keep bleak lazy
+
+    strap = user.strap
+    if strap is None:
+        msg = f"user {user.id!r} has no strap in the config"
+        raise HrvError(msg)
+    return BleakStrapSource(address=strap.address, name=strap.name_pattern)
+
+
+@dataclass
+class _UserRuntime:
+    user: UserSection
+    source: StrapSource
+    measure_now: asyncio.Event = field(default_factory=asyncio.Event)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_progress_s: float = 0.0
+
+
+class Daemon:
+    """Everything ``hrv-collector run`` does, with the clock and straps injectable."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        source_factory: Callable[[UserSection], StrapSource] = strap_source_for,
+        now: Callable[[], dt.datetime] = local_now,
+        poll_interval_s: float = 30.0,
+    ) -> None:
+        self.config = config
+        self._now = now
+        self._poll_interval_s = poll_interval_s
+        self._users = {
+            user.id: _UserRuntime(user=user, source=source_factory(user)) for user in config.users
+        }
+        self._store: Store | None = None
+        self._publisher: Publisher | None = None
+        self.readings_stored = 0
+
+    # --- lifecycle --------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until ``stop`` is set, then shut down cleanly."""
+        path = self.config.storage.database_path
+        _LOGGER.info("opening history database %s", path)
+        with Store.open(path) as store:
+            self._store = store
+            publisher = Publisher(
+                self.config.mqtt,
+                collector_id=self.config.collector.id,
+                users=[AnnouncedUser(id=u.id, name=u.display_name) for u in self.config.users],
+                outbox=store,
+                name=self.config.collector.display_name,
+                retained=self._latest_states(store),
+                now=lambda: self._now().astimezone(dt.UTC),
+                today=lambda: self._now().date(),
+            )
+            self._publisher = publisher
+            async with publisher, asyncio.TaskGroup() as tasks:
+                workers = [
+                    tasks.create_task(self._user_loop(runtime), name=f"user-{user_id}")
+                    for user_id, runtime in self._users.items()
+                ]
+                workers.append(tasks.create_task(self._command_loop(), name="commands"))
+                _LOGGER.info(
+                    "collector %s running for %s",
+                    self.config.collector.id,
+                    ", ".join(self._users),
+                )
+                await stop.wait()
+                _LOGGER.info("shutting down")
+                await cancel_and_wait(workers)
+            self._publisher = None
+            self._store = None
+        _LOGGER.info("stopped; database closed")
+
+    def _latest_states(self, store: Store) -> list[OutgoingMessage]:
+        """The state of every user as last decided, republished after each reconnect."""
+        messages = []
+        topics = self._topics
+        for user_id in self._users:
+            reading = store.latest_reading(user_id)
+            if reading is None:
+                continue
+            payload = state_payload(
+                collector_id=topics.collector_id,
+                reading=reading,
+                readiness=reading.readiness,
+                published_at=self._now().astimezone(dt.UTC),
+            )
+            messages.append(state_message(topics, payload))
+        return messages
+
+    @property
+    def _topics(self) -> Topics:
+        return Topics(self.config.mqtt.base_topic, self.config.collector.id)
+
+    # --- the morning --------------------------------------------------------------------
+
+    def _in_morning_window(self, now: dt.datetime) -> bool:
+        window = self.config.measurement.morning_window
+        return window.start <= now.time().replace(tzinfo=None) < window.end
+
+    def _measured_today(self, user_id: str, today: dt.date) -> bool:
+        assert self._store is not None  # noqa: S101 - set by run()
+        return any(r.usable for r in self._store.readings(user_id, since=today))
+
+    async def _user_loop(self, runtime: _UserRuntime) -> None:
+        user_id = runtime.user.id
+        while True:
+            requested = runtime.measure_now.is_set()
+            now = self._now()
+            automatic = (
+                self.config.measurement.automatic
+                and self._in_morning_window(now)
+                and not self._measured_today(user_id, now.date())
+            )
+            if requested or automatic:
+                runtime.measure_now.clear()
+                await self.measure(user_id, requested=requested)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll_interval_s):
+                    await runtime.measure_now.wait()
+
+    async def measure(self, user_id: str, *, requested: bool = False) -> ProcessedReading | None:
+        """One measurement of ``user_id``'s strap, stored and published; None if none."""
+        runtime = self._users[user_id]
+        async with runtime.lock:
+            return await self._measure_locked(runtime, requested=requested)
+
+    async def _measure_locked(
+        self, runtime: _UserRuntime, *, requested: bool
+    ) -> ProcessedReading | None:
+        user_id = runtime.user.id
+        settings = self.config.measurement.session_settings()
+        _LOGGER.info("measuring %s (%s)", user_id, "requested" if requested else "morning window")
+
+        def on_event(event: SessionEvent) -> None:
+            self._publish_progress(runtime, event, settings.duration_s)
+
+        result = await run_measurement(runtime.source, settings, on_event=on_event)
+        if result.recording is None:
+            level = logging.WARNING if requested else logging.INFO
+            _LOGGER.log(level, "measurement of %s %s: %s", user_id, result.state, result.reason)
+            if requested or result.state is SessionState.FAILED:
+                self._publish_event(
+                    user_id, "measurement_failed", reason=result.reason or str(result.state)
+                )
+            return None
+        return self._store_recording(user_id, result.recording)
+
+    def _store_recording(self, user_id: str, recording: Recording) -> ProcessedReading | None:
+        assert self._store is not None  # noqa: S101
+        try:
+            processed = process_recording(
+                self._store,
+                RecordingInput(
+                    user=user_id,
+                    rr_ms=recording.rr_ms,
+                    measured_at=recording.started_at,
+                    # The daemon's clock decides which morning this is (injectable).
+                    date=self._now().date(),
+                    strap_name=recording.strap_name,
+                    strap_address=recording.strap_address,
+                    battery_pct=recording.battery_pct,
+                    segment_starts=recording.segment_starts,
+                ),
+                settings=self.config.readiness_for(user_id),
+                topics=self._topics,
+                published_at=self._now().astimezone(dt.UTC),
+                artifact_reject_pct=self.config.measurement.artifact_reject_pct,
+            )
+        except HrvError as err:
+            _LOGGER.warning("reading of %s not usable: %s", user_id, err)
+            self._publish_event(user_id, "measurement_rejected", reason=str(err))
+            return None
+        self.readings_stored += 1
+        if self._publisher is not None:
+            self._publisher.notify_outbox()
+        if processed.hrv.usable:
+            readiness = processed.readiness
+            _LOGGER.info(
+                "%s: lnRMSSD %.2f, resting HR %.0f bpm → %s (%s)",
+                user_id,
+                processed.hrv.ln_rmssd,
+                processed.hrv.mean_hr_bpm,
+                readiness.status if readiness else "no verdict",
+                readiness.fatigue_type if readiness else "-",
+            )
+            self._publish_event(user_id, "measurement_completed")
+        else:
+            _LOGGER.warning("%s: reading rejected: %s", user_id, processed.hrv.quality.reason)
+            self._publish_event(
+                user_id, "measurement_rejected", reason=processed.hrv.quality.reason or ""
+            )
+        return processed
+
+    def _publish_progress(self, runtime: _UserRuntime, event: SessionEvent, total_s: float) -> None:
+        publisher = self._publisher
+        if publisher is None:
+            return
+        loop = asyncio.get_running_loop()
+        progress = event.progress
+        if progress is not None:
+            if loop.time() - runtime.last_progress_s < _PROGRESS_INTERVAL_S:
+                return
+            runtime.last_progress_s = loop.time()
+        elif event.state is SessionState.WAITING_FOR_STRAP:
+            self._publish_event(runtime.user.id, "measurement_started")
+        state = "connecting" if event.state is SessionState.RECONNECTING else event.state.value
+        payload = MeasurementPayload(
+            state=state,  # type: ignore[arg-type]
+            elapsed_s=progress.elapsed_s if progress else 0.0,
+            total_s=progress.total_s if progress else total_s,
+            progress_pct=int(100 * min(progress.elapsed_s / progress.total_s, 1.0))
+            if progress and progress.total_s
+            else (100 if event.state is SessionState.COMPLETE else 0),
+            heart_rate_bpm=progress.heart_rate_bpm if progress else None,
+            beats=progress.beats if progress else 0,
+            artifacts=progress.artifacts if progress else 0,
+            reason=event.message or None
+            if event.state in {SessionState.ABORTED, SessionState.FAILED}
+            else None,
+            updated_at=self._now().astimezone(dt.UTC),
+        )
+        message = OutgoingMessage(
+            self._topics.measurement(runtime.user.id), payload.to_bytes(), qos=1, retain=True
+        )
+        publisher.publish_nowait(message)
+
+    def _publish_event(self, user_id: str, kind: str, **detail: str) -> None:
+        publisher = self._publisher
+        if publisher is None:
+            return
+        event = EventPayload(
+            type=kind,  # type: ignore[arg-type]
+            user=user_id,
+            at=self._now().astimezone(dt.UTC),
+            detail=dict(detail),
+        )
+        publisher.publish_event_nowait(event)
+
+    # --- commands -----------------------------------------------------------------------
+
+    async def _command_loop(self) -> None:
+        assert self._publisher is not None  # noqa: S101
+        async for command in self._publisher.commands():
+            await self.handle(command)
+
+    async def handle(self, command: Command) -> None:
+        """Act on one validated command and answer it."""
+        assert self._store is not None  # noqa: S101
+        publisher = self._publisher
+        if isinstance(command, MeasureCommand):
+            runtime = self._users[command.user]
+            # A measurement already under way answers the request; do not queue a second.
+            if not runtime.lock.locked():
+                runtime.measure_now.set()
+        elif isinstance(command, WellnessCommand):
+            self._store.add_wellness(command.entry())
+            self.recompute(command.user)
+        elif isinstance(command, TrainingCommand):
+            self._store.add_training(command.entry())
+            self.recompute(command.user)
+        elif isinstance(command, RecomputeCommand):
+            self.recompute(command.user)
+        _LOGGER.info("command %s for %s accepted", type(command).__name__, command.user)
+        if publisher is not None:
+            await publisher.publish_event(
+                accepted_event(command, at=self._now().astimezone(dt.UTC)), user=command.user
+            )
+
+    def recompute(self, user_id: str) -> bool:
+        """Re-assess the user's latest usable reading with today's entries; queue its state."""
+        store = self._store
+        assert store is not None  # noqa: S101
+        reading = next((r for r in reversed(store.readings(user_id)) if r.usable), None)
+        if reading is None or reading.ln_rmssd is None or reading.mean_hr_bpm is None:
+            return False
+        readiness = assess_day(
+            store,
+            user=user_id,
+            day=reading.date,
+            ln_rmssd=reading.ln_rmssd,
+            resting_hr_bpm=reading.mean_hr_bpm,
+            settings=self.config.readiness_for(user_id),
+        )
+        at = self._now().astimezone(dt.UTC)
+        payload = state_payload(
+            collector_id=self.config.collector.id,
+            reading=reading,
+            readiness=readiness,
+            published_at=at,
+        )
+        message = state_message(self._topics, payload)
+        store.enqueue(
+            [
+                OutboxMessage(
+                    topic=message.topic,
+                    payload=message.payload,
+                    qos=1,
+                    retain=True,
+                    created_at=at,
+                )
+            ]
+        )
+        if self._publisher is not None:
+            self._publisher.notify_outbox()
+        return True

@@ -1,0 +1,450 @@
+"""Artifact correction that works on beats (R peaks), not on interval values.
+
+Every artifact class of Lipponen & Tarvainen is one wrong R peak, so each is undone by
+the one peak operation that explains it, which keeps the timeline (sum of RR) intact:
+
+* ectopic beat — a misplaced peak: the premature interval and its compensatory pause
+  are both replaced by their mean (the peak moves to the midpoint; sum preserved). The
+  pair must look like one displaced peak (balanced around the reference, or its short
+  interval premature against its neighbour), not like a lone real pause;
+* missed beat — an absent peak: the long interval is split into ``k`` equal parts,
+  ``k = round(RR / local reference)`` (2 or 3);
+* extra beat — a spurious peak: the two short intervals are merged.
+
+Detection: the paper's criteria, plus intervals 20 % off their local median
+(:mod:`hrv_readiness.hrv.artifacts`), name *candidates*.
+For each candidate the three single-peak hypotheses are tried on the intervals around
+it, each within its tolerance against two local models of the rhythm — the level (the
+median of ten neighbours) and the trend (the two next neighbours), so a wrong peak on
+the crest of a slow swing is explained too (see :func:`_references`) — and a hypothesis
+must make its neighbourhood at least ``MIN_ROUGHNESS_RATIO`` times smoother (mean
+squared successive difference, the quantity RMSSD is made of; less when it moves a peak
+by 20 % of an interval or more, which is evidence in itself): a wrong peak makes a few
+huge differences, sinus arrhythmia many moderate ones, so ordinary irregular rhythm is
+left as measured. Of the hypotheses that pass, the one leaving the least total squared
+difference over one common stretch of time wins.
+On clean NSRDB recordings the paper's criteria alone flag 2-3 % of the beats; this
+keeps it well under 1 % (benchmarks/hrv_artifacts.py prints the figure).
+
+A corrected interval is an estimate, not a measurement, so it is *marked*: successive
+differences touching it are left out of RMSSD, pNN50 and SDSD (gap-aware differences,
+NeuroKit2 PR #720) instead of inventing variability (or its absence) where there was
+none. Flags right next to a corrected event are not acted on in the same pass: one
+wrong peak disturbs the differences of its neighbours too, so they are judged again on
+the corrected series (at most ``max_passes`` passes). A candidate that no single wrong
+peak explains but lies far from its local median (|mRR| > 3·Th2, the paper's own limit)
+is replaced by that median and marked (``long_short``, or ``ectopic`` when the paper's
+ectopic rule flagged it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from hrv_readiness.hrv.artifacts import Classification, classify_beats
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+EditKind = Literal["ectopic", "missed", "extra"]
+
+#: Up to this many consecutive missed beats are restored inside one long interval.
+MAX_MISSED_IN_ONE = 3
+#: A correction must make its neighbourhood this many times smoother (see module doc).
+MIN_ROUGHNESS_RATIO = 3.0
+#: ... or this many times smoother when the edit moves a peak by at least
+#: ``LARGE_MOVE`` of an interval (every missed or extra beat, a clearly premature one):
+#: such a move is evidence in itself (Malik's 20 % prematurity rule), and one real
+#: large difference right next to it (NSRDB has 300 ms steps) must not dilute the
+#: comparison below 3. Clean-window flags do not change (benchmarks/hrv_artifacts.py).
+LARGE_MOVE_ROUGHNESS_RATIO = 2.0
+LARGE_MOVE = 0.2
+#: ... or this many times smoother when a misplaced peak moves by at least
+#: ``VERY_LARGE_MOVE`` of an interval: a beat 30 % premature with its compensatory pause
+#: is an ectopic beat even when a real pause right after it keeps the stretch rough
+#: (758, 550, 964, 1086 ms: corrected to 758, 757, 757, 1086 it is only 1.7x smoother).
+VERY_LARGE_MOVE_ROUGHNESS_RATIO = 1.5
+VERY_LARGE_MOVE = 0.25
+#: Intervals on each side of an edit over which smoothness is compared.
+ROUGHNESS_SPAN = 2
+#: Intervals on each side of the ones under test that give their local reference.
+REFERENCE_BEATS = 5
+#: Floor of a hypothesis' tolerance, as a share of the local reference: Malik's and
+#: Kamath's 20 % rule, for stretches so regular that Th2 is tiny.
+MIN_RELATIVE_TOLERANCE = 0.2
+#: An ectopic pair explained only by the local *trend* (see :func:`_references`) must
+#: move its peak by at least this share of the trend interval (the 20 % prematurity of
+#: Malik and Kamath): sinus rhythm turning at the crest of a swing makes long-short
+#: pairs of 5-15 %, a misplaced peak on the crest moves 20 % or more.
+MIN_TREND_DISPLACEMENT = 0.2
+#: Both intervals of a pair shorter than this share of the reference: see
+#: :func:`_pair_hypotheses` (an extra beat splitting a 30-40 % long pause in halves
+#: leaves two intervals 30-35 % short: 742, 496, 496, 891 ms).
+VERY_SHORT_PAIR = 0.7
+#: An ectopic pair must be *balanced* around its reference — the smaller of
+#: (reference - short) and (long - reference) at least this share of the larger — or
+#: its short interval must be ``PREMATURE_MARGIN`` shorter than its outer neighbour (see
+#: :func:`_balanced`, :func:`_shorter_than_its_neighbour`). Without this rule a real
+#: lone pause (758, 1070 ms around 760) was "corrected" into two 914 ms intervals: 4
+#: such pauses in the pyhrv NSRDB series (RMSSD 94.6 instead of 101.3 ms) and 37 of
+#: the 6,600 clean benchmark beats (now 11); every benchmark row improved with it.
+ECTOPIC_BALANCE = 0.25
+PREMATURE_MARGIN = 0.05
+#: A candidate no single wrong peak explains is corrected when |mRR| / Th2 exceeds this
+#: (the paper's own "far from the local median" limit).
+LEFTOVER_MRR_LIMIT = 3.0
+
+
+@dataclass(slots=True)
+class EventCounts:
+    ectopic: int = 0
+    missed: int = 0
+    extra: int = 0
+    long_short: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ectopic + self.missed + self.extra + self.long_short
+
+
+@dataclass(frozen=True, slots=True)
+class CleanSeries:
+    """The corrected NN series, its estimated intervals and its segment starts."""
+
+    nn_ms: FloatArray
+    estimated: BoolArray
+    break_before: BoolArray
+    counts: EventCounts = field(default_factory=EventCounts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    start: int
+    stop: int
+    values: tuple[float, ...]
+    kind: EditKind
+
+
+def clean_rr(
+    rr_ms: FloatArray, *, break_before: BoolArray | None = None, max_passes: int = 3
+) -> CleanSeries:
+    """Detect and correct artifacts in a validated RR series (ms).
+
+    ``break_before[i]`` marks interval ``i`` as the first of a new contiguous segment
+    (a reconnect, a contact loss): no hypothesis, reference or smoothness comparison
+    reaches across that boundary, so the jump between two segments is never taken for
+    an artifact nor "corrected". The returned ``break_before`` follows the corrected
+    series (a missed beat adds intervals, an extra beat removes one).
+    """
+    nn = rr_ms.copy()
+    estimated = np.zeros(nn.size, dtype=np.bool_)
+    breaks = np.zeros(nn.size, dtype=np.bool_) if break_before is None else break_before.copy()
+    breaks[:1] = False
+    counts = EventCounts()
+    classification = classify_beats(nn, estimated, breaks)
+    for _ in range(max_passes):
+        edits = _pattern_edits(nn, estimated, breaks, classification, counts)
+        if not edits:
+            break
+        nn, estimated, breaks = _apply(nn, estimated, breaks, edits)
+        classification = classify_beats(nn, estimated, breaks)
+    leftover = np.flatnonzero(
+        classification.candidates & ~estimated & (np.abs(classification.mrr_n) > LEFTOVER_MRR_LIMIT)
+    )
+    for i in leftover.tolist():
+        if classification.ectopic[i]:
+            counts.ectopic += 1
+        else:
+            counts.long_short += 1
+        nn[i] = classification.median_rr_ms[i]
+        estimated[i] = True
+    return CleanSeries(nn_ms=nn, estimated=estimated, break_before=breaks, counts=counts)
+
+
+def _pattern_edits(
+    nn: FloatArray,
+    estimated: BoolArray,
+    breaks: BoolArray,
+    classification: Classification,
+    counts: EventCounts,
+) -> list[_Edit]:
+    """The single-peak explanation of each candidate, where one fits."""
+    # The hypotheses look at a handful of values each: plain Python floats are several
+    # times faster there than numpy scalars and tiny arrays.
+    values: list[float] = nn.tolist()
+    free: list[bool] = (~estimated).tolist()
+    medians: list[float] = classification.median_rr_ms.tolist()
+    th2: list[float] = classification.th2_ms.tolist()
+    segment_lo, segment_hi = _segment_bounds(breaks)
+    edits: list[_Edit] = []
+    last_stop = -2  # intervals <= last_stop are in or next to an edit of this pass
+    for i in np.flatnonzero(classification.candidates & ~estimated).tolist():
+        if i <= last_stop:
+            continue
+        for j in range(max(0, i - 2), min(i, last_stop + 1)):
+            free[j] = False  # already part of (or next to) an edit of this pass
+        tolerance = max(th2[i], MIN_RELATIVE_TOLERANCE * medians[i])
+        edit = _explain(
+            values,
+            i,
+            free,
+            median=medians[i],
+            tolerance=tolerance,
+            bounds=(segment_lo[i], segment_hi[i]),
+        )
+        if edit is None:
+            continue
+        if edit.kind == "missed":
+            counts.missed += len(edit.values) - 1
+        elif edit.kind == "extra":
+            counts.extra += 1
+        else:
+            counts.ectopic += 1
+        edits.append(edit)
+        last_stop = edit.stop
+    return edits
+
+
+def _segment_bounds(breaks: BoolArray) -> tuple[list[int], list[int]]:
+    """For every interval, the start and stop index of its contiguous segment."""
+    n = breaks.size
+    starts = np.flatnonzero(breaks)
+    segment = np.cumsum(breaks)
+    lows = np.concatenate(([0], starts))
+    highs = np.concatenate((starts, [n]))
+    return lows[segment].tolist(), highs[segment].tolist()
+
+
+def _explain(
+    nn: list[float],
+    i: int,
+    free: list[bool],
+    *,
+    median: float,
+    tolerance: float,
+    bounds: tuple[int, int],
+) -> _Edit | None:
+    """The single wrong peak that best explains candidate ``i`` and its neighbours.
+
+    Hypotheses on intervals i-1 .. i+2 that are ``free`` (measured, not yet edited),
+    each against the references of :func:`_references` and admitted within ``tolerance``
+    (max(Th2, 20 % of the median)):
+
+    * missed: RR_j / k ≈ reference (k = 2 or 3 beats in one interval);
+    * extra: RR_a + RR_b ≈ reference, both intervals short;
+    * ectopic: RR_a + RR_b ≈ 2·reference within 2·tolerance (a sum of two intervals
+      varies about twice as much as one), one short and one long (against the trend,
+      the peak must also move by ``MIN_TREND_DISPLACEMENT``).
+
+    The admitted hypothesis that smooths its neighbourhood most wins, if it smooths it
+    by at least ``MIN_ROUGHNESS_RATIO`` (less for a large move of the peak, see
+    :func:`_needed_roughness_ratio`). Everything happens inside ``bounds``, the
+    candidate's contiguous segment ``nn[bounds[0]:bounds[1]]``.
+    """
+    first, stop = bounds
+    admitted: list[_Edit] = []
+    for edit in _hypotheses(nn, i, free, median=median, tolerance=tolerance, bounds=bounds):
+        lo = max(first, edit.start - ROUGHNESS_SPAN)
+        hi = min(stop, edit.stop + ROUGHNESS_SPAN)
+        after = [*nn[lo : edit.start], *edit.values, *nn[edit.stop : hi]]
+        ratio = _roughness(nn[lo:hi]) / max(_roughness(after), 1e-9)
+        if ratio > _needed_roughness_ratio(nn, edit):
+            admitted.append(edit)
+    if len(admitted) < 2:  # noqa: PLR2004
+        return admitted[0] if admitted else None
+    # Rivals are compared on one common stretch of time (every hypothesis keeps the
+    # peaks outside it), by its *total* squared successive difference: a mean would
+    # favour splitting an interval into equal parts, whose zero difference dilutes it.
+    lo = max(first, min(edit.start for edit in admitted) - ROUGHNESS_SPAN)
+    hi = min(stop, max(edit.stop for edit in admitted) + ROUGHNESS_SPAN)
+    return min(
+        admitted,
+        key=lambda edit: _squared_differences(
+            [*nn[lo : edit.start], *edit.values, *nn[edit.stop : hi]]
+        ),
+    )
+
+
+def _needed_roughness_ratio(nn: list[float], edit: _Edit) -> float:
+    """How many times smoother ``edit`` must make its neighbourhood, by how far it moves a peak.
+
+    Adding or removing a peak (a missed or extra beat) is always a large move; an
+    ectopic correction moves the peak by half the difference of the pair, compared with
+    the corrected interval.
+    """
+    if edit.kind != "ectopic":
+        return LARGE_MOVE_ROUGHNESS_RATIO
+    a, b = nn[edit.start], nn[edit.start + 1]
+    move = abs(b - a) / 2.0 / edit.values[0]
+    if move >= VERY_LARGE_MOVE:
+        return VERY_LARGE_MOVE_ROUGHNESS_RATIO
+    if move >= LARGE_MOVE:
+        return LARGE_MOVE_ROUGHNESS_RATIO
+    return MIN_ROUGHNESS_RATIO
+
+
+def _hypotheses(
+    nn: list[float],
+    i: int,
+    free: list[bool],
+    *,
+    median: float,
+    tolerance: float,
+    bounds: tuple[int, int],
+) -> list[_Edit]:
+    first, stop = bounds
+    hypotheses: dict[tuple[int, EditKind, int], _Edit] = {}
+    for j in (i, i + 1):
+        if first <= j < stop and free[j]:
+            _missed_hypotheses(
+                nn, j, median=median, tolerance=tolerance, bounds=bounds, out=hypotheses
+            )
+    for start in (i - 1, i, i + 1):
+        if first <= start < stop - 1 and free[start] and free[start + 1]:
+            _pair_hypotheses(
+                nn, start, median=median, tolerance=tolerance, bounds=bounds, out=hypotheses
+            )
+    return list(hypotheses.values())
+
+
+def _missed_hypotheses(
+    nn: list[float],
+    j: int,
+    *,
+    median: float,
+    tolerance: float,
+    bounds: tuple[int, int],
+    out: dict[tuple[int, EditKind, int], _Edit],
+) -> None:
+    """Interval ``j`` holds ``parts`` beats (one or two missed)."""
+    for reference in _references(nn, j, j + 1, median, bounds):
+        parts = round(nn[j] / reference)
+        if 2 <= parts <= MAX_MISSED_IN_ONE and abs(nn[j] / parts - reference) < tolerance:  # noqa: PLR2004
+            out[j, "missed", parts] = _Edit(j, j + 1, (nn[j] / parts,) * parts, "missed")
+
+
+def _pair_hypotheses(
+    nn: list[float],
+    start: int,
+    *,
+    median: float,
+    tolerance: float,
+    bounds: tuple[int, int],
+    out: dict[tuple[int, EditKind, int], _Edit],
+) -> None:
+    """Intervals ``start`` and ``start + 1`` share an extra or a misplaced peak."""
+    a, b = nn[start], nn[start + 1]
+    for k, reference in enumerate(_references(nn, start, start + 2, median, bounds)):
+        if a < reference and b < reference:
+            # Two intervals both far too short have one explanation only, a spurious
+            # peak, even where the interval it split was itself a long one (a pause):
+            # their sum may then exceed the reference by up to two tolerances.
+            both_very_short = max(a, b) < VERY_SHORT_PAIR * reference
+            if -tolerance < a + b - reference < (2 if both_very_short else 1) * tolerance:
+                out[start, "extra", 1] = _Edit(start, start + 2, (a + b,), "extra")
+        elif (
+            min(a, b) < reference < max(a, b)
+            and (_balanced(a, b, reference) or _shorter_than_its_neighbour(nn, start, bounds))
+            and abs(a + b - 2 * reference) < 2 * tolerance
+            and (k == 0 or abs(b - a) / 2.0 >= MIN_TREND_DISPLACEMENT * reference)
+        ):
+            mean = (a + b) / 2.0
+            out[start, "ectopic", 2] = _Edit(start, start + 2, (mean, mean), "ectopic")
+
+
+def _balanced(a: float, b: float, reference: float) -> bool:
+    """Whether a short and a long interval straddle ``reference`` like a displaced peak.
+
+    A misplaced peak takes from one interval what it gives to the other, so the short
+    one falls about as far below the reference as the long one rises above it.
+    """
+    below = reference - min(a, b)
+    above = max(a, b) - reference
+    return min(below, above) >= ECTOPIC_BALANCE * max(below, above)
+
+
+def _shorter_than_its_neighbour(nn: list[float], start: int, bounds: tuple[int, int]) -> bool:
+    """Whether the short interval of the pair is premature against its outer neighbour.
+
+    An ectopic beat comes early: its interval is shorter than the one before it (or,
+    for a late peak, the short interval is shorter than the one after the pair). A lone
+    pause after an ordinary beat (734, 758, 1070, 844 ms) is not, however unbalanced
+    it looks against the local level.
+    """
+    first, stop = bounds
+    a, b = nn[start], nn[start + 1]
+    if a < b:
+        return start > first and a < (1 - PREMATURE_MARGIN) * nn[start - 1]
+    return start + 2 < stop and b < (1 - PREMATURE_MARGIN) * nn[start + 2]
+
+
+def _references(
+    nn: list[float], start: int, stop: int, fallback: float, bounds: tuple[int, int]
+) -> tuple[float, ...]:
+    """What ``nn[start:stop]`` would be as one normal interval, by two local models.
+
+    * the *level*: the median of up to REFERENCE_BEATS intervals on each side, the
+      intervals under test left out (an extra beat's two halves or a missed beat's
+      double interval would otherwise drag the reference towards themselves);
+    * the *trend*: the mean of the two intervals right next to them. Sinus rhythm
+      swings slowly (respiration, baroreflex): at the crest of a swing a wrong peak can
+      sit 25-35 % away from the level of its ten neighbours yet close to its two
+      neighbours, and the level alone would not explain it.
+
+    A hypothesis that fits either model is *tried*; the smoothness test of
+    :func:`_explain` still decides, so the second model adds explanations, not verdicts.
+    Both models only look inside ``bounds`` (the contiguous segment).
+    """
+    first, last = bounds
+    around = sorted(
+        nn[max(first, start - REFERENCE_BEATS) : start]
+        + nn[stop : min(last, stop + REFERENCE_BEATS)]
+    )
+    if not around:
+        return (fallback,)
+    middle = len(around) // 2
+    level = around[middle] if len(around) % 2 else (around[middle - 1] + around[middle]) / 2.0
+    if start <= first or stop >= last:
+        return (level,)
+    return (level, (nn[start - 1] + nn[stop]) / 2.0)
+
+
+def _roughness(values: list[float]) -> float:
+    """Mean squared successive difference: what RMSSD squares and averages."""
+    if len(values) < 2:  # noqa: PLR2004
+        return 0.0
+    return _squared_differences(values) / (len(values) - 1)
+
+
+def _squared_differences(values: list[float]) -> float:
+    return sum((b - a) ** 2 for a, b in itertools.pairwise(values))
+
+
+def _apply(
+    nn: FloatArray, estimated: BoolArray, breaks: BoolArray, edits: list[_Edit]
+) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """The series with ``edits`` applied.
+
+    An edit's first interval keeps the segment start of the one it replaces (edits
+    never span a segment boundary).
+    """
+    values: list[FloatArray] = []
+    marks: list[BoolArray] = []
+    starts: list[BoolArray] = []
+    position = 0
+    for edit in edits:
+        size = len(edit.values)
+        values += [nn[position : edit.start], np.asarray(edit.values, dtype=np.float64)]
+        marks += [estimated[position : edit.start], np.ones(size, dtype=np.bool_)]
+        new_starts = np.zeros(size, dtype=np.bool_)
+        new_starts[0] = breaks[edit.start]
+        starts += [breaks[position : edit.start], new_starts]
+        position = edit.stop
+    values.append(nn[position:])
+    marks.append(estimated[position:])
+    starts.append(breaks[position:])
+    return np.concatenate(values), np.concatenate(marks), np.concatenate(starts)

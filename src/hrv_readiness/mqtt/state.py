@@ -1,0 +1,128 @@
+"""Build the v1 ``state`` payload from the collector's own records.
+
+The only module of ``hrv_readiness.mqtt`` that knows the readiness and store models; it
+maps their field names onto the contract's (``Baselines.normal_lower`` →
+``baseline.ln_rmssd_normal_low``...), so renaming a field there never changes the
+wire format. Values are rounded for display; the store keeps full precision.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hrv_readiness.mqtt.messages import OutgoingMessage
+from hrv_readiness.mqtt.payloads import (
+    BaselinePayload,
+    ReadinessPayload,
+    ReadingPayload,
+    ReasonPayload,
+    StatePayload,
+    StrapPayload,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from hrv_readiness.mqtt.topics import Topics
+    from hrv_readiness.readiness import Readiness
+    from hrv_readiness.store import StoredReading
+
+#: Shown while a reading has no verdict attached (e.g. imported without one).
+NOT_ASSESSED = ReasonPayload(
+    code="not_assessed", text="This reading has not been assessed yet; recompute to assess it."
+)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def reading_payload(
+    reading: StoredReading, *, beats: int | None = None, pnn50_pct: float | None = None
+) -> ReadingPayload:
+    """``reading`` of the state payload; ``beats``/``pnn50_pct`` from the HRV result if known.
+
+    Without ``beats`` the number of stored RR intervals is used.
+    """
+    rejected = reading.quality == "rejected"
+    return ReadingPayload(
+        measured_at=reading.measured_at,
+        date=reading.date,
+        duration_s=round(reading.duration_s, 1),
+        beats=len(reading.rr_ms) if beats is None else beats,
+        rmssd_ms=None if rejected else _round(reading.rmssd_ms, 2),
+        ln_rmssd=None if rejected else _round(reading.ln_rmssd, 3),
+        sdnn_ms=None if rejected else _round(reading.sdnn_ms, 2),
+        pnn50_pct=None if rejected else _round(pnn50_pct, 2),
+        resting_hr_bpm=None if rejected else _round(reading.mean_hr_bpm, 1),
+        artifact_pct=round(reading.artifact_pct, 2),
+        quality=reading.quality,
+        quality_reason=reading.quality_reason or None,
+    )
+
+
+def readiness_payload(readiness: Readiness | None) -> ReadinessPayload:
+    """``readiness`` of the state payload (a placeholder verdict when there is none)."""
+    if readiness is None:
+        return ReadinessPayload(
+            status="building_baseline",
+            score=None,
+            fatigue_type="unknown",
+            watch=None,
+            reasons=(NOT_ASSESSED,),
+            advice=None,
+            readings_needed=0,
+            baseline=BaselinePayload(),
+        )
+    b = readiness.baselines
+    return ReadinessPayload(
+        status=readiness.status,
+        score=readiness.score,
+        fatigue_type=readiness.fatigue_type,
+        watch=readiness.watch,
+        reasons=tuple(ReasonPayload(code=r.code, text=r.text) for r in readiness.reasons),
+        advice=readiness.advice,
+        readings_needed=readiness.readings_needed,
+        baseline=BaselinePayload(
+            ln_rmssd_7d_mean=_round(b.ln_rmssd_7d_mean, 3),
+            ln_rmssd_normal_low=_round(b.normal_lower, 3),
+            ln_rmssd_normal_high=_round(b.normal_upper, 3),
+            ln_rmssd_swc_low=_round(b.swc_lower, 3),
+            ln_rmssd_swc_high=_round(b.swc_upper, 3),
+            ln_rmssd_7d_cv_pct=_round(b.ln_rmssd_7d_cv_pct, 2),
+            resting_hr_baseline_bpm=_round(b.resting_hr_baseline_bpm, 1),
+            resting_hr_normal_low_bpm=_round(b.resting_hr_lower_bpm, 1),
+            resting_hr_normal_high_bpm=_round(b.resting_hr_upper_bpm, 1),
+            ln_rmssd_baseline_mean=_round(b.ln_rmssd_baseline_mean, 3),
+            ln_rmssd_baseline_sd=_round(b.ln_rmssd_baseline_sd, 3),
+            resting_hr_7d_mean_bpm=_round(b.resting_hr_7d_mean_bpm, 1),
+            readings_in_7d=b.readings_in_7d,
+            readings_in_baseline=b.readings_in_baseline,
+        ),
+    )
+
+
+def state_payload(
+    *,
+    collector_id: str,
+    reading: StoredReading,
+    readiness: Readiness | None,
+    published_at: dt.datetime,
+    strap: StrapPayload | None = None,
+    beats: int | None = None,
+    pnn50_pct: float | None = None,
+) -> StatePayload:
+    """The ``state`` payload of ``reading.user``; ``readiness`` defaults to none."""
+    return StatePayload(
+        collector_id=collector_id,
+        user=reading.user,
+        published_at=published_at,
+        reading=reading_payload(reading, beats=beats, pnn50_pct=pnn50_pct),
+        readiness=readiness_payload(readiness),
+        strap=strap,
+    )
+
+
+def state_message(topics: Topics, payload: StatePayload) -> OutgoingMessage:
+    """The retained QoS 1 message of a state payload (for the store's outbox)."""
+    return OutgoingMessage(topics.state(payload.user), payload.to_bytes(), qos=1, retain=True)

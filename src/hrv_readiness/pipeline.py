@@ -1,0 +1,184 @@
+"""From a finished recording to a stored, assessed reading queued for MQTT.
+
+This is the one place where the pure core (``hrv_readiness.hrv``,
+``hrv_readiness.readiness``) meets the store and the MQTT contract. Data flows one way::
+
+    RR (ms) → hrv.analyze → readiness.assess (against the stored history)
+            → Store.add_reading(reading, outbox=[state message])   (one transaction)
+
+The state message is queued in the same transaction as the reading, so a reading is
+never published without being stored and never lost between the two; the publisher
+drains the outbox whenever the broker is there.
+
+A rejected reading (too many artifacts) is stored with its RR and reason, never
+turned into a number, and the state keeps the last verdict (or says none can be
+made yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
+from hrv_readiness.mqtt.payloads import StatePayload, StrapPayload
+from hrv_readiness.mqtt.state import state_message, state_payload
+from hrv_readiness.readiness import DailyReading, Readiness, ReadinessSettings, assess
+from hrv_readiness.store import OutboxMessage, StoredReading
+from hrv_readiness.store.history import daily_history
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from hrv_readiness.mqtt.topics import Topics
+    from hrv_readiness.store import Store
+
+#: Training sessions older than this do not explain today's reading.
+_TRAINING_LOOKBACK_DAYS = 3
+#: Wellness entries older than this do not tell how long heavy legs have lasted.
+_WELLNESS_LOOKBACK_DAYS = 7
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordingInput:
+    """What the pipeline needs of a recording, wherever it came from."""
+
+    user: str
+    rr_ms: Sequence[float]
+    measured_at: dt.datetime
+    #: The local morning this reading belongs to.
+    date: dt.date
+    strap_name: str | None = None
+    strap_address: str | None = None
+    battery_pct: int | None = None
+    #: Where contiguous runs of RR start (after a reconnect or contact loss): no
+    #: successive difference is taken across them.
+    segment_starts: tuple[int, ...] = (0,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProcessedReading:
+    reading_id: int
+    hrv: HrvResult
+    stored: StoredReading
+    readiness: Readiness | None
+    state: StatePayload
+
+
+def assess_day(
+    store: Store,
+    *,
+    user: str,
+    day: dt.date,
+    ln_rmssd: float,
+    resting_hr_bpm: float,
+    settings: ReadinessSettings,
+) -> Readiness:
+    """Assess one morning's numbers against everything stored before that day."""
+    history = daily_history(store.readings(user), before=day)
+    wellness_since = day - dt.timedelta(days=_WELLNESS_LOOKBACK_DAYS)
+    wellness_history = [w for w in store.wellness(user, since=wellness_since) if w.date < day]
+    training_since = day - dt.timedelta(days=_TRAINING_LOOKBACK_DAYS)
+    training = [t for t in store.training(user, since=training_since) if t.date <= day]
+    return assess(
+        history=history,
+        today=DailyReading(date=day, ln_rmssd=ln_rmssd, resting_hr_bpm=resting_hr_bpm),
+        wellness=store.wellness_for(user, day),
+        training=training,
+        settings=settings,
+        wellness_history=wellness_history,
+    )
+
+
+def process_recording(
+    store: Store,
+    recording: RecordingInput,
+    *,
+    settings: ReadinessSettings,
+    topics: Topics,
+    published_at: dt.datetime,
+    artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT,
+) -> ProcessedReading:
+    """Analyse, assess, store and queue one recording; return what was decided.
+
+    Raises the HRV engine's ``InputError`` children for RR that are not a reading at
+    all (empty, not ms, too short); those are not stored.
+    """
+    hrv = analyze(
+        recording.rr_ms,
+        artifact_reject_pct=artifact_reject_pct,
+        segment_starts=recording.segment_starts,
+    )
+    readiness: Readiness | None
+    if hrv.usable:
+        assert hrv.ln_rmssd is not None  # noqa: S101 - usable guarantees metrics
+        assert hrv.mean_hr_bpm is not None  # noqa: S101
+        readiness = assess_day(
+            store,
+            user=recording.user,
+            day=recording.date,
+            ln_rmssd=hrv.ln_rmssd,
+            resting_hr_bpm=hrv.mean_hr_bpm,
+            settings=settings,
+        )
+    else:
+        readiness = _last_verdict(store, recording.user)
+    stored = StoredReading(
+        user=recording.user,
+        measured_at=recording.measured_at,
+        date=recording.date,
+        duration_s=float(sum(recording.rr_ms)) / 1000.0,
+        rr_ms=tuple(float(v) for v in recording.rr_ms),
+        rmssd_ms=hrv.rmssd_ms,
+        ln_rmssd=hrv.ln_rmssd,
+        sdnn_ms=hrv.sdnn_ms,
+        mean_hr_bpm=hrv.mean_hr_bpm,
+        artifact_pct=min(hrv.artifacts.artifact_pct, 100.0),
+        quality=hrv.quality.level,
+        quality_reason=hrv.quality.reason or "",
+        source=recording.strap_name or "",
+        readiness=readiness if hrv.usable else None,
+    )
+    strap = (
+        StrapPayload(
+            name=recording.strap_name,
+            address=recording.strap_address,
+            battery_pct=recording.battery_pct,
+        )
+        if recording.strap_name is not None
+        else None
+    )
+    payload = state_payload(
+        collector_id=topics.collector_id,
+        reading=stored,
+        readiness=readiness,
+        published_at=published_at,
+        strap=strap,
+        beats=hrv.beats,
+        pnn50_pct=hrv.pnn50_pct,
+    )
+    reading_id = store.add_reading(stored, outbox=_queued(topics, payload, published_at))
+    return ProcessedReading(
+        reading_id=reading_id, hrv=hrv, stored=stored, readiness=readiness, state=payload
+    )
+
+
+def _last_verdict(store: Store, user: str) -> Readiness | None:
+    for reading in reversed(store.readings(user)):
+        if reading.readiness is not None:
+            return reading.readiness
+    return None
+
+
+def _queued(topics: Topics, payload: StatePayload, at: dt.datetime) -> list[OutboxMessage]:
+    message = state_message(topics, payload)
+    return [
+        OutboxMessage(
+            topic=message.topic,
+            payload=message.payload,
+            qos=1,  # the contract: QoS 1 everywhere
+            retain=message.retain,
+            created_at=at,
+        )
+    ]

@@ -1,0 +1,279 @@
+"""Every threshold and window of the readiness model, with its literature default.
+
+The lead's ``hrv_readiness.config`` embeds :class:`ReadinessSettings` as the
+``readiness:`` section of the YAML file, so a user can change a threshold without
+reading code. Each field's description names the source of its default; the
+reasoning behind each rule is in docs/model.md and next to the rule in rules.py.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ReadinessSettings(BaseModel):
+    """Windows (days), thresholds and score weights of the readiness model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # --- baselines -----------------------------------------------------------------
+    rolling_window_days: int = Field(
+        default=7,
+        ge=3,
+        le=14,
+        description=(
+            "Days in the rolling mean of lnRMSSD that is judged instead of a single "
+            "morning (Plews et al. 2012, EJAP 112:3729; Plews et al. 2013, Sports Med 43:773)."
+        ),
+    )
+    rolling_min_readings: int = Field(
+        default=3,
+        ge=1,
+        le=14,
+        description=(
+            "Valid readings needed inside the rolling window for its mean to count "
+            "(Plews et al. 2014, IJSPP 9:783: 3 readings a week suffice)."
+        ),
+    )
+    swc_baseline_days: int = Field(
+        default=28,
+        ge=7,
+        le=120,
+        description=(
+            "Days of history behind the smallest-worthwhile-change band "
+            "(4-week baseline: Vesterinen et al. 2016, MSSE 48:1347; Javaloyes et al. 2019, IJSPP)."
+        ),
+    )
+    swc_sd_factor: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=3.0,
+        description=(
+            "Half-width of the SWC band in SDs of daily lnRMSSD: baseline mean +/- 0.5 SD "
+            "(Vesterinen et al. 2016; Javaloyes et al. 2019)."
+        ),
+    )
+    normal_range_days: int = Field(
+        default=60,
+        ge=14,
+        le=365,
+        description=(
+            "Days of history behind the normal range of daily lnRMSSD and resting HR "
+            "(HRV4Training: 7-day baseline against a 60-day normal range)."
+        ),
+    )
+    normal_range_sd_factor: float = Field(
+        default=1.5,
+        gt=0.0,
+        le=3.0,
+        description=(
+            "Half-width of the normal range of daily lnRMSSD in SDs over normal_range_days. "
+            "HRV4Training does not publish its width; 1.5 SD is our documented choice: a "
+            "steady person has about 7 % of mornings below it (1 SD would flag 16 %, one "
+            "morning a week), and 3 of 7 below it by chance is under 1 %."
+        ),
+    )
+    min_history_readings: int = Field(
+        default=14,
+        ge=3,
+        le=90,
+        description=(
+            "Valid readings (today's included) within normal_range_days before any advice; "
+            "until then the status is building_baseline (docs/model.md: about 14 days; "
+            "Polar orthostatic test: 6 tests over 2 weeks)."
+        ),
+    )
+    # --- resting heart rate --------------------------------------------------------
+    rhr_range_sd_factor: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=3.0,
+        description=(
+            "Half-width of the resting-HR normal range in SDs over normal_range_days; "
+            "rising RHR with falling HRV is the systemic pattern "
+            "(Schmitt et al. 2015, IJSM 36:999)."
+        ),
+    )
+    rhr_min_half_width_bpm: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=20.0,
+        description=(
+            "Smallest half-width of the resting-HR range, so a very steady person is not "
+            "flagged for a 1 bpm change (Buchheit 2014, Front Physiol 5:73: judge against "
+            "measurement error)."
+        ),
+    )
+    # --- subjective state ----------------------------------------------------------
+    soreness_high: int = Field(
+        default=6,
+        ge=0,
+        le=10,
+        description=(
+            "Soreness (0-10) at or above which muscular fatigue is reported; HRV cannot see "
+            "it (Flatt et al. 2018, Sports 6:93: soreness had no effect on lnRMSSD or RHR)."
+        ),
+    )
+    energy_low: int = Field(
+        default=4,
+        ge=0,
+        le=10,
+        description=(
+            "Energy/motivation (0-10) at or below which motivation counts as down "
+            "(overreaching pattern, Plews et al. 2012; coaching articles: low motivation)."
+        ),
+    )
+    sleep_poor: int = Field(
+        default=4,
+        ge=0,
+        le=10,
+        description="Sleep quality (0-10) at or below which sleep counts as poor (coaching "
+        "articles).",
+    )
+    stress_high: int = Field(
+        default=7,
+        ge=0,
+        le=10,
+        description="Stress (0-10) at or above which life stress is named as a reason (coaching "
+        "articles).",
+    )
+    heavy_legs_caution_days: int = Field(
+        default=3,
+        ge=2,
+        le=14,
+        description=(
+            "Consecutive mornings with heavy legs (today's included) that mean heaviness has "
+            "persisted beyond 48 h and warrants caution (coaching article on heavy legs)."
+        ),
+    )
+    # --- overreaching --------------------------------------------------------------
+    overreaching_window_days: int = Field(
+        default=7,
+        ge=3,
+        le=21,
+        description="Days examined for persistent suppression (Plews et al. 2012).",
+    )
+    overreaching_min_days_below: int = Field(
+        default=3,
+        ge=1,
+        le=21,
+        description=(
+            "Mornings below the normal range within overreaching_window_days that count as "
+            "persistent suppression (docs/model.md, after Plews et al. 2012)."
+        ),
+    )
+    # --- training context ----------------------------------------------------------
+    training_lookback_days: int = Field(
+        default=2,
+        ge=1,
+        le=7,
+        description=(
+            "Days of training log read as the explanation for a systemic dip "
+            "(Buchheit 2014: combine HRV with training logs)."
+        ),
+    )
+    hard_session_effort: int = Field(
+        default=7,
+        ge=0,
+        le=10,
+        description=(
+            "Effort (0-10) at or above which a heavy compound / explosive / interval session "
+            "is named as a systemic load (coaching articles)."
+        ),
+    )
+    # --- score ---------------------------------------------------------------------
+    score_caution_below: int = Field(
+        default=60,
+        ge=0,
+        le=100,
+        description="Score below which a 'ready' day becomes 'caution' (our documented mapping).",
+    )
+    score_rest_below: int = Field(
+        default=30,
+        ge=0,
+        le=100,
+        description=(
+            "Lowest score of a 'caution' day; 'rest' days (overreaching) score below it "
+            "(our documented mapping)."
+        ),
+    )
+    score_min_baseline_sd: float = Field(
+        default=0.02,
+        gt=0.0,
+        le=1.0,
+        description=(
+            "Smallest baseline SD (ln units) the score divides by, so a very steady history "
+            "does not turn a 0.01 dip into many SDs (about 2 % RMSSD; Buchheit 2014: judge "
+            "changes against measurement error)."
+        ),
+    )
+    score_trend_points_per_sd: float = Field(
+        default=20.0,
+        ge=0.0,
+        description=(
+            "Points lost per baseline SD the 7-day mean sits below the baseline mean (the "
+            "7-day trend outweighs single days: Plews et al. 2013)."
+        ),
+    )
+    score_trend_max_points: float = Field(
+        default=40.0, ge=0.0, le=100.0, description="Cap on the 7-day-trend penalty."
+    )
+    score_today_points_per_sd: float = Field(
+        default=8.0,
+        ge=0.0,
+        description="Points lost per baseline SD today's lnRMSSD sits below the baseline mean.",
+    )
+    score_today_max_points: float = Field(
+        default=20.0, ge=0.0, le=100.0, description="Cap on the single-day penalty."
+    )
+    score_rhr_points_at_upper: float = Field(
+        default=10.0,
+        ge=0.0,
+        description=(
+            "Points lost when today's resting HR reaches the top of its normal range "
+            "(linear from the baseline mean; Schmitt et al. 2015)."
+        ),
+    )
+    score_rhr_max_points: float = Field(
+        default=20.0, ge=0.0, le=100.0, description="Cap on the resting-HR penalty."
+    )
+    score_subjective_max_points: float = Field(
+        default=30.0,
+        ge=0.0,
+        le=100.0,
+        description=(
+            "Points lost at the worst subjective state (soreness 10, energy 0, sleep 0, "
+            "stress 10), linear in their mean (Buchheit 2014: combine with questionnaires)."
+        ),
+    )
+    score_heavy_legs_points: float = Field(
+        default=5.0, ge=0.0, le=100.0, description="Points lost when legs feel heavy today."
+    )
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> ReadinessSettings:
+        if self.rolling_min_readings > self.rolling_window_days:
+            msg = (
+                f"rolling_min_readings ({self.rolling_min_readings}) cannot exceed "
+                f"rolling_window_days ({self.rolling_window_days})"
+            )
+            raise ValueError(msg)
+        if self.overreaching_min_days_below > self.overreaching_window_days:
+            msg = (
+                f"overreaching_min_days_below ({self.overreaching_min_days_below}) cannot "
+                f"exceed overreaching_window_days ({self.overreaching_window_days})"
+            )
+            raise ValueError(msg)
+        if self.swc_baseline_days > self.normal_range_days:
+            msg = (
+                f"swc_baseline_days ({self.swc_baseline_days}) cannot exceed "
+                f"normal_range_days ({self.normal_range_days})"
+            )
+            raise ValueError(msg)
+        if self.score_rest_below > self.score_caution_below:
+            msg = (
+                f"score_rest_below ({self.score_rest_below}) cannot exceed "
+                f"score_caution_below ({self.score_caution_below})"
+            )
+            raise ValueError(msg)
+        return self

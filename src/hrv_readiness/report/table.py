@@ -1,0 +1,62 @@
+"""The terminal table of a history report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from hrv_readiness.report.rows import ReportRow
+
+HEADER = ("date", "lnRMSSD", "7d mean", "SWC band", "RHR", "status", "fatigue type", "score")
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def render_table(user: str, rows: Sequence[ReportRow]) -> str:
+    """Aligned text table; a ``*`` marks verdicts recomputed with today's settings."""
+    lines = [f"{user}: {len(rows)} morning(s)"]
+    table: list[tuple[str, ...]] = [HEADER]
+    for row in rows:
+        band = (
+            "-"
+            if row.swc_lower is None or row.swc_upper is None
+            else f"{row.swc_lower:.2f}-{row.swc_upper:.2f}"
+        )
+        fatigue = (row.fatigue_type or "-").replace("_", " ")
+        if row.watch is not None:
+            fatigue += " (watch)"
+        table.append(
+            (
+                row.date.isoformat(),
+                _number(row.ln_rmssd),
+                _number(row.ln_rmssd_7d_mean),
+                band,
+                _number(row.resting_hr_bpm, 0),
+                row.status.replace("_", " ") + ("*" if row.recomputed else ""),
+                fatigue,
+                "-" if row.score is None else str(row.score),
+            )
+        )
+    widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADER))]
+    for index, cells in enumerate(table):
+        lines.append(
+            "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+        )
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    if rows:
+        last = rows[-1]
+        lines.append("")
+        lines.append(f"Latest morning ({last.date}): {last.status.replace('_', ' ')}")
+        lines.extend(f"  - {reason}" for reason in last.reasons)
+        if last.advice:
+            lines.append(f"  Today: {last.advice}")
+    if any(row.recomputed for row in rows):
+        lines.append("* stored without a verdict: assessed now with the current settings")
+    if any(row.watch is not None for row in rows):
+        lines.append("(watch) parasympathetic saturation watch: see docs/model.md")
+    return "\n".join(lines)

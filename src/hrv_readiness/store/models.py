@@ -1,0 +1,112 @@
+"""Frozen records the history store keeps: readings and MQTT outbox messages.
+
+Wellness and training entries are the readiness model's own records
+(:class:`hrv_readiness.readiness.WellnessEntry`, :class:`hrv_readiness.readiness.TrainingEntry`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hrv_readiness.readiness.models import (  # noqa: TC001 - pydantic needs them at runtime
+    FatigueType,
+    Readiness,
+    Status,
+    UserName,
+)
+
+Quality = Literal["good", "acceptable", "rejected"]
+QUALITIES: tuple[Quality, ...] = ("good", "acceptable", "rejected")
+
+_FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _aware_utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = f"datetime must carry a timezone, got naive {value.isoformat()}"
+        raise ValueError(msg)
+    return value.astimezone(dt.UTC)
+
+
+class StoredReading(BaseModel):
+    """One morning measurement as stored: RR, metrics, quality and the verdict of the day.
+
+    ``date`` is the local morning the reading belongs to (the caller decides it;
+    a reading at 00:30 UTC may belong to the previous local day). ``readiness`` is
+    the verdict computed when the reading was taken, so a report shows history as
+    it was decided, not as today's settings would decide it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user: UserName
+    measured_at: dt.datetime
+    date: dt.date
+    duration_s: Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+    rr_ms: tuple[_FiniteFloat, ...]
+    rmssd_ms: _FiniteFloat | None = None
+    ln_rmssd: _FiniteFloat | None = None
+    sdnn_ms: _FiniteFloat | None = None
+    mean_hr_bpm: _FiniteFloat | None = None
+    artifact_pct: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)] = 0.0
+    quality: Quality
+    quality_reason: str = ""
+    source: str = ""
+    readiness: Readiness | None = None
+
+    @field_validator("measured_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        return _aware_utc(value)
+
+    @field_validator("rr_ms")
+    @classmethod
+    def _positive_rr(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        bad = [v for v in value if not (v > 0.0 and math.isfinite(v))]
+        if bad:
+            msg = f"RR intervals must be positive finite ms, got {bad[0]!r}"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def usable(self) -> bool:
+        """True when the reading can enter the readiness history."""
+        return (
+            self.quality != "rejected"
+            and self.ln_rmssd is not None
+            and self.mean_hr_bpm is not None
+        )
+
+    @property
+    def status(self) -> Status | None:
+        return self.readiness.status if self.readiness is not None else None
+
+    @property
+    def score(self) -> int | None:
+        return self.readiness.score if self.readiness is not None else None
+
+    @property
+    def fatigue_type(self) -> FatigueType | None:
+        return self.readiness.fatigue_type if self.readiness is not None else None
+
+
+class OutboxMessage(BaseModel):
+    """An MQTT message waiting to be published (stored in the same transaction as its cause)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int | None = None
+    topic: Annotated[str, Field(min_length=1)]
+    payload: bytes
+    qos: Literal[0, 1, 2] = 1
+    retain: bool = False
+    created_at: dt.datetime
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        return _aware_utc(value)

@@ -1,0 +1,349 @@
+"""The bleak strap source and the session against the fake BlueZ, every fault.
+
+Unmodified bleak and bleak-retry-connector talk D-Bus to ``support.fakebluez`` on a
+private dbus-daemon. Each test bounds its time through the session's own settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from conftest import rr_series
+from support.fakebluez import VirtualStrap
+
+from hrv_readiness.ble import MeasurementSettings, SessionEvent, SessionState, run_measurement
+from hrv_readiness.ble.strap import BleakStrapSource
+
+pytestmark = pytest.mark.bluez
+
+SETTINGS = MeasurementSettings(
+    duration_s=60,
+    settle_s=3,
+    watchdog_s=0.6,
+    scan_s=1.0,
+    strap_wait_s=3.0,
+    adapter_wait_s=3.0,
+    contact_timeout_s=3.0,
+    short_drop_s=3.0,
+    retry_delay_s=0.05,
+    connect_timeout_s=10.0,
+    max_reconnects=3,
+)
+#: A hard bound for every test: the session must end well within it.
+BOUND_S = 40.0
+
+
+def on_air(rr_ms):
+    """RR as a conforming strap sends them: rounded to 1/1024 s."""
+    return [round(v * 1.024) / 1.024 for v in rr_ms]
+
+
+def index_in(needle, haystack) -> int | None:
+    """Where ``needle`` occurs as a contiguous run in ``haystack`` (None if nowhere)."""
+    n = len(needle)
+    for start in range(len(haystack) - n + 1):
+        if abs(haystack[start] - needle[0]) < 1e-6 and all(
+            abs(a - b) < 1e-6 for a, b in zip(needle, haystack[start : start + n], strict=True)
+        ):
+            return start
+    return None
+
+
+def contiguous_in(needle, haystack) -> bool:
+    return index_in(needle, haystack) is not None
+
+
+async def measure(strap: VirtualStrap, settings=SETTINGS, events=None, **source_kw):
+    source = BleakStrapSource(address=strap.address, **source_kw)
+    return await asyncio.wait_for(
+        run_measurement(source, settings, on_event=events.append if events is not None else None),
+        BOUND_S,
+    )
+
+
+class EventLog(list):
+    """Session events, with a way to wait for the next one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = asyncio.Event()
+
+    def append(self, event: SessionEvent) -> None:
+        super().append(event)
+        self.changed.set()
+
+
+def _reached(events, state: SessionState, beats: int) -> bool:
+    return any(
+        e.state is state and (beats == 0 or (e.progress is not None and e.progress.beats >= beats))
+        for e in events
+    )
+
+
+async def after_state(events: EventLog, state: SessionState, *, beats: int = 0) -> None:
+    """Wait until the session reached ``state`` (and recorded ``beats`` beats)."""
+    async with asyncio.timeout(BOUND_S):
+        while not _reached(events, state, beats):
+            events.changed.clear()
+            await events.changed.wait()
+
+
+async def test_complete_reading_over_bleak(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    result = await measure(strap_a, events=events)
+    assert result.state is SessionState.COMPLETE, result.reason
+    rec = result.recording
+    assert rec is not None
+    assert (rec.strap_name, rec.strap_address) == ("Polar H10 AAAA", "A0:9E:1A:00:00:0A")
+    assert rec.battery_pct == 80  # from org.bluez.Battery1, as BlueZ exposes it
+    assert rec.body_sensor_location == "chest"
+    assert rec.reconnects == 0
+    assert 60.0 <= rec.duration_s < 62.5
+    assert contiguous_in(rec.rr_ms, on_air(strap_a.rr_ms))
+    state = bluez.strap(strap_a.address)
+    assert state.connects == 1
+    # Body sensor location was read; the measurement never (BlueZ would duplicate it).
+    assert state.reads == {"00002a38-0000-1000-8000-00805f9b34fb": 1}
+    assert any(e.progress is not None for e in events)
+
+
+async def test_short_link_drop_continues(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    await bluez.drop_link(strap_a.address, away_s=0.5)
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    rec = result.recording
+    assert rec is not None
+    assert rec.reconnects == 1
+    assert len(rec.segment_starts) == 2
+    cut = rec.segment_starts[1]
+    assert contiguous_in(rec.rr_ms[:cut], on_air(strap_a.rr_ms))
+    assert contiguous_in(rec.rr_ms[cut:], on_air(strap_a.rr_ms))
+    assert any("continuing" in e.message for e in events)
+
+
+async def test_long_link_drop_restarts(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    settings = SETTINGS.model_copy(update={"short_drop_s": 0.5})
+    task = asyncio.create_task(measure(strap_a, settings, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    await bluez.drop_link(strap_a.address, away_s=1.5)
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    rec = result.recording
+    assert rec is not None
+    assert rec.reconnects == 1
+    assert rec.segment_starts == (0,)
+    assert any("restarting" in e.message for e in events)
+    assert contiguous_in(rec.rr_ms, on_air(strap_a.rr_ms))
+
+
+async def test_in_progress_is_retried(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    bluez.refuse_connects(strap_a.address, 1)
+    events = EventLog()
+    result = await measure(strap_a, events=events, connect_attempts=1)
+    assert result.state is SessionState.COMPLETE, result.reason
+    assert any("phone app" in e.message for e in events)
+
+
+async def test_strap_held_by_a_phone_fails_with_a_clear_message(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    bluez.refuse_connects(strap_a.address, 1000)
+    settings = SETTINGS.model_copy(update={"max_reconnects": 1})
+    result = await measure(strap_a, settings, connect_attempts=1)
+    assert result.state is SessionState.FAILED
+    assert result.reason is not None
+    assert "strap busy — is a phone app connected to it?" in result.reason
+
+
+async def test_vanished_strap_is_not_found(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    await bluez.vanish(strap_a.address)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    result = await measure(strap_a)
+    assert result.state is SessionState.FAILED
+    assert result.reason is not None
+    assert "not found within 3 s" in result.reason
+    assert loop.time() - started < SETTINGS.strap_wait_s + 2 * SETTINGS.scan_s + 2
+
+
+async def test_strap_vanishing_mid_recording_comes_back(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    await bluez.vanish(strap_a.address)
+    await asyncio.sleep(0.5)
+    bluez.reappear(strap_a.address)
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    assert result.recording is not None
+    assert result.recording.reconnects == 1
+
+
+async def test_adapter_off_then_on_is_waited_out(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    await bluez.power_off()
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await asyncio.sleep(1.0)
+    await bluez.power_on()
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    assert any("Bluetooth adapter not available" in e.message for e in events)
+
+
+async def test_adapter_off_mid_recording_reconnects(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    await bluez.power_off()
+    await asyncio.sleep(0.5)
+    await bluez.power_on()
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    assert result.recording is not None
+    assert result.recording.reconnects == 1
+
+
+async def test_adapter_off_for_good_fails(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    await bluez.power_off()
+    result = await measure(strap_a)
+    assert result.state is SessionState.FAILED
+    assert result.reason is not None
+    assert result.reason.startswith("Bluetooth adapter not available: ")
+    assert result.reason.endswith("(waited 3 s)")
+
+
+async def test_bluetoothd_exit_and_return_mid_recording(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    await bluez.exit_bluetoothd()
+    await asyncio.sleep(1.0)
+    await bluez.restart_bluetoothd()
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    rec = result.recording
+    assert rec is not None
+    assert rec.reconnects == 1
+    # bleak fired no disconnect: the watchdog noticed the silence.
+    assert any("no notification for 0.6 s" in e.message for e in events)
+
+
+async def test_bluetoothd_gone_for_good_fails(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    await bluez.exit_bluetoothd()
+    result = await task
+    assert result.state is SessionState.FAILED
+    assert result.reason is not None
+    assert "Bluetooth adapter not available" in result.reason
+
+
+async def test_notification_stall_trips_the_watchdog(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    bluez.stall(strap_a.address)
+    await asyncio.sleep(0.8)
+    bluez.resume(strap_a.address)
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    assert result.recording is not None
+    assert result.recording.reconnects == 1
+    assert any("no notification" in e.message for e in events)
+
+
+async def test_stall_for_good_fails_bounded(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    bluez.stall(strap_a.address)
+    result = await measure(strap_a)
+    assert result.state is SessionState.FAILED
+    assert result.reason is not None
+    assert "lost 4 times" in result.reason
+
+
+async def test_no_skin_contact_for_a_while_then_records(bluez):
+    strap = VirtualStrap(address="A0:9E:1A:00:00:0C", rr_ms=rr_series(2), speed=60, no_contact_s=40)
+    bluez.add_strap(strap)
+    result = await measure(strap)
+    assert result.state is SessionState.COMPLETE, result.reason
+    rec = result.recording
+    assert rec is not None
+    # Nothing recorded before contact (40 s of strap time) + settling (3 s).
+    start = index_in(rec.rr_ms, on_air(strap.rr_ms))
+    assert start is not None
+    assert sum(strap.rr_ms[:start]) / 1000 >= 40 - 1.2 + 3
+
+
+async def test_no_skin_contact_aborts(bluez):
+    strap = VirtualStrap(address="A0:9E:1A:00:00:0D", rr_ms=rr_series(3), speed=5, no_contact_s=1e9)
+    bluez.add_strap(strap)
+    result = await measure(strap)
+    assert result.state is SessionState.ABORTED
+    assert result.reason is not None
+    assert "no skin contact for 3 s" in result.reason
+
+
+async def test_rr_in_ms_is_caught(bluez):
+    strap = VirtualStrap(address="A0:9E:1A:00:00:0E", rr_ms=rr_series(4), speed=60, rr_unit="ms")
+    bluez.add_strap(strap)
+    result = await measure(strap)
+    rec = result.recording
+    assert rec is not None, result.reason
+    assert rec.rr_unit == "ms"
+    assert contiguous_in([round(v) for v in rec.rr_ms], [round(v) for v in strap.rr_ms])
+
+
+async def test_bad_payloads_are_skipped_and_lose_nothing(bluez, strap_a, caplog):
+    bluez.add_strap(strap_a)
+    events = EventLog()
+    task = asyncio.create_task(measure(strap_a, events=events))
+    await after_state(events, SessionState.RECORDING, beats=10)
+    with caplog.at_level(logging.WARNING, logger="hrv_readiness.ble.session"):
+        bluez.inject(strap_a.address, b"")
+        bluez.inject(strap_a.address, b"\x19\x3c\x00")
+        result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    assert result.recording is not None
+    assert result.recording.segment_starts == (0,)
+    assert contiguous_in(result.recording.rr_ms, on_air(strap_a.rr_ms))
+    assert sum("ignoring a bad notification" in r.message for r in caplog.records) == 2
+
+
+async def test_two_straps_two_users_at_once(bluez):
+    anna = VirtualStrap(
+        address="A0:9E:1A:00:00:01", rr_ms=rr_series(11, hr=52), name="Polar H10 ANNA", speed=60
+    )
+    ben = VirtualStrap(
+        address="A0:9E:1A:00:00:02", rr_ms=rr_series(12, hr=70), name="Polar H10 BEN", speed=60
+    )
+    bluez.add_strap(anna)
+    bluez.add_strap(ben)
+    result_anna, result_ben = await asyncio.gather(measure(anna), measure(ben))
+    rec_anna, rec_ben = result_anna.recording, result_ben.recording
+    assert rec_anna is not None, result_anna.reason
+    assert rec_ben is not None, result_ben.reason
+    assert rec_anna.strap_address == anna.address
+    assert rec_ben.strap_address == ben.address
+    assert contiguous_in(rec_anna.rr_ms, on_air(anna.rr_ms))
+    assert contiguous_in(rec_ben.rr_ms, on_air(ben.rr_ms))
+    assert not contiguous_in(rec_anna.rr_ms[:5], on_air(ben.rr_ms))
+    assert 60_000 / (sum(rec_anna.rr_ms) / len(rec_anna.rr_ms)) == pytest.approx(52, abs=3)
+    assert 60_000 / (sum(rec_ben.rr_ms) / len(rec_ben.rr_ms)) == pytest.approx(70, abs=3)

@@ -1,0 +1,160 @@
+"""The pipeline: a recording becomes a stored, assessed reading with its state queued."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+from hrv_readiness.errors import InputError
+from hrv_readiness.mqtt.topics import Topics
+from hrv_readiness.pipeline import RecordingInput, process_recording
+from hrv_readiness.readiness import ReadinessSettings
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
+from hrv_readiness.store import Store
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+TOPICS = Topics(base="hrv_readiness", collector_id="test")
+NOW = dt.datetime(2026, 11, 22, 6, 45, tzinfo=dt.UTC)
+
+
+def _recording(day: dt.date, rr_ms: list[float], user: str = "alice") -> RecordingInput:
+    return RecordingInput(
+        user=user,
+        rr_ms=rr_ms,
+        measured_at=dt.datetime.combine(day, dt.time(6, 30), tzinfo=dt.UTC),
+        date=day,
+        strap_name="Polar H10 TEST",
+        strap_address="A0:9E:1A:00:00:01",
+        battery_pct=77,
+    )
+
+
+def _clean_rr(seed: int, rmssd_ms: float = 55.0) -> list[float]:
+    scenario = RrScenario(target_rmssd_ms=rmssd_ms, ectopic_rate=0.0, seed=seed)
+    return synthesize_rr_ms(scenario).tolist()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "hrv.sqlite3") as opened:
+        yield opened
+
+
+def test_first_reading_is_stored_assessed_and_queued(store: Store) -> None:
+    rr_ms = _clean_rr(seed=1)
+    processed = process_recording(
+        store,
+        _recording(NOW.date(), rr_ms),
+        settings=ReadinessSettings(),
+        topics=TOPICS,
+        published_at=NOW,
+    )
+    # The stored metrics are the engine's, checked here against a plain formula.
+    nn = np.asarray(processed.hrv.nn_ms)
+    assert processed.hrv.artifacts.total == 0
+    assert processed.stored.rmssd_ms == pytest.approx(math.sqrt(np.mean(np.diff(nn) ** 2)))
+    assert processed.readiness is not None
+    assert processed.readiness.status == "building_baseline"
+    assert processed.readiness.readings_needed == ReadinessSettings().min_history_readings - 1
+    [stored] = store.readings("alice")
+    assert stored.rr_ms == pytest.approx(tuple(rr_ms), abs=0.5)
+    [message] = store.pending_outbox()
+    assert message.topic == "hrv_readiness/test/alice/state"
+    assert message.retain is True
+    assert message.qos == 1
+    state = json.loads(message.payload)
+    assert state["schema_version"] == 1
+    assert state["reading"]["ln_rmssd"] == pytest.approx(processed.hrv.ln_rmssd, abs=1e-3)
+    assert state["strap"] == {
+        "name": "Polar H10 TEST",
+        "address": "A0:9E:1A:00:00:01",
+        "battery_pct": 77,
+    }
+
+
+def test_history_builds_into_advice(store: Store) -> None:
+    settings = ReadinessSettings()
+    first = NOW.date() - dt.timedelta(days=settings.min_history_readings)
+    for offset in range(settings.min_history_readings + 1):
+        day = first + dt.timedelta(days=offset)
+        processed = process_recording(
+            store,
+            _recording(day, _clean_rr(seed=offset)),
+            settings=settings,
+            topics=TOPICS,
+            published_at=NOW,
+        )
+    assert processed.readiness is not None
+    assert processed.readiness.status != "building_baseline"
+    assert processed.readiness.score is not None
+
+
+def test_reading_with_too_many_artifacts_is_stored_but_never_a_number(store: Store) -> None:
+    rr = np.asarray(_clean_rr(seed=3))
+    # Every 8th beat premature by 35 % with a compensatory pause: ~12 % ectopy.
+    for i in range(4, len(rr) - 1, 8):
+        shift = 0.35 * rr[i]
+        rr[i] -= shift
+        rr[i + 1] += shift
+    processed = process_recording(
+        store,
+        _recording(NOW.date(), rr.tolist()),
+        settings=ReadinessSettings(),
+        topics=TOPICS,
+        published_at=NOW,
+    )
+    assert processed.hrv.quality.level == "rejected"
+    assert processed.stored.quality == "rejected"
+    assert processed.stored.ln_rmssd is None
+    assert processed.stored.rr_ms  # the raw data is kept for the owner
+    state = json.loads(store.pending_outbox()[0].payload)
+    assert state["reading"]["quality"] == "rejected"
+    assert state["reading"]["ln_rmssd"] is None
+    assert state["reading"]["quality_reason"]
+
+
+def test_rr_that_are_not_a_reading_raise_and_store_nothing(store: Store) -> None:
+    with pytest.raises(InputError, match="seconds"):
+        process_recording(
+            store,
+            _recording(NOW.date(), [0.8, 0.82, 0.79] * 50),
+            settings=ReadinessSettings(),
+            topics=TOPICS,
+            published_at=NOW,
+        )
+    assert store.readings("alice") == []
+    assert store.pending_outbox() == []
+
+
+def test_segments_after_a_reconnect_are_never_differenced_across(store: Store) -> None:
+    first = _clean_rr(seed=5)
+    # After a reconnect the heart has slowed: a 250 ms level jump between the runs.
+    second = [rr + 250.0 for rr in _clean_rr(seed=6)]
+    recording = _recording(NOW.date(), first + second)
+    joined = process_recording(
+        store, recording, settings=ReadinessSettings(), topics=TOPICS, published_at=NOW
+    )
+    segmented = process_recording(
+        store,
+        dataclasses.replace(
+            recording,
+            measured_at=recording.measured_at + dt.timedelta(minutes=5),
+            segment_starts=(0, len(first)),
+        ),
+        settings=ReadinessSettings(),
+        topics=TOPICS,
+        published_at=NOW,
+    )
+    diffs = np.concatenate([np.diff(first), np.diff(second)])
+    assert segmented.hrv.artifacts.total == 0
+    assert segmented.hrv.rmssd_ms == pytest.approx(math.sqrt(np.mean(diffs**2)))
+    assert joined.hrv.rmssd_ms != pytest.approx(segmented.hrv.rmssd_ms)
