@@ -22,7 +22,7 @@ async def run_cli(*args: str, bus_address: str) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "collector",
+        "hrv_readiness",
         *args,
         cwd=REPO,
         env=env,

@@ -26,7 +26,7 @@ def _demo(tmp_path: Path, port: int, *extra: str) -> subprocess.CompletedProcess
         [
             sys.executable,
             "-m",
-            "collector",
+            "hrv_readiness",
             "demo",
             "--data-dir",
             str(tmp_path / "data"),
