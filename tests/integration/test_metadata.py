@@ -139,3 +139,11 @@ def test_hacs_release_zip(tmp_path: Path) -> None:
     # Reproducible: the same tree gives the same bytes.
     again = module.build(tmp_path / "again")
     assert again.read_bytes() == target.read_bytes()
+
+
+def test_brand_icons_are_square_pngs_of_the_sizes_home_assistant_uses() -> None:
+    for name, size in (("icon.png", 256), ("icon@2x.png", 512)):
+        data = (COMPONENT / "brand" / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert (width, height) == (size, size), name
