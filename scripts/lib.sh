@@ -117,4 +117,8 @@ ensure_ha_venv() {
         echo "error: $wheel does not install under Home Assistant's constraints" >&2
         return 1
     fi
+    if ! .venv-ha/bin/python -m pip check >&2; then
+        echo "error: the library's requirements conflict with Home Assistant's environment" >&2
+        return 1
+    fi
 }
