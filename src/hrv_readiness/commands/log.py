@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from hrv_readiness.commands.history_options import add_db_argument, db_path, iso_date, local_today
 from hrv_readiness.errors import InputError
+from hrv_readiness.readiness.errors import InvalidRecordError
 from hrv_readiness.readiness.models import SESSION_TYPES, TrainingEntry, WellnessEntry
 from hrv_readiness.store import Store
 
@@ -130,10 +129,8 @@ def _entries(
                 effort=effort,
                 duration_min=minutes,
             )
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        msg = f"{field}: {first['msg']} (got {first.get('input')!r})"
+    except InvalidRecordError as err:
+        msg = f"{err.field}: {err.problem}"
         raise LogInputError(msg) from err
     return wellness, training
 

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import datetime as dt  # noqa: TC003 - pydantic needs it at runtime
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from hrv_readiness.readiness.errors import InvalidRecordError
+from hrv_readiness.readiness.reasons import ReasonCode  # noqa: TC001 - pydantic needs it
 
 #: Session types of the training log, from the coaching articles (docs/model.md): heavy
 #: compound lifts, explosive work and intervals load the nervous system; isolation work
@@ -48,7 +59,32 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class DailyReading(_Frozen):
+class _Record(_Frozen):
+    """A record a user's input reaches: a bad field raises :class:`InvalidRecordError`.
+
+    pydantic's ``ValidationError`` is translated once, here, for every way of building
+    the record (the constructor, ``model_validate``, ``model_validate_json``).
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _translate_errors(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:  # noqa: ANN401 - any input
+        try:
+            return handler(data)
+        except ValidationError as err:
+            first = err.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in first["loc"]) or "record"
+            message = str(first["msg"]).removeprefix("Value error, ")
+            shown = "" if first["type"] == "missing" else f" (got {first.get('input')!r})"
+            more = len(err.errors()) - 1
+            extra = f"; and {more} more problem(s)" if more else ""
+            msg = f"{cls.__name__}.{field}: {message}{shown}{extra}"
+            raise InvalidRecordError(
+                msg, record=cls.__name__, field=field, problem=f"{message}{shown}"
+            ) from err
+
+
+class DailyReading(_Record):
     """One usable morning reading, as the model sees it."""
 
     date: dt.date
@@ -72,7 +108,7 @@ class DailyReading(_Frozen):
         return value
 
 
-class WellnessEntry(_Frozen):
+class WellnessEntry(_Record):
     """How the person feels this morning (0 = none/worst ... 10 = most/best)."""
 
     user: UserName
@@ -84,7 +120,7 @@ class WellnessEntry(_Frozen):
     heavy_legs: bool = False
 
 
-class TrainingEntry(_Frozen):
+class TrainingEntry(_Record):
     """One training session."""
 
     user: UserName
@@ -97,12 +133,17 @@ class TrainingEntry(_Frozen):
 class Reason(_Frozen):
     """A machine-readable code and the sentence that explains it."""
 
-    code: str
+    code: ReasonCode
     text: str
 
 
 class Baselines(_Frozen):
-    """The numbers today's reading was held against (None while unavailable)."""
+    """The numbers today's reading was held against, as shown and stored.
+
+    The reference fields are None only while the baseline is being built (and the
+    7-day fields while there are too few recent readings); the rules work on the
+    complete :class:`hrv_readiness.readiness.baseline.Reference` instead.
+    """
 
     ln_rmssd_today: float
     ln_rmssd_7d_mean: float | None
@@ -120,6 +161,8 @@ class Baselines(_Frozen):
     resting_hr_lower_bpm: float | None
     resting_hr_upper_bpm: float | None
     readings_in_baseline: int
+    #: First morning of the fatigue episode the baseline leaves out (docs/model.md).
+    held_since: dt.date | None = None
 
 
 class Readiness(_Frozen):

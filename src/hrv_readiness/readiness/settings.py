@@ -73,6 +73,31 @@ class ReadinessSettings(BaseModel):
             "morning a week), and 3 of 7 below it by chance is under 1 %."
         ),
     )
+    fatigue_episode_min_days: int = Field(
+        default=7,
+        ge=1,
+        le=28,
+        description=(
+            "Consecutive mornings with the 7-day mean below the SWC band that make a "
+            "fatigue episode, whose mornings are then left out of the baselines. One full "
+            "rolling week: shorter dips are noise (a steady person's 7-day mean is below "
+            "the band on about 9 % of mornings, in runs of a few days) and leaving them out "
+            "would ratchet the baseline up; Plews et al. 2012 read declines week on week."
+        ),
+    )
+    baseline_hold_max_days: int = Field(
+        default=56,
+        ge=7,
+        le=365,
+        description=(
+            "Longest fatigue episode (7-day mean below the SWC band) kept out of the "
+            "baselines; the baseline is built from normal training (Vesterinen et al. 2016; "
+            "Javaloyes et al. 2019) and a decline is read against earlier normal values "
+            "(Plews et al. 2012). Non-functional overreaching "
+            "(Meeusen et al. 2013, MSSE 45:186) takes weeks to months to resolve; after 8 weeks "
+            "the level is accepted as the person's new normal and the baseline re-learns."
+        ),
+    )
     min_history_readings: int = Field(
         default=14,
         ge=3,
@@ -137,6 +162,18 @@ class ReadinessSettings(BaseModel):
         description="Stress (0-10) at or above which life stress is named as a reason (coaching "
         "articles).",
     )
+    subjective_strain_min_signs: int = Field(
+        default=2,
+        ge=1,
+        le=4,
+        description=(
+            "How many of low energy, poor sleep, high stress and heavy legs at once mean "
+            "caution on their own, whatever HRV says: subjective measures track load "
+            "more sensitively than objective ones (Saw et al. 2016, BJSM 50:281); the "
+            "coaching articles: 'use the numbers as mirrors, not masters'. One poor night "
+            "alone is not enough."
+        ),
+    )
     heavy_legs_caution_days: int = Field(
         default=3,
         ge=2,
@@ -160,6 +197,18 @@ class ReadinessSettings(BaseModel):
         description=(
             "Mornings below the normal range within overreaching_window_days that count as "
             "persistent suppression (docs/model.md, after Plews et al. 2012)."
+        ),
+    )
+    saturation_trend_sd: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=5.0,
+        description=(
+            "How far (in baseline SDs) the 7-day mean must sit above the baseline mean for "
+            "the parasympathetic-saturation watch (Le Meur et al. 2013, MSSE 45:2061: HRV "
+            "above the normal range in functional overreaching). 1 SD is twice the SWC and "
+            "about 2.6 standard errors of a 7-day mean, beyond measurement error "
+            "(Buchheit 2014): a steady person reaches it on well under 1 % of mornings."
         ),
     )
     # --- training context ----------------------------------------------------------
@@ -249,6 +298,16 @@ class ReadinessSettings(BaseModel):
     score_heavy_legs_points: float = Field(
         default=5.0, ge=0.0, le=100.0, description="Points lost when legs feel heavy today."
     )
+
+    @property
+    def training_history_days(self) -> int:
+        """Days before today of training log the model reads (callers fetch this much)."""
+        return self.training_lookback_days
+
+    @property
+    def wellness_history_days(self) -> int:
+        """Days before today of questionnaires the model reads (heavy-legs streak)."""
+        return self.heavy_legs_caution_days - 1
 
     @model_validator(mode="after")
     def _check_consistency(self) -> ReadinessSettings:

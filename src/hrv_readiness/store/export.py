@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
+from hrv_readiness.readiness.errors import InvalidRecordError
 from hrv_readiness.readiness.models import Readiness, TrainingEntry, WellnessEntry
 from hrv_readiness.store.errors import DatabaseUnavailableError, ImportFormatError
 from hrv_readiness.store.models import StoredReading
@@ -199,6 +200,9 @@ def _validated(path: Path, location: str, build: Callable[[_A], _T], arg: _A) ->
         first = err.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "record"
         msg = f"{path}: {location}: {where}: {first['msg']}"
+        raise ImportFormatError(msg, path=path, location=location) from err
+    except InvalidRecordError as err:
+        msg = f"{path}: {location}: {err.field}: {err.problem}"
         raise ImportFormatError(msg, path=path, location=location) from err
     except ValueError as err:
         msg = f"{path}: {location}: {err}"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import itertools
+from typing import TYPE_CHECKING
 
 import pytest
-from pydantic import BaseModel
 
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness import (
@@ -20,6 +21,9 @@ from hrv_readiness.readiness import (
     WellnessEntry,
     assess,
 )
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 from .histories import TODAY, USER, Person, block, feeling, generate
 from .wording_check import contradictions
@@ -68,9 +72,7 @@ def _assess_day(
 def test_a_long_fatigue_state_is_not_learned_as_normal(weeks: int, index: int) -> None:
     """Old model: after ~4 weeks the 28-day SWC window re-centred on the fatigue -> ready."""
     sd = PEOPLE[index][1]
-    person = _person(
-        index, days=100, shifts=block(7 * weeks, -max(3.5 * sd, 0.2), 5.0)
-    )
+    person = _person(index, days=100, shifts=block(7 * weeks, -max(3.5 * sd, 0.2), 5.0))
     history, today = generate(person)
     result = assess(
         history=history,
@@ -169,7 +171,7 @@ def test_ending_the_watch_by_a_lower_reading_never_raises_the_score(index: int) 
         )
         assert result.score is not None
         scores.append(result.score)
-    assert all(b <= a for a, b in zip(scores, scores[1:], strict=False)), scores
+    assert all(b <= a for a, b in itertools.pairwise(scores)), scores
 
 
 # ------------------------------------------------------ 4. sparse weeks
@@ -241,11 +243,6 @@ def test_the_wording_check_catches_contradictions() -> None:
 # ------------------------------------------------------- 7. foreign errors
 
 
-class _Case(BaseModel):
-    model: str
-    data: dict[str, object]
-
-
 _WELLNESS = {
     "user": USER,
     "date": TODAY,
@@ -309,13 +306,14 @@ def test_a_nan_record_built_without_validation_is_refused_by_assess() -> None:
         date=today.date, ln_rmssd=4.2, resting_hr_bpm=float("nan")
     )
     with pytest.raises(InputError, match="resting_hr_bpm"):
-        assess(
-            history=history[:5], today=bad_today, wellness=None, training=[], settings=SETTINGS
-        )
+        assess(history=history[:5], today=bad_today, wellness=None, training=[], settings=SETTINGS)
     bad_wellness = WellnessEntry.model_construct(**{**_WELLNESS, "soreness": 11})
     with pytest.raises(InputError, match="soreness"):
         assess(
-            history=history[:5], today=today, wellness=bad_wellness, training=[],
+            history=history[:5],
+            today=today,
+            wellness=bad_wellness,
+            training=[],
             settings=SETTINGS,
         )
 

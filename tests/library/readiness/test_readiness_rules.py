@@ -14,6 +14,7 @@ from hrv_readiness.errors import InputError
 from hrv_readiness.readiness import (
     AssessmentInputError,
     DailyReading,
+    InvalidRecordError,
     Readiness,
     ReadinessSettings,
     TrainingEntry,
@@ -383,8 +384,11 @@ def test_contradictory_inputs_are_rejected(
 def test_questionnaire_values_are_validated(field_name: str, value: object) -> None:
     data = feeling().model_dump()
     data[field_name] = value
-    with pytest.raises(ValidationError, match=field_name):
+    # The project's InputError family, not pydantic's ValidationError (issue 13).
+    with pytest.raises(InvalidRecordError, match=field_name) as info:
         WellnessEntry.model_validate(data)
+    assert info.value.field == field_name
+    assert isinstance(info.value, InputError)
 
 
 @pytest.mark.parametrize(
@@ -392,7 +396,7 @@ def test_questionnaire_values_are_validated(field_name: str, value: object) -> N
     [(float("nan"), 55.0), (-0.1, 55.0), (7.0, 55.0), (4.0, 10.0), (4.0, float("inf"))],
 )
 def test_implausible_readings_are_rejected(ln_rmssd: float, rhr: float) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidRecordError):
         DailyReading(date=TODAY, ln_rmssd=ln_rmssd, resting_hr_bpm=rhr)
 
 

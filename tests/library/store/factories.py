@@ -109,7 +109,7 @@ def story() -> tuple[list[StoredReading], list[WellnessEntry], list[TrainingEntr
 
     Each reading carries the verdict assessed that morning, like the pipeline stores it.
     """
-    rng = np.random.default_rng(42)
+    rng = np.random.default_rng(0)
     settings = ReadinessSettings()
     readings: list[StoredReading] = []
     wellness: list[WellnessEntry] = []
@@ -118,7 +118,7 @@ def story() -> tuple[list[StoredReading], list[WellnessEntry], list[TrainingEntr
     for day in range(42):
         date = START + dt.timedelta(days=day)
         ln_shift, rhr_shift, soreness, energy, session = 0.0, 0.0, 2, 7, "endurance"
-        if 28 <= day < 34:  # heavy compound block: systemic
+        if 21 <= day < 27:  # heavy compound block: systemic, then a week to recover
             ln_shift, rhr_shift, energy, session = -0.35, 5.0, 6, "heavy_compound"
         if 36 <= day < 40:  # isolation volume: muscular
             soreness, session = 8, "isolation"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from hrv_readiness.errors import StoreError
-from hrv_readiness.readiness import TrainingEntry, WellnessEntry
+from hrv_readiness.readiness import InvalidRecordError, TrainingEntry, WellnessEntry
 from hrv_readiness.store import (
     SCHEMA_VERSION,
     DatabaseUnavailableError,
@@ -317,7 +317,8 @@ def test_default_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_training_session_types_are_validated() -> None:
-    with pytest.raises(ValidationError, match="session_type"):
+    # The readiness records raise the project's InputError family (issue 13).
+    with pytest.raises(InvalidRecordError, match="session_type"):
         TrainingEntry.model_validate(
             {"user": "a", "date": START, "session_type": "yoga", "effort": 3, "duration_min": 5}
         )

@@ -1,0 +1,250 @@
+"""The rules: signals against the person's own baselines, fatigue type and status.
+
+Each rule sits next to the evidence it comes from; docs/model.md states them in plain
+words, numbered as here. Pure and complete: every input is present (the baselines are
+built), so no rule has to guess about a missing value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hrv_readiness.readiness.baseline import in_window
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from hrv_readiness.readiness.baseline import Reference, Week
+    from hrv_readiness.readiness.models import (
+        DailyReading,
+        FatigueType,
+        Status,
+        Watch,
+        WellnessEntry,
+    )
+    from hrv_readiness.readiness.settings import ReadinessSettings
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signals:
+    """Rule 2: today's reading and the week against the reference."""
+
+    sparse: bool
+    trend_low: bool
+    trend_high: bool
+    today_low: bool
+    rhr_up: bool
+    rhr_7d_up: bool
+    days_below: int
+    persistent: bool
+    hrv_saturated: bool
+    rhr_low: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feelings:
+    """What the questionnaire says, against the thresholds (all False without one)."""
+
+    present: bool
+    sore: bool
+    motivation_low: bool
+    sleep_poor: bool
+    stress_high: bool
+    heavy_legs: bool
+    heavy_legs_days: int
+    heavy_legs_persist: bool
+
+    @property
+    def strain_signs(self) -> int:
+        """Low energy, poor sleep, high stress and heavy legs: how many at once."""
+        return sum((self.motivation_low, self.sleep_poor, self.stress_high, self.heavy_legs))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """Everything the rules decided about today."""
+
+    signals: Signals
+    feelings: Feelings
+    systemic: bool
+    muscular: bool
+    rhr_raised: bool
+    overreaching: bool
+    strain: bool
+    single_low_day: bool
+    low_day_no_trend: bool
+    watch: Watch | None
+    fatigue_type: FatigueType
+    status: Status
+
+
+def signals(
+    *,
+    history: Sequence[DailyReading],
+    today: DailyReading,
+    week: Week | None,
+    reference: Reference,
+    settings: ReadinessSettings,
+) -> Signals:
+    ref = reference
+    trend = None if week is None else week.ln_rmssd_mean
+    # Plews 2012/2013, Vesterinen 2016: the 7-day mean against the SWC band.
+    trend_low = trend is not None and trend < ref.swc_lower
+    trend_high = trend is not None and trend > ref.swc_upper
+    # HRV4Training: a single morning against the 60-day normal range.
+    today_low = today.ln_rmssd < ref.normal_lower
+    # Schmitt 2015: resting HR up is the other half of the systemic pattern.
+    rhr_up = today.resting_hr_bpm > ref.resting_hr_upper_bpm
+    rhr_7d_up = week is not None and week.resting_hr_mean_bpm > ref.resting_hr_upper_bpm
+    # Plews 2012: suppression on several of the last days, or the 7-day mean, below the
+    # normal range is the road to non-functional overreaching.
+    window = in_window([*history, today], end=today.date, days=settings.overreaching_window_days)
+    days_below = sum(1 for r in window if r.ln_rmssd < ref.normal_lower)
+    persistent = days_below >= settings.overreaching_min_days_below or (
+        trend is not None and trend < ref.normal_lower
+    )
+    # Le Meur 2013: HRV well above baseline — beyond measurement error (Buchheit 2014) —
+    # with resting HR below its baseline, over the week and today.
+    hrv_saturated = trend is not None and trend >= (
+        ref.ln_rmssd_mean + settings.saturation_trend_sd * ref.ln_rmssd_sd
+    )
+    rhr_low = (
+        week is not None
+        and week.resting_hr_mean_bpm < ref.resting_hr_mean_bpm
+        and today.resting_hr_bpm <= ref.resting_hr_mean_bpm
+    )
+    return Signals(
+        sparse=week is None,
+        trend_low=trend_low,
+        trend_high=trend_high,
+        today_low=today_low,
+        rhr_up=rhr_up,
+        rhr_7d_up=rhr_7d_up,
+        days_below=days_below,
+        persistent=persistent,
+        hrv_saturated=hrv_saturated,
+        rhr_low=rhr_low,
+    )
+
+
+def feelings(
+    *,
+    today: dt.date,
+    wellness: WellnessEntry | None,
+    wellness_history: Sequence[WellnessEntry],
+    settings: ReadinessSettings,
+) -> Feelings:
+    if wellness is None:
+        return Feelings(
+            present=False,
+            sore=False,
+            motivation_low=False,
+            sleep_poor=False,
+            stress_high=False,
+            heavy_legs=False,
+            heavy_legs_days=0,
+            heavy_legs_persist=False,
+        )
+    streak = _heavy_legs_streak(
+        today=today, wellness=wellness, wellness_history=wellness_history, settings=settings
+    )
+    return Feelings(
+        present=True,
+        sore=wellness.soreness >= settings.soreness_high,
+        motivation_low=wellness.energy <= settings.energy_low,
+        sleep_poor=wellness.sleep_quality <= settings.sleep_poor,
+        stress_high=wellness.stress >= settings.stress_high,
+        heavy_legs=wellness.heavy_legs,
+        heavy_legs_days=streak,
+        heavy_legs_persist=streak >= settings.heavy_legs_caution_days,
+    )
+
+
+def _heavy_legs_streak(
+    *,
+    today: dt.date,
+    wellness: WellnessEntry,
+    wellness_history: Sequence[WellnessEntry],
+    settings: ReadinessSettings,
+) -> int:
+    """Consecutive mornings, ending today, with heavy legs — counted up to the rule's length.
+
+    Only the last ``heavy_legs_caution_days`` mornings are read, so the answer does not
+    depend on how much history a caller happened to pass.
+    """
+    if not wellness.heavy_legs:
+        return 0
+    heavy_days = {w.date for w in wellness_history if w.heavy_legs}
+    streak = 1
+    day = today - dt.timedelta(days=1)
+    while day in heavy_days and streak < settings.heavy_legs_caution_days:
+        streak += 1
+        day -= dt.timedelta(days=1)
+    return streak
+
+
+def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings) -> Decision:
+    """Rules 3-10 of docs/model.md."""
+    s, f = signals, feelings
+    rhr_raised = s.rhr_up or s.rhr_7d_up
+    # 3. Systemic (nervous-system) fatigue — Schmitt 2015; coaching articles. Single days
+    # are noisy (Plews 2013): the 7-day mean below the SWC band, or a low morning together
+    # with a raised resting HR, or the 7-day resting HR above its range.
+    systemic = s.trend_low or (s.today_low and s.rhr_up) or s.rhr_7d_up
+    # 4. Muscular fatigue — Flatt 2018: HRV cannot see soreness; it is self-reported.
+    muscular = f.sore
+    # 6. Overreaching — Plews 2012: persistent suppression, resting HR up, motivation down.
+    overreaching = s.persistent and rhr_raised and f.motivation_low
+    # 7. One low morning: inside a healthy 7-day trend, or with no trend to judge by.
+    single_low_day = s.today_low and not systemic and not s.sparse
+    low_day_no_trend = s.today_low and not systemic and s.sparse
+    # 8. How the person feels counts on its own — Saw 2016; "mirrors, not masters".
+    strain = f.present and f.strain_signs >= settings.subjective_strain_min_signs
+    # 9. Parasympathetic saturation — Le Meur 2013: HRV well above baseline with a low
+    # resting HR *and* a poor subjective state. It names the pattern; the caution comes
+    # from the subjective state itself, so the watch never moves the score.
+    watch: Watch | None = (
+        "parasympathetic_saturation"
+        if s.hrv_saturated and s.rhr_low and strain and not systemic
+        else None
+    )
+    fatigue_type: FatigueType
+    if overreaching:
+        fatigue_type = "overreaching"
+    elif systemic and muscular:
+        fatigue_type = "combined"
+    elif systemic:
+        fatigue_type = "nervous_system"
+    elif muscular:
+        fatigue_type = "muscular"
+    elif not f.present:
+        fatigue_type = "unknown"
+    else:
+        fatigue_type = "recovered"
+    # 10. Status. Only the overreaching pattern sends someone to rest; every other sign
+    # is a caution (Vesterinen 2016 / Javaloyes 2019: reduce intensity, not stop).
+    status: Status
+    if overreaching:
+        status = "rest"
+    elif (
+        systemic or muscular or strain or f.heavy_legs_persist or single_low_day or low_day_no_trend
+    ):
+        status = "caution"
+    else:
+        status = "ready"
+    return Decision(
+        signals=s,
+        feelings=f,
+        systemic=systemic,
+        muscular=muscular,
+        rhr_raised=rhr_raised,
+        overreaching=overreaching,
+        strain=strain,
+        single_low_day=single_low_day,
+        low_day_no_trend=low_day_no_trend,
+        watch=watch,
+        fatigue_type=fatigue_type,
+        status=status,
+    )
