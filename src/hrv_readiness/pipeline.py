@@ -34,11 +34,6 @@ if TYPE_CHECKING:
     from hrv_readiness.mqtt.topics import Topics
     from hrv_readiness.store import Store
 
-#: Training sessions older than this do not explain today's reading.
-_TRAINING_LOOKBACK_DAYS = 3
-#: Wellness entries older than this do not tell how long heavy legs have lasted.
-_WELLNESS_LOOKBACK_DAYS = 7
-
 
 @dataclass(frozen=True, kw_only=True)
 class RecordingInput:
@@ -75,11 +70,15 @@ def assess_day(
     resting_hr_bpm: float,
     settings: ReadinessSettings,
 ) -> Readiness:
-    """Assess one morning's numbers against everything stored before that day."""
+    """Assess one morning's numbers against everything stored before that day.
+
+    The questionnaires and training log are fetched as far back as the settings make
+    the model read them (``wellness_history_days``, ``training_history_days``).
+    """
     history = daily_history(store.readings(user), before=day)
-    wellness_since = day - dt.timedelta(days=_WELLNESS_LOOKBACK_DAYS)
+    wellness_since = day - dt.timedelta(days=settings.wellness_history_days)
     wellness_history = [w for w in store.wellness(user, since=wellness_since) if w.date < day]
-    training_since = day - dt.timedelta(days=_TRAINING_LOOKBACK_DAYS)
+    training_since = day - dt.timedelta(days=settings.training_history_days)
     training = [t for t in store.training(user, since=training_since) if t.date <= day]
     return assess(
         history=history,
