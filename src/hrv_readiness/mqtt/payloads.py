@@ -28,6 +28,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from hrv_readiness.readiness.reasons import ReasonCode
+
 SCHEMA_VERSION: Literal[1] = 1
 
 
@@ -127,8 +129,13 @@ class ReadingPayload(_Outgoing):
     quality_reason: str | None
 
 
+#: The readiness model's closed set of reason codes (hrv_readiness.readiness.reasons),
+#: plus the placeholder of a reading that has no verdict yet.
+StateReasonCode = Literal[ReasonCode, "not_assessed"]
+
+
 class ReasonPayload(_Outgoing):
-    code: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    code: StateReasonCode
     text: str
 
 
