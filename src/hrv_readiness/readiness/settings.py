@@ -208,7 +208,8 @@ class ReadinessSettings(BaseModel):
             "the parasympathetic-saturation watch (Le Meur et al. 2013, MSSE 45:2061: HRV "
             "above the normal range in functional overreaching). 1 SD is twice the SWC and "
             "about 2.6 standard errors of a 7-day mean, beyond measurement error "
-            "(Buchheit 2014): a steady person reaches it on well under 1 % of mornings."
+            "(Buchheit 2014): a steady person reaches it by chance on about 0.5 % of "
+            "mornings."
         ),
     )
     # --- training context ----------------------------------------------------------

@@ -345,3 +345,21 @@ def test_assess_refuses_things_that_are_not_records() -> None:
             settings=SETTINGS,
             wellness_history=[dt.date(2026, 1, 1)],  # type: ignore[list-item]
         )
+
+
+def test_steady_people_almost_never_hold_their_baseline() -> None:
+    """The episode rule must not ratchet a steady person's baseline (docs/model.md)."""
+    held = total = saturated = 0
+    for seed in range(6):
+        for index in range(len(PEOPLE)):
+            history, today = generate(_person(index, days=120, seed=7000 + 10 * seed + index))
+            days = [*history, today]
+            for k in range(60, 120, 2):
+                result = _assess_day(days, k, feeling(day=days[k].date))
+                b = result.baselines  # type: ignore[attr-defined]
+                total += 1
+                held += b.held_since is not None
+                mean, sd = b.ln_rmssd_baseline_mean, b.ln_rmssd_baseline_sd
+                saturated += b.ln_rmssd_7d_mean >= mean + SETTINGS.saturation_trend_sd * sd
+    assert held / total <= 0.01, (held, total)
+    assert saturated / total <= 0.02, (saturated, total)
