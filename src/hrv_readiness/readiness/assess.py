@@ -12,7 +12,6 @@ docs/model.md states every rule, its source and its threshold.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -135,7 +134,7 @@ def assess(
         today=today, week=week, reference=reference, wellness=wellness, settings=settings
     ).gauge
     status = decision.status
-    # Rule 10 — several small signs add up: a ready day whose gauge is below the caution
+    # Rule 11 — several small signs add up: a ready day whose gauge is below the caution
     # limit is a caution day (the gauge never sends anyone to rest on its own).
     if status == "ready" and round(gauge) < settings.score_caution_below:
         status = "caution"
@@ -203,11 +202,6 @@ def _checked(
     today = _revalidated(today, DailyReading, "today")
     if wellness is not None:
         wellness = _revalidated(wellness, WellnessEntry, "wellness")
-    for r in [*history_list, today]:
-        # Belt and braces: the validators above guarantee it; a NaN must never reach a band.
-        if not (math.isfinite(r.ln_rmssd) and math.isfinite(r.resting_hr_bpm)):  # pragma: no cover
-            msg = f"reading of {r.date} is not finite"
-            raise AssessmentInputError(msg)
     _consistent(
         history=history_list,
         today=today,

@@ -186,7 +186,7 @@ def _heavy_legs_streak(
 
 
 def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings) -> Decision:
-    """Rules 3-10 of docs/model.md."""
+    """Rules 3-11 of docs/model.md."""
     s, f = signals, feelings
     rhr_raised = s.rhr_up or s.rhr_7d_up
     # 3. Systemic (nervous-system) fatigue — Schmitt 2015; coaching articles. Single days
@@ -201,6 +201,7 @@ def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings)
     single_low_day = s.today_low and not systemic and not s.sparse
     low_day_no_trend = s.today_low and not systemic and s.sparse
     # 8. How the person feels counts on its own — Saw 2016; "mirrors, not masters".
+    # (10. Heavy legs beyond 48 h: feelings.heavy_legs_persist, coaching article.)
     strain = f.present and f.strain_signs >= settings.subjective_strain_min_signs
     # 9. Parasympathetic saturation — Le Meur 2013: HRV well above baseline with a low
     # resting HR *and* a poor subjective state. It names the pattern; the caution comes
@@ -223,7 +224,7 @@ def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings)
         fatigue_type = "unknown"
     else:
         fatigue_type = "recovered"
-    # 10. Status. Only the overreaching pattern sends someone to rest; every other sign
+    # 11. Status. Only the overreaching pattern sends someone to rest; every other sign
     # is a caution (Vesterinen 2016 / Javaloyes 2019: reduce intensity, not stop).
     status: Status
     if overreaching:

@@ -95,7 +95,7 @@ ADVICE_LOW_SCORE = "Several small signs add up: train, but lighter than planned.
 
 
 def advice(decision: Decision) -> str:
-    """What to do today, from the decision (docs/model.md, rule 10)."""
+    """What to do today, from the decision (docs/model.md, rule 11)."""
     d = decision
     text = ADVICE[d.fatigue_type]
     if d.overreaching:
@@ -199,7 +199,6 @@ def reasons(
         )
     out.extend(_subjective_reasons(decision=d, wellness=wellness, settings=settings))
     if d.watch is not None:
-        assert week is not None  # noqa: S101 - the watch needs a 7-day mean
         out.append(
             Reason(
                 code="parasympathetic_saturation_watch",
