@@ -11,6 +11,15 @@ Recognised, in this order:
 * a plain list, one RR interval per line — the Elite HRV and Polar Flow RR ``.txt``
   exports. Values separated by commas or spaces on one line are accepted too.
 
+Decimal commas (``891,421``, as spreadsheets in most of Europe write ``891.421``) are
+read as one value, never as two beats. In a table separated by semicolons or tabs, and
+in a quoted cell, a comma is always a decimal comma. In a plain list a line such as
+``891,421`` is ambiguous, so the whole file is judged at once (a file uses one
+convention): its commas separate values only if *every* such pair reads as two
+plausible successive beats (both whole numbers of 273-2000 ms within 30 % of each
+other, as in ``800,810``); otherwise every one is a decimal comma. A comma-separated
+table whose rows hold more cells than its header is refused with a hint.
+
 Blank lines and lines starting with ``#`` are ignored. Units are not guessed here:
 :func:`hrv_readiness.hrv.analyze` refuses values that look like seconds.
 """
@@ -29,7 +38,13 @@ if TYPE_CHECKING:
 
 _MAX_FILE_BYTES = 50_000_000
 _HEADER_RR = re.compile(r"^rr")
-_SEPARATORS = re.compile(r"[,;\t ]+")
+_CELL_SEPARATORS = re.compile(r"[;\t ]+")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+#: Bounds of a beat for telling ``800,810`` (two beats) from ``891,421`` (one value):
+#: the plausible range of hrv_readiness.hrv.validation, and how far two successive
+#: beats may differ (the 20 % prematurity rule plus room for a real pause).
+_PAIR_RR_MS = (273, 2000)
+_PAIR_MAX_CHANGE = 0.3
 
 
 def read_rr_file(path: Path) -> list[float]:
@@ -66,23 +81,52 @@ def parse_rr_text(text: str, *, source: str = "input") -> list[float]:
 
 
 def _is_number_row(line: str) -> bool:
-    return all(_to_float(cell) is not None for cell in _SEPARATORS.split(line) if cell)
+    cells = [cell for cell in _CELL_SEPARATORS.split(line) if cell]
+    return all(_DECIMAL_COMMA.match(cell) or _is_number_list(cell) for cell in cells)
 
 
-def _to_float(cell: str) -> float | None:
+def _is_number_list(cell: str) -> bool:
+    return all(_to_float(part) is not None for part in cell.split(",") if part)
+
+
+def _to_float(cell: str, *, decimal_comma: bool = False) -> float | None:
+    text = cell.strip().strip('"').strip()
+    if decimal_comma and _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
     try:
-        return float(cell.strip().strip('"'))
+        return float(text)
     except ValueError:
         return None
 
 
+def _commas_separate(cells: list[str]) -> bool:
+    """Whether the ``a,b`` cells of a plain list are two beats each, not decimal commas."""
+    low, high = _PAIR_RR_MS
+    for cell in cells:
+        first, second = cell.lstrip("+").split(",")
+        if second.startswith("0") or not first.isdigit():
+            return False
+        a, b = int(first), int(second)
+        if not (low <= a <= high and low <= b <= high) or abs(b - a) > _PAIR_MAX_CHANGE * a:
+            return False
+    return True
+
+
+def _plain_cells(lines: list[str]) -> list[list[str]]:
+    """The value cells of each line of a plain list (decimal commas kept in their cell)."""
+    split = [[cell for cell in _CELL_SEPARATORS.split(line) if cell] for line in lines]
+    pairs = [cell for cells in split for cell in cells if _DECIMAL_COMMA.match(cell)]
+    other_separators = any(";" in line or "\t" in line for line in lines)
+    if pairs and (other_separators or not _commas_separate(pairs)):
+        return split
+    return [[part for cell in cells for part in cell.split(",") if part] for cells in split]
+
+
 def _parse_plain(lines: list[str], source: str) -> list[float]:
     values: list[float] = []
-    for number, line in enumerate(lines, start=1):
-        for cell in _SEPARATORS.split(line):
-            if not cell:
-                continue
-            value = _to_float(cell)
+    for number, cells in enumerate(_plain_cells(lines), start=1):
+        for cell in cells:
+            value = _to_float(cell, decimal_comma=True)
             if value is None:
                 raise RrFileError(
                     f"{source}: {cell!r} on data line {number} is not a number of milliseconds"
@@ -97,8 +141,8 @@ def _parse_hrm(lines: list[str], source: str) -> list[float]:
     for line in lines[start:]:
         if line.startswith("["):
             break
-        first = _SEPARATORS.split(line)[0]
-        value = _to_float(first)
+        first = _CELL_SEPARATORS.split(line)[0]
+        value = _to_float(first, decimal_comma=True)
         if value is None:
             raise RrFileError(f"{source}: {first!r} in [HRData] is not an RR interval")
         values.append(value)
@@ -123,10 +167,16 @@ def _parse_table(lines: list[str], source: str) -> list[float]:
     column = min(columns, key=lambda i: (header[i] not in {"rr", "rrms"}, i))
     values: list[float] = []
     for number, row in enumerate(rows[1:], start=2):
+        if delimiter == "," and len(row) > len(header):
+            raise RrFileError(
+                f"{source}: line {number} holds {len(row)} comma-separated cells but the "
+                f"header names {len(header)}: decimal commas in a comma-separated table? "
+                "Write decimals with a dot, quote the cells, or separate with semicolons"
+            )
         cell = row[column] if column < len(row) else ""
         if not cell.strip():
             continue  # Polar Sensor Logger leaves the RR cell empty between beats
-        value = _to_float(cell)
+        value = _to_float(cell, decimal_comma=True)
         if value is None:
             raise RrFileError(
                 f"{source}: {cell!r} in column {rows[0][column]!r} on line {number} "

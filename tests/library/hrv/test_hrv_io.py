@@ -66,6 +66,40 @@ def test_bad_files_say_what_is_wrong(text: str, message: str):
         parse_rr_text(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Decimal commas, one value per line: never two beats (891 and 421 ms).
+        ("891,421\n902,004\n887,5\n", [891.421, 902.004, 887.5]),
+        ("891,421\n", [891.421]),
+        ("# export\r\n1002,3\r\n998,7\r\n", [1002.3, 998.7]),
+        # Separated by semicolons or tabs, a comma can only be a decimal comma.
+        ("891,4;902,1\n887,5\n", [891.4, 902.1, 887.5]),
+        ("Phone timestamp;RR-interval [ms]\n1;891,421\n2;902,5\n", [891.421, 902.5]),
+        ("time\trr\n0\t812,25\n1\t798,75\n", [812.25, 798.75]),
+        ('time,rr\n0,"812,25"\n1,"798,75"\n', [812.25, 798.75]),
+        ("[HRData]\n812,5\t60\n798,25\t61\n", [812.5, 798.25]),
+        # Whole-ms pairs of successive beats keep meaning two values.
+        ("800,810\n790,805\n", [800.0, 810.0, 790.0, 805.0]),
+    ],
+)
+def test_decimal_commas_are_one_value(text: str, expected: list[float]):
+    assert parse_rr_text(text) == pytest.approx(expected)
+
+
+def test_decimal_comma_file_from_disk_keeps_every_beat(tmp_path: Path):
+    # A spreadsheet export with decimal commas: one beat per line, none split.
+    rng = [891.421, 902.004, 887.5, 1012.25, 958.0, 930.75]
+    path = tmp_path / "rr.txt"
+    path.write_text("".join(f"{v}".replace(".", ",") + "\n" for v in rng), encoding="utf-8")
+    assert read_rr_file(path) == pytest.approx(rng)
+
+
+def test_decimal_commas_in_a_comma_table_are_refused_clearly():
+    with pytest.raises(RrFileError, match="decimal commas in a comma-separated table"):
+        parse_rr_text("time,rr\n0,812,25\n1,798,75\n")
+
+
 def test_read_rr_file_from_disk(tmp_path: Path):
     path = tmp_path / "morning.csv"
     path.write_text("rr_ms\n800\n810\n", encoding="utf-8")
