@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -83,3 +84,34 @@ def test_frequency_domain_is_opt_in():
     assert full.lf_hf_ratio < 0.1
     assert full.dfa_alpha1 is not None
     assert full.rmssd_ms == plain.rmssd_ms
+
+
+def test_long_reading_band_powers_average_five_minute_segments():
+    # 25 minutes: cut into five 5-min segments whose periodograms are averaged.
+    rr = beats_of(
+        1500.0,
+        lambda t: (
+            900.0
+            + 40.0 * math.sin(2 * math.pi * 0.25 * t)
+            + 25.0 * math.sin(2 * math.pi * 0.09 * t)
+        ),
+        jitter_ms=0.5,
+    )
+    bands = band_powers(rr)
+    assert bands.hf_ms2 == pytest.approx(40.0**2 / 2, rel=0.05)
+    assert bands.lf_ms2 == pytest.approx(25.0**2 / 2, rel=0.05)
+
+
+def test_frequency_domain_memory_does_not_grow_with_the_square_of_the_length():
+    # 3,000 beats (45 min): the whole-series periodogram of the old code held several
+    # frequencies x beats arrays of ~200 MB each (about 1 GB at its peak).
+    rr = beats_of(2700.0, lambda t: 900.0 + 30.0 * math.sin(2 * math.pi * 0.25 * t), 3.0)
+    assert rr.size >= 2900
+    tracemalloc.start()
+    try:
+        bands = band_powers(rr)
+        _, peak_bytes = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert bands.hf_ms2 == pytest.approx(450.0, rel=0.05)
+    assert peak_bytes < 50_000_000, f"peak {peak_bytes / 1e6:.0f} MB"
