@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from hrv_readiness.hrv.correction import clean_rr
+from hrv_readiness.hrv.correction import DIFFERENCE_POLICY, clean_rr
 from hrv_readiness.hrv.errors import InsufficientDataError, InvalidOptionError
 from hrv_readiness.hrv.frequency import band_powers, dfa_alpha1
 from hrv_readiness.hrv.metrics import time_domain, valid_differences
@@ -31,6 +32,12 @@ DEFAULT_MIN_BEATS = 30
 MIN_VALID_DIFFERENCES = 20
 #: DFA α1 needs at least three of its largest (16-beat) boxes.
 MIN_DFA_BEATS = 48
+#: A reading whose RMSSD could move by more than this (% of it) with the way its
+#: corrections enter RMSSD is rejected: see ``rmssd_uncertainty_pct`` and docs/hrv.md,
+#: where the benchmark behind the figure is.
+DEFAULT_MAX_UNCERTAINTY_PCT = 4.0
+#: Beats on each side of a hidden difference whose measured differences bound it.
+UNCERTAINTY_SPAN = 5
 
 
 def analyze(
@@ -44,6 +51,7 @@ def analyze(
     correct_artifacts: bool = True,
     frequency_domain: bool = False,
     segment_starts: Sequence[int] | None = None,
+    max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT,
 ) -> HrvResult:
     """Analyse one reading of RR intervals (ms, oldest first).
 
@@ -51,6 +59,9 @@ def analyze(
     peak-level corrections (see :mod:`hrv_readiness.hrv.correction`); successive differences
     are gap-aware. A reading whose artifacts exceed ``artifact_reject_pct`` % of its
     intervals is *rejected*: every metric is ``None`` and ``quality.reason`` says why.
+    So is a reading whose RMSSD depends on its corrections by more than
+    ``max_uncertainty_pct`` % (``rmssd_uncertainty_pct``, docs/hrv.md): its number
+    could not be trusted.
 
     ``segment_starts`` are the indices into ``rr_ms`` where a contiguous run of beats
     starts (``0`` first, strictly increasing, each below ``len(rr_ms)``), as
@@ -73,6 +84,7 @@ def analyze(
     :class:`hrv_readiness.errors.InsufficientDataError` for fewer than ``min_beats`` intervals.
     """
     _check_options(artifact_reject_pct, good_artifact_pct, min_beats, min_rr_ms, max_rr_ms)
+    _check_uncertainty_option(max_uncertainty_pct)
     rr = as_rr_ms(rr_ms, min_rr_ms=min_rr_ms, max_rr_ms=max_rr_ms)
     if rr.size < min_beats:
         raise InsufficientDataError(
@@ -82,10 +94,12 @@ def analyze(
             needed=min_beats,
         )
     break_before = _segment_breaks(segment_starts, rr.size)
+    excluded: npt.NDArray[np.bool_] | None = None
     if correct_artifacts:
         cleaned = clean_rr(rr, break_before=break_before)
         nn, estimated, counts = cleaned.nn_ms, cleaned.estimated, cleaned.counts
         break_before = cleaned.break_before
+        excluded = cleaned.excluded_differences(DIFFERENCE_POLICY)
         ectopic, missed, extra, long_short = (
             counts.ectopic,
             counts.missed,
@@ -105,7 +119,7 @@ def analyze(
         artifact_pct=artifact_pct,
     )
     nn_tuple = tuple(nn.tolist())
-    valid = int(valid_differences(nn, estimated, break_before).size)
+    valid = int(valid_differences(nn, estimated, break_before, excluded).size)
 
     reason: str | None = None
     if artifact_pct > artifact_reject_pct:
@@ -119,12 +133,15 @@ def analyze(
             f"{MIN_VALID_DIFFERENCES}); measure again"
         )
     else:
-        metrics = time_domain(nn, estimated, break_before)
+        metrics = time_domain(nn, estimated, break_before, excluded)
+        uncertainty_pct = _uncertainty_pct(metrics.rmssd_ms, nn, break_before, excluded)
         if metrics.rmssd_ms <= 0.0:
             reason = (
                 "no beat-to-beat variation at all: the strap seems to repeat one value; "
                 "check its fit and measure again"
             )
+        elif uncertainty_pct > max_uncertainty_pct:
+            reason = _uncertain(artifacts, uncertainty_pct, max_uncertainty_pct)
     if reason is not None:
         return HrvResult(
             rmssd_ms=None,
@@ -143,7 +160,10 @@ def analyze(
     if artifact_pct > good_artifact_pct:
         quality = Quality(
             level="acceptable",
-            reason=f"{artifact_pct:.1f} % of beats corrected ({_describe(artifacts)})",
+            reason=(
+                f"{artifact_pct:.1f} % of beats corrected ({_describe(artifacts)}); "
+                f"RMSSD uncertain by up to {uncertainty_pct:.1f} %"
+            ),
         )
     else:
         quality = Quality(level="good")
@@ -160,11 +180,67 @@ def analyze(
         mean_hr_bpm=metrics.mean_hr_bpm,
         sd1_ms=metrics.sd1_ms,
         sd2_ms=metrics.sd2_ms,
+        rmssd_uncertainty_pct=uncertainty_pct,
         beats=len(nn_tuple),
         artifacts=artifacts,
         quality=quality,
         nn_ms=nn_tuple,
     )
+
+
+def _uncertain(artifacts: ArtifactCounts, uncertainty_pct: float, limit_pct: float) -> str:
+    return (
+        f"RMSSD depends on the corrected beats ({_describe(artifacts)}) by up to "
+        f"{uncertainty_pct:.1f} %, above the {limit_pct:g} % limit; "
+        "sit still, moisten the strap and measure again"
+    )
+
+
+def _check_uncertainty_option(max_uncertainty_pct: float) -> None:
+    if (
+        isinstance(max_uncertainty_pct, bool)
+        or not isinstance(max_uncertainty_pct, int | float)
+        or not max_uncertainty_pct >= 0.0
+    ):
+        raise InvalidOptionError(
+            f"max_uncertainty_pct must be a number >= 0, got {max_uncertainty_pct!r}"
+        )
+
+
+def _uncertainty_pct(
+    rmssd_ms: float,
+    nn: npt.NDArray[np.float64],
+    break_before: npt.NDArray[np.bool_],
+    excluded: npt.NDArray[np.bool_] | None,
+) -> float:
+    """How far RMSSD could be off because of the differences the corrections hide, in %.
+
+    Every successive difference left out (it touches a corrected interval) is unknown.
+    Its true value is taken to lie between 0 and the largest difference measured within
+    ``UNCERTAINTY_SPAN`` beats of it (a wrong peak next to a real 300 ms step may hide a
+    step of that size): RMSSD over all differences then lies between the two extremes,
+    and the larger gap to the reported RMSSD is the uncertainty. One corrected beat in a
+    calm 5-minute reading moves it by 1-2 %; next to a large real step, or with many
+    corrections in 2 minutes, by 10 % or more (docs/hrv.md).
+    """
+    if excluded is None or rmssd_ms <= 0.0:
+        return 0.0
+    differences = np.abs(np.diff(nn))
+    counted = ~break_before[1:]
+    hidden = excluded & counted
+    if not hidden.any():
+        return 0.0
+    kept = counted & ~excluded
+    measured = np.where(kept, differences, 0.0)
+    span = UNCERTAINTY_SPAN
+    padded = np.pad(measured, span)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * span + 1)
+    largest = windows.max(axis=1)[hidden]
+    n_kept, n_hidden = int(kept.sum()), int(hidden.sum())
+    total = float(np.sum(measured[kept] ** 2))
+    low = math.sqrt(total / (n_kept + n_hidden))
+    high = math.sqrt((total + float(np.sum(largest**2))) / (n_kept + n_hidden))
+    return 100.0 * max(high - rmssd_ms, rmssd_ms - low) / rmssd_ms
 
 
 def _frequency_metrics(nn: npt.NDArray[np.float64]) -> dict[str, float | None]:

@@ -50,7 +50,7 @@ from hrv_readiness.hrv.artifacts import Classification, classify_beats
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-EditKind = Literal["ectopic", "missed", "extra"]
+EditKind = Literal["ectopic", "missed", "extra", "run"]
 
 #: Up to this many consecutive missed beats are restored inside one long interval.
 MAX_MISSED_IN_ONE = 3
@@ -94,6 +94,30 @@ VERY_SHORT_PAIR = 0.7
 #: the 6,600 clean benchmark beats (now 11); every benchmark row improved with it.
 ECTOPIC_BALANCE = 0.25
 PREMATURE_MARGIN = 0.05
+#: Longest stretch of consecutive intervals a run of wrong peaks may span (a triplet of
+#: premature beats and its pause, or a couplet next to a missed or an extra beat).
+MAX_RUN_INTERVALS = 4
+#: A run's intervals are replaced by ``parts`` equal ones, ``parts`` within one of the
+#: number of intervals (a run may hold one missed or one extra beat besides its
+#: misplaced peaks).
+MAX_RUN_PARTS = MAX_RUN_INTERVALS + 1
+#: Shape of a run of premature beats (see :func:`_run_pattern`): its first interval this
+#: much shorter than the reference. Below Malik's and Kamath's 20 %: a beat 25 %
+#: premature on the crest of a swing is only 15-17 % short of the local level.
+RUN_PREMATURE = 0.15
+#: An interval inside a run that holds a missed beat is at least this many references
+#: long (a real pause reaches 1.3-1.5, NSRDB: 1086 ms among 700-750).
+RUN_MISSED = 1.7
+#: A run replaces the best single-peak explanation only if it leaves at most this share
+#: of its (charged) squared differences; see :func:`_explain`.
+RUN_ADVANTAGE = 0.5
+#: The first interval of a run of premature beats is also this much shorter than the
+#: one before it: a lone real pause after ordinary beats (664, 664, 734, 1086 ms) is
+#: not a run, however well re-spacing smooths it.
+RUN_PREMATURE_VS_PREVIOUS = 0.1
+#: The beats after the first of a run fire early again, so their intervals are at most
+#: this much longer than the reference (the rhythm around may be rising).
+RUN_LATE = 0.15
 #: A candidate no single wrong peak explains is corrected when |mRR| / Th2 exceeds this
 #: (the paper's own "far from the local median" limit).
 LEFTOVER_MRR_LIMIT = 3.0
@@ -111,14 +135,46 @@ class EventCounts:
         return self.ectopic + self.missed + self.extra + self.long_short
 
 
+#: How the successive differences touching one correction enter RMSSD: ``drop`` leaves
+#: out every difference touching it, ``inner`` keeps the two at its ends (between a
+#: measured and an estimated interval) and leaves out those inside it, ``keep`` keeps
+#: them all. Chosen per class from benchmarks/hrv_artifacts.py (docs/hrv.md).
+DifferencePolicy = Literal["drop", "inner", "keep"]
+CorrectionKind = Literal["ectopic", "missed", "extra", "run", "leftover"]
+DIFFERENCE_POLICY: dict[CorrectionKind, DifferencePolicy] = {
+    "ectopic": "drop",
+    "missed": "drop",
+    "extra": "drop",
+    "run": "drop",
+    "leftover": "drop",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CleanSeries:
-    """The corrected NN series, its estimated intervals and its segment starts."""
+    """The corrected NN series, its estimated intervals and its segment starts.
+
+    ``correction[i]`` numbers the correction interval ``i`` belongs to (-1: measured),
+    ``kinds[k]`` names the class of correction ``k``.
+    """
 
     nn_ms: FloatArray
     estimated: BoolArray
     break_before: BoolArray
     counts: EventCounts = field(default_factory=EventCounts)
+    correction: npt.NDArray[np.intp] = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    kinds: tuple[CorrectionKind, ...] = ()
+
+    def excluded_differences(self, policy: dict[CorrectionKind, DifferencePolicy]) -> BoolArray:
+        """For each successive difference, whether ``policy`` leaves it out of RMSSD."""
+        if not self.kinds:
+            return np.zeros(max(self.nn_ms.size - 1, 0), dtype=np.bool_)
+        rule = np.asarray([policy[kind] for kind in self.kinds] + ["keep"])
+        left, right = self.correction[:-1], self.correction[1:]  # -1 picks "keep"
+        inside = (left == right) & (left >= 0)
+        excluded = inside & (rule[left] != "keep")
+        excluded |= ~inside & ((rule[left] == "drop") | (rule[right] == "drop"))
+        return np.asarray(excluded, dtype=np.bool_)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +201,17 @@ def clean_rr(
     breaks = np.zeros(nn.size, dtype=np.bool_) if break_before is None else break_before.copy()
     breaks[:1] = False
     counts = EventCounts()
+    correction = np.full(nn.size, -1, dtype=np.intp)
+    kinds: list[CorrectionKind] = []
     classification = classify_beats(nn, estimated, breaks)
     for _ in range(max_passes):
         edits = _pattern_edits(nn, estimated, breaks, classification, counts)
         if not edits:
             break
-        nn, estimated, breaks = _apply(nn, estimated, breaks, edits)
+        nn, estimated, breaks, correction = _apply(
+            nn, estimated, breaks, correction, edits, first_id=len(kinds)
+        )
+        kinds += [edit.kind for edit in edits]
         classification = classify_beats(nn, estimated, breaks)
     leftover = np.flatnonzero(
         classification.candidates & ~estimated & (np.abs(classification.mrr_n) > LEFTOVER_MRR_LIMIT)
@@ -162,7 +223,16 @@ def clean_rr(
             counts.long_short += 1
         nn[i] = classification.median_rr_ms[i]
         estimated[i] = True
-    return CleanSeries(nn_ms=nn, estimated=estimated, break_before=breaks, counts=counts)
+        correction[i] = len(kinds)
+        kinds.append("leftover")
+    return CleanSeries(
+        nn_ms=nn,
+        estimated=estimated,
+        break_before=breaks,
+        counts=counts,
+        correction=correction,
+        kinds=tuple(kinds),
+    )
 
 
 def _pattern_edits(
@@ -198,15 +268,34 @@ def _pattern_edits(
         )
         if edit is None:
             continue
-        if edit.kind == "missed":
-            counts.missed += len(edit.values) - 1
-        elif edit.kind == "extra":
-            counts.extra += 1
-        else:
-            counts.ectopic += 1
+        _count(edit, counts)
         edits.append(edit)
         last_stop = edit.stop
     return edits
+
+
+def _count(edit: _Edit, counts: EventCounts) -> None:
+    """Add the events ``edit`` stands for to ``counts``.
+
+    A run of ``m`` intervals made into ``p`` equal parts holds ``m - 1`` misplaced
+    peaks when ``p == m``; one of its peaks is missing (``p == m + 1``) or spurious
+    (``p == m - 1``) otherwise, the rest misplaced.
+    """
+    intervals, parts = edit.stop - edit.start, len(edit.values)
+    if edit.kind == "missed":
+        counts.missed += parts - 1
+    elif edit.kind == "extra":
+        counts.extra += 1
+    elif edit.kind == "ectopic":
+        counts.ectopic += 1
+    elif parts > intervals:
+        counts.missed += parts - intervals
+        counts.ectopic += intervals - 1
+    elif parts < intervals:
+        counts.extra += intervals - parts
+        counts.ectopic += parts - 1
+    else:
+        counts.ectopic += intervals - 1
 
 
 def _segment_bounds(breaks: BoolArray) -> tuple[list[int], list[int]]:
@@ -254,19 +343,38 @@ def _explain(
         ratio = _roughness(nn[lo:hi]) / max(_roughness(after), 1e-9)
         if ratio > _needed_roughness_ratio(nn, edit):
             admitted.append(edit)
-    if len(admitted) < 2:  # noqa: PLR2004
-        return admitted[0] if admitted else None
+    if not admitted:
+        return None
     # Rivals are compared on one common stretch of time (every hypothesis keeps the
     # peaks outside it), by its *total* squared successive difference: a mean would
     # favour splitting an interval into equal parts, whose zero difference dilutes it.
     lo = max(first, min(edit.start for edit in admitted) - ROUGHNESS_SPAN)
     hi = min(stop, max(edit.stop for edit in admitted) + ROUGHNESS_SPAN)
-    return min(
-        admitted,
-        key=lambda edit: _squared_differences(
-            [*nn[lo : edit.start], *edit.values, *nn[edit.stop : hi]]
-        ),
-    )
+
+    def cost(edit: _Edit) -> float:
+        return _squared_differences([*nn[lo : edit.start], *edit.values, *nn[edit.stop : hi]])
+
+    singles = [edit for edit in admitted if edit.kind != "run"]
+    runs = [edit for edit in admitted if edit.kind == "run"]
+    single = min(singles, key=cost) if singles else None
+    if not runs:
+        return single
+    # A run re-spaces several peaks along the trend, which smooths almost any stretch:
+    # each difference inside it is charged as one of the rhythm around (its mean
+    # squared successive difference), and it must beat the best single wrong peak
+    # by RUN_ADVANTAGE, so that one wrong peak keeps its one-peak explanation.
+    typical = (
+        _roughness(nn[max(first, lo - REFERENCE_BEATS) : lo])
+        + _roughness(nn[hi : min(stop, hi + REFERENCE_BEATS)])
+    ) / 2.0
+
+    def charged(edit: _Edit) -> float:
+        return cost(edit) + typical * (len(edit.values) - 1)
+
+    run = min(runs, key=charged)
+    if single is None or charged(run) < RUN_ADVANTAGE * charged(single):
+        return run
+    return single
 
 
 def _needed_roughness_ratio(nn: list[float], edit: _Edit) -> float:
@@ -277,6 +385,8 @@ def _needed_roughness_ratio(nn: list[float], edit: _Edit) -> float:
     the corrected interval.
     """
     if edit.kind != "ectopic":
+        # Missed and extra beats add or remove a peak; a run begins with a beat at least
+        # RUN_PREMATURE early or holds a missed or an extra beat (see _run_pattern).
         return LARGE_MOVE_ROUGHNESS_RATIO
     a, b = nn[edit.start], nn[edit.start + 1]
     move = abs(b - a) / 2.0 / edit.values[0]
@@ -308,7 +418,116 @@ def _hypotheses(
             _pair_hypotheses(
                 nn, start, median=median, tolerance=tolerance, bounds=bounds, out=hypotheses
             )
+    for size in range(2, MAX_RUN_INTERVALS + 1):
+        # A run may also begin just after the candidate (a flagged pause before it),
+        # so that it competes with the single-peak hypotheses that would take its
+        # first, premature interval on its own.
+        for start in range(i - size + 1, i + 3):
+            if first <= start and start + size <= stop and all(free[start : start + size]):
+                _run_hypotheses(
+                    nn,
+                    start,
+                    size,
+                    median=median,
+                    tolerance=tolerance,
+                    bounds=bounds,
+                    out=hypotheses,
+                )
     return list(hypotheses.values())
+
+
+def _run_hypotheses(
+    nn: list[float],
+    start: int,
+    size: int,
+    *,
+    median: float,
+    tolerance: float,
+    bounds: tuple[int, int],
+    out: dict[tuple[int, EditKind, int], _Edit],
+) -> None:
+    """Intervals ``start .. start + size`` hold a run of wrong peaks (Lipponen & Tarvainen).
+
+    A couplet or a triplet of premature beats (719, 501, 667, 934 ms), possibly next to
+    a missed or an extra beat, moves several peaks in a row: no single-peak hypothesis
+    fits, but the stretch as a whole still spans a whole number ``parts`` of normal
+    intervals. Tried: ``parts`` within one of ``size`` (the single-peak cases — one
+    interval split, a pair merged or averaged — are :func:`_missed_hypotheses` and
+    :func:`_pair_hypotheses`), the sum within ``2 * tolerance`` of ``parts`` references,
+    and the stretch must have the shape of :func:`_run_pattern`. The
+    replacement is ``parts`` intervals along the local trend (:func:`_along_trend`;
+    sum kept).
+    """
+    stretch = nn[start : start + size]
+    total = sum(stretch)
+    previous = nn[start - 1] if start > bounds[0] else None
+    # Against the level only: the trend of the two neighbours (see _references) is
+    # itself raised by a real pause next to the stretch (1109, [883, 883, 938, 1172]).
+    for reference in _references(nn, start, start + size, median, bounds)[:1]:
+        for parts in range(max(1, size - 1), min(size + 1, MAX_RUN_PARTS) + 1):
+            if size == 2 and parts in {1, 2}:  # noqa: PLR2004
+                continue
+            if abs(total - parts * reference) < 2 * tolerance and _run_pattern(
+                stretch, parts, reference, tolerance, previous
+            ):
+                key: tuple[int, EditKind, int] = (start * 16 + size, "run", parts)
+                values = _along_trend(nn, start, start + size, parts, bounds)
+                out[key] = _Edit(start, start + size, values, "run")
+
+
+def _along_trend(
+    nn: list[float], start: int, stop: int, parts: int, bounds: tuple[int, int]
+) -> tuple[float, ...]:
+    """``parts`` intervals summing to ``nn[start:stop]``, on the line between its neighbours.
+
+    A run often falls on a slow swing of the rhythm (758, 820, [1016, 992, 789]): equal
+    parts would leave a step at one end, the line from the interval before the run to
+    the one after it does not. At a segment end the parts are equal.
+    """
+    total = sum(nn[start:stop])
+    first, last = bounds
+    if start <= first or stop >= last:
+        return (total / parts,) * parts
+    left, right = nn[start - 1], nn[stop]
+    line = [left + (right - left) * (k + 1) / (parts + 1) for k in range(parts)]
+    scale = total / sum(line)
+    return tuple(v * scale for v in line)
+
+
+def _run_pattern(
+    stretch: list[float], parts: int, reference: float, tolerance: float, previous: float | None
+) -> bool:
+    """Whether ``stretch`` has the shape of a run of wrong peaks made into ``parts``.
+
+    * ``parts == len(stretch)``, premature beats in a row: the first interval is
+      premature (``RUN_PREMATURE`` short, and ``RUN_PREMATURE_VS_PREVIOUS`` shorter
+      than ``previous``, the interval before the run), the ones after it hardly longer than the
+      reference (``RUN_LATE``: the focus fires again early) and the last is the
+      compensatory pause;
+    * one more part: one interval holds two beats (``RUN_MISSED`` references long and
+      half of it within ``tolerance`` of the reference: a missed beat);
+    * one part fewer: two neighbouring intervals, both short, sum to one reference
+      within ``tolerance`` (an extra beat split it).
+
+    Real sinus rhythm makes stretches of 3-4 intervals summing to a whole number of
+    beats all the time (a swing, a pause), so without the shape a run "explains" them.
+    """
+    size = len(stretch)
+    if parts == size:
+        return (
+            stretch[0] < (1.0 - RUN_PREMATURE) * reference
+            and (previous is None or stretch[0] < (1.0 - RUN_PREMATURE_VS_PREVIOUS) * previous)
+            and all(v <= (1.0 + RUN_LATE) * reference for v in stretch[1:-1])
+            and stretch[-1] > reference
+        )
+    if parts > size:
+        return any(
+            v > RUN_MISSED * reference and abs(v / 2.0 - reference) < tolerance for v in stretch
+        )
+    return any(
+        a < reference and b < reference and abs(a + b - reference) < tolerance
+        for a, b in itertools.pairwise(stretch)
+    )
 
 
 def _missed_hypotheses(
@@ -425,9 +644,15 @@ def _squared_differences(values: list[float]) -> float:
 
 
 def _apply(
-    nn: FloatArray, estimated: BoolArray, breaks: BoolArray, edits: list[_Edit]
-) -> tuple[FloatArray, BoolArray, BoolArray]:
-    """The series with ``edits`` applied.
+    nn: FloatArray,
+    estimated: BoolArray,
+    breaks: BoolArray,
+    correction: npt.NDArray[np.intp],
+    edits: list[_Edit],
+    *,
+    first_id: int,
+) -> tuple[FloatArray, BoolArray, BoolArray, npt.NDArray[np.intp]]:
+    """The series with ``edits`` applied; edit ``k`` gets correction number ``first_id + k``.
 
     An edit's first interval keeps the segment start of the one it replaces (edits
     never span a segment boundary).
@@ -435,16 +660,24 @@ def _apply(
     values: list[FloatArray] = []
     marks: list[BoolArray] = []
     starts: list[BoolArray] = []
+    ids: list[npt.NDArray[np.intp]] = []
     position = 0
-    for edit in edits:
+    for k, edit in enumerate(edits):
         size = len(edit.values)
         values += [nn[position : edit.start], np.asarray(edit.values, dtype=np.float64)]
         marks += [estimated[position : edit.start], np.ones(size, dtype=np.bool_)]
         new_starts = np.zeros(size, dtype=np.bool_)
         new_starts[0] = breaks[edit.start]
         starts += [breaks[position : edit.start], new_starts]
+        ids += [correction[position : edit.start], np.full(size, first_id + k, dtype=np.intp)]
         position = edit.stop
     values.append(nn[position:])
     marks.append(estimated[position:])
     starts.append(breaks[position:])
-    return np.concatenate(values), np.concatenate(marks), np.concatenate(starts)
+    ids.append(correction[position:])
+    return (
+        np.concatenate(values),
+        np.concatenate(marks),
+        np.concatenate(starts),
+        np.concatenate(ids),
+    )

@@ -36,16 +36,22 @@ def valid_differences(
     nn_ms: FloatArray,
     estimated: BoolArray | None = None,
     break_before: BoolArray | None = None,
+    excluded: BoolArray | None = None,
 ) -> FloatArray:
     """Successive differences that are real, not made by a correction or a gap.
 
     Kept: differences between two measured (not estimated) intervals of one contiguous
     segment (``break_before[i]``: interval ``i`` starts a new segment, so
-    ``nn[i] - nn[i-1]`` spans a gap in the recording and is left out).
+    ``nn[i] - nn[i-1]`` spans a gap in the recording and is left out). ``excluded``
+    (one flag per difference), when given, replaces the rule on ``estimated``: it says
+    which differences the corrections leave out (see
+    :meth:`hrv_readiness.hrv.correction.CleanSeries.excluded_differences`).
     """
     differences = np.diff(nn_ms)
     keep = np.ones(differences.size, dtype=np.bool_)
-    if estimated is not None:
+    if excluded is not None:
+        keep &= ~excluded
+    elif estimated is not None:
         keep &= ~estimated[:-1] & ~estimated[1:]
     if break_before is not None:
         keep &= ~break_before[1:]
@@ -56,13 +62,14 @@ def time_domain(
     nn_ms: FloatArray,
     estimated: BoolArray | None = None,
     break_before: BoolArray | None = None,
+    excluded: BoolArray | None = None,
 ) -> TimeDomain:
     """Metrics of ``nn_ms``; needs at least 2 intervals and 2 valid differences.
 
     SDNN, mean RR and mean HR use every interval; RMSSD, SDSD (so SD1, SD2) and pNN50
-    only the differences of :func:`valid_differences`.
+    only the differences of :func:`valid_differences` (``excluded`` as there).
     """
-    differences = valid_differences(nn_ms, estimated, break_before)
+    differences = valid_differences(nn_ms, estimated, break_before, excluded)
     if nn_ms.size < 2 or differences.size < 2:  # noqa: PLR2004
         raise ValueError("need at least 2 intervals and 2 valid successive differences")
     rmssd = math.sqrt(float(np.mean(differences * differences)))

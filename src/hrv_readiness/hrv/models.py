@@ -58,6 +58,10 @@ class HrvResult(BaseModel):
     * ``sd1_ms`` = SDSD/√2, ``sd2_ms`` = sqrt(2·SDNN² − SDSD²/2) (Brennan 2001), SDSD with
       ddof = 1.
     * ``beats`` is the number of NN intervals after correction (``len(nn_ms)``).
+    * ``rmssd_uncertainty_pct``: how far RMSSD could move with the corrections, in % of
+      it — the largest gap to the RMSSD that leaves every difference touching a
+      correction out, or keeps them all (docs/hrv.md). 0 when nothing was corrected;
+      ``None`` for a rejected reading.
     * ``lf_power_ms2`` / ``hf_power_ms2`` / ``lf_hf_ratio`` / ``dfa_alpha1`` are filled
       only when asked for (``analyze(..., frequency_domain=True)``): Lomb–Scargle band
       powers and DFA α1, see :mod:`hrv_readiness.hrv.frequency`.
@@ -77,6 +81,7 @@ class HrvResult(BaseModel):
     artifacts: ArtifactCounts
     quality: Quality
     nn_ms: tuple[float, ...]
+    rmssd_uncertainty_pct: float | None = None
     lf_power_ms2: float | None = None
     hf_power_ms2: float | None = None
     lf_hf_ratio: float | None = None

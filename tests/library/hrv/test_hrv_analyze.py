@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hrv_readiness.hrv import HrvResult, analyze
+from hrv_readiness.hrv import HrvResult, InvalidOptionError, analyze
 
 DATA = Path(__file__).parents[2] / "data"
 SHORT = np.load(DATA / "SampleNNISeriesShort.npy").astype(float)
@@ -111,16 +111,39 @@ def test_frequent_ectopy_is_rejected_not_corrected_into_a_number():
     [(1000, "good"), (60, "good"), (30, "acceptable")],
 )
 def test_quality_levels(every: int, level: str):
-    result = analyze(with_ectopics(LONG[1000:1300], every=every))
+    # 10 ectopic beats in 300 hide 30 differences: RMSSD is uncertain by 7.7 %, which the
+    # default 4 % limit rejects (next test); the levels by artifact share are tested here.
+    result = analyze(with_ectopics(LONG[1000:1300], every=every), max_uncertainty_pct=10.0)
     assert result.quality.level == level
     assert result.usable
     assert (result.quality.reason is None) == (level == "good")
 
 
+def test_a_reading_whose_rmssd_depends_on_its_corrections_is_rejected():
+    rr = with_ectopics(LONG[1000:1300], every=30)
+    result = analyze(rr)
+    assert result.quality.level == "rejected"
+    assert result.quality.reason is not None
+    assert "depends on the corrected beats" in result.quality.reason
+    assert "above the 4 % limit" in result.quality.reason
+    assert result.rmssd_ms is None
+    assert result.rmssd_uncertainty_pct is None
+    relaxed = analyze(rr, max_uncertainty_pct=10.0)
+    assert relaxed.rmssd_uncertainty_pct is not None
+    assert 4.0 < relaxed.rmssd_uncertainty_pct < 10.0
+    assert analyze(LONG[1000:1300]).rmssd_uncertainty_pct == 0.0
+
+
+@pytest.mark.parametrize("value", [-1.0, float("nan"), "5", True])
+def test_max_uncertainty_must_be_a_non_negative_number(value: object):
+    with pytest.raises(InvalidOptionError, match="max_uncertainty_pct"):
+        analyze(LONG[:300], max_uncertainty_pct=value)  # type: ignore[arg-type]
+
+
 def test_reject_threshold_is_an_option():
     rr = with_ectopics(LONG[:300], every=15)  # 20 ectopic beats: 6.7 %
     assert analyze(rr).quality.level == "rejected"
-    relaxed = analyze(rr, artifact_reject_pct=10.0)
+    relaxed = analyze(rr, artifact_reject_pct=10.0, max_uncertainty_pct=math.inf)
     assert relaxed.quality.level == "acceptable"
     assert relaxed.artifacts.ectopic >= 20
 

@@ -24,6 +24,7 @@ FIELDS = {
     "mean_hr_bpm",
     "sd1_ms",
     "sd2_ms",
+    "rmssd_uncertainty_pct",
     "beats",
     "artifacts",
     "quality",
