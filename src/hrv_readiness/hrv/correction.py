@@ -461,6 +461,16 @@ def _run_hypotheses(
     stretch = nn[start : start + size]
     total = sum(stretch)
     previous = nn[start - 1] if start > bounds[0] else None
+    # Cheap gates before any reference is computed (most candidates are ordinary beats):
+    # each shape of _run_pattern needs one of these, with room for the level to differ
+    # from the candidate's median by 30 %.
+    if not (
+        previous is None
+        or stretch[0] < (1.0 - RUN_PREMATURE_VS_PREVIOUS) * previous
+        or max(stretch) > RUN_MISSED / 1.3 * median
+        or min(stretch) < 0.75 * median
+    ):
+        return
     # Against the level only: the trend of the two neighbours (see _references) is
     # itself raised by a real pause next to the stretch (1109, [883, 883, 938, 1172]).
     for reference in _references(nn, start, start + size, median, bounds)[:1]:
