@@ -10,10 +10,10 @@ test:  ## venvs, broker binary, ruff, mypy --strict, collector + integration tes
 dist:  ## sdist, wheel and the HACS zip into dist/
 	@bash -c 'source scripts/lib.sh && build_dist'
 
-bench-hrv:  ## artifact-correction accuracy and speed against NeuroKit2 and hrv-analysis
+bench-hrv:  ## 2/5-min real windows, random artifacts incl. runs: accuracy, bound, speed vs NeuroKit2 and hrv-analysis
 	@bash scripts/bench.sh benchmarks/hrv_artifacts.py
 
-bench-hrv-sweep:  ## one artifact at every position of the real windows: detection rate, misses
+bench-hrv-sweep:  ## one artifact or run at every position of the real windows: detection rate, misses
 	@bash scripts/bench.sh benchmarks/hrv_detection_sweep.py --misses
 
 bench-mqtt:  ## p50/p95 latency from recording complete to state received, 100 readings
