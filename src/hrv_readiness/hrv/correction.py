@@ -1,7 +1,8 @@
 """Artifact correction that works on beats (R peaks), not on interval values.
 
-Every artifact class of Lipponen & Tarvainen is one wrong R peak, so each is undone by
-the one peak operation that explains it, which keeps the timeline (sum of RR) intact:
+Every artifact class of Lipponen & Tarvainen is one wrong R peak (or a run of them), so
+each is undone by the peak operation that explains it, which keeps the timeline (sum of
+RR) intact:
 
 * ectopic beat — a misplaced peak: the premature interval and its compensatory pause
   are both replaced by their mean (the peak moves to the midpoint; sum preserved). The
@@ -9,25 +10,32 @@ the one peak operation that explains it, which keeps the timeline (sum of RR) in
   interval premature against its neighbour), not like a lone real pause;
 * missed beat — an absent peak: the long interval is split into ``k`` equal parts,
   ``k = round(RR / local reference)`` (2 or 3);
-* extra beat — a spurious peak: the two short intervals are merged.
+* extra beat — a spurious peak: the two short intervals are merged;
+* run — several wrong peaks in a row (a couplet or a triplet of premature beats, alone
+  or next to a missed or an extra beat): the stretch is re-spaced as a whole, its peaks
+  on the line between the intervals around it (:func:`_run_hypotheses`).
 
 Detection: the paper's criteria, plus intervals 20 % off their local median
 (:mod:`hrv_readiness.hrv.artifacts`), name *candidates*.
-For each candidate the three single-peak hypotheses are tried on the intervals around
-it, each within its tolerance against two local models of the rhythm — the level (the
-median of ten neighbours) and the trend (the two next neighbours), so a wrong peak on
+For each candidate the three single-peak hypotheses and the runs are tried on the
+intervals around it, each within its tolerance against two local models of the rhythm
+— the level (the median of ten neighbours) and the trend (the two next neighbours; not
+for runs), so a wrong peak on
 the crest of a slow swing is explained too (see :func:`_references`) — and a hypothesis
 must make its neighbourhood at least ``MIN_ROUGHNESS_RATIO`` times smoother (mean
 squared successive difference, the quantity RMSSD is made of; less when it moves a peak
 by 20 % of an interval or more, which is evidence in itself): a wrong peak makes a few
 huge differences, sinus arrhythmia many moderate ones, so ordinary irregular rhythm is
 left as measured. Of the hypotheses that pass, the one leaving the least total squared
-difference over one common stretch of time wins.
+difference over one common stretch of time wins; a run must beat the best single-peak
+explanation by ``RUN_ADVANTAGE`` (see :func:`_explain`).
 On clean NSRDB recordings the paper's criteria alone flag 2-3 % of the beats; this
 keeps it well under 1 % (benchmarks/hrv_artifacts.py prints the figure).
 
-A corrected interval is an estimate, not a measurement, so it is *marked*: successive
-differences touching it are left out of RMSSD, pNN50 and SDSD (gap-aware differences,
+A corrected interval is an estimate, not a measurement, so it is *marked* and numbered
+(``CleanSeries.correction``, ``kinds``). How the successive differences touching it
+enter RMSSD, pNN50 and SDSD is a policy per class (``DIFFERENCE_POLICY``, chosen from
+the benchmark in docs/hrv.md): every class leaves them out (gap-aware differences,
 NeuroKit2 PR #720) instead of inventing variability (or its absence) where there was
 none. Flags right next to a corrected event are not acted on in the same pass: one
 wrong peak disturbs the differences of its neighbours too, so they are judged again on
