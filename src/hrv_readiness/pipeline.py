@@ -95,11 +95,16 @@ def process_recording(
     recording: RecordingInput,
     *,
     settings: ReadinessSettings,
-    topics: Topics,
+    topics: Topics | None,
     published_at: dt.datetime,
     artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT,
+    collector_id: str | None = None,
 ) -> ProcessedReading:
     """Analyse, assess, store and queue one recording; return what was decided.
+
+    ``topics`` names where the state message is queued for MQTT; with ``None`` (Home
+    Assistant measuring through its own Bluetooth) nothing is queued and the state
+    payload names ``collector_id`` instead.
 
     Raises the HRV engine's ``InputError`` children for RR that are not a reading at
     all (empty, not ms, too short); those are not stored.
@@ -148,8 +153,13 @@ def process_recording(
         if recording.strap_name is not None
         else None
     )
+    if topics is not None:
+        collector_id = topics.collector_id
+    if collector_id is None:
+        msg = "process_recording needs topics or a collector_id"
+        raise ValueError(msg)
     payload = state_payload(
-        collector_id=topics.collector_id,
+        collector_id=collector_id,
         reading=stored,
         readiness=readiness,
         published_at=published_at,
@@ -157,7 +167,8 @@ def process_recording(
         beats=hrv.beats,
         pnn50_pct=hrv.pnn50_pct,
     )
-    reading_id = store.add_reading(stored, outbox=_queued(topics, payload, published_at))
+    outbox = () if topics is None else _queued(topics, payload, published_at)
+    reading_id = store.add_reading(stored, outbox=outbox)
     return ProcessedReading(
         reading_id=reading_id, hrv=hrv, stored=stored, readiness=readiness, state=payload
     )

@@ -1,6 +1,14 @@
-"""MQTT: the versioned contract (docs/mqtt.md), the publisher, commands and discovery."""
+"""MQTT: the versioned contract (docs/mqtt.md), the publisher, commands and discovery.
+
+The contract (payloads, topics, commands, state messages) needs only pydantic; the
+publisher needs aiomqtt (the ``[collector]`` extra) and is imported on first use, so
+the Home Assistant integration can use the contract without aiomqtt installed.
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from hrv_readiness.mqtt.commands import (
     Command,
@@ -26,17 +34,40 @@ from hrv_readiness.mqtt.payloads import (
     StatePayload,
     StrapPayload,
 )
-from hrv_readiness.mqtt.publisher import (
-    BrokerAuthError,
-    BrokerTlsError,
-    BrokerUnavailableError,
-    MqttConfigError,
-    Outbox,
-    Publisher,
-    publish_pending,
-)
 from hrv_readiness.mqtt.settings import MqttSettings, MqttTlsSettings
 from hrv_readiness.mqtt.topics import Topics
+
+if TYPE_CHECKING:
+    from hrv_readiness.mqtt.publisher import (
+        BrokerAuthError,
+        BrokerTlsError,
+        BrokerUnavailableError,
+        MqttConfigError,
+        Outbox,
+        Publisher,
+        publish_pending,
+    )
+
+_PUBLISHER_NAMES = frozenset(
+    {
+        "BrokerAuthError",
+        "BrokerTlsError",
+        "BrokerUnavailableError",
+        "MqttConfigError",
+        "Outbox",
+        "Publisher",
+        "publish_pending",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - module attributes of any type
+    """Import the aiomqtt publisher only when one of its names is used."""
+    if name in _PUBLISHER_NAMES:
+        return getattr(importlib.import_module("hrv_readiness.mqtt.publisher"), name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "AnnouncePayload",

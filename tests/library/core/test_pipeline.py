@@ -158,3 +158,49 @@ def test_segments_after_a_reconnect_are_never_differenced_across(store: Store) -
     assert segmented.hrv.artifacts.total == 0
     assert segmented.hrv.rmssd_ms == pytest.approx(math.sqrt(np.mean(diffs**2)))
     assert joined.hrv.rmssd_ms != pytest.approx(segmented.hrv.rmssd_ms)
+
+
+def test_without_topics_nothing_is_queued(store: Store) -> None:
+    """Home Assistant measuring itself stores the reading but has no MQTT outbox."""
+    processed = process_recording(
+        store,
+        _recording(NOW.date(), _clean_rr(seed=3)),
+        settings=ReadinessSettings(),
+        topics=None,
+        collector_id="ble_a09e1a000001",
+        published_at=NOW,
+    )
+    assert processed.state.collector_id == "ble_a09e1a000001"
+    assert len(store.readings("alice")) == 1
+    assert store.pending_outbox() == []
+
+
+def test_without_topics_a_collector_id_is_required(store: Store) -> None:
+    with pytest.raises(ValueError, match="collector_id"):
+        process_recording(
+            store,
+            _recording(NOW.date(), _clean_rr(seed=3)),
+            settings=ReadinessSettings(),
+            topics=None,
+            published_at=NOW,
+        )
+    assert store.readings("alice") == []
+
+
+def test_pipeline_imports_without_the_collector_extra() -> None:
+    """Home Assistant installs only numpy + pydantic: the pipeline must not need aiomqtt."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'aiomqtt', 'paho', 'bleak', 'yaml'}:\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import hrv_readiness.pipeline, hrv_readiness.ble.session, hrv_readiness.store.export\n"
+        "from hrv_readiness.mqtt import Topics, StatePayload\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
