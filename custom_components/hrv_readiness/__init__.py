@@ -1,4 +1,11 @@
-"""HRV Readiness: morning HRV readiness and fatigue type from a local collector, over MQTT."""
+"""HRV Readiness: morning HRV readiness and fatigue type, all local.
+
+Two kinds of config entry, side by side in one Home Assistant:
+
+* a collector on a Raspberry Pi publishing over MQTT (:mod:`.runtime`);
+* a strap measured by Home Assistant itself through its Bluetooth — a local adapter
+  or ESPHome proxies (:mod:`.strap_hub`).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +19,15 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
-from .const import BLUEPRINT_FILE, DOMAIN, LOGGER
-from .runtime import HrvConfigEntry, HrvRuntime
+from .const import BLUEPRINT_FILE, CONF_ADDRESS, DOMAIN, LOGGER
+from .runtime import HrvRuntime
 from .services import async_setup_services
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
+
+    from .hub import HrvConfigEntry
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -58,14 +67,19 @@ def install_blueprint(config_dir: Path) -> Path | None:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
-    """Subscribe to one collector and add its users' entities."""
-    if not await mqtt.async_wait_for_mqtt_client(hass):
-        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
-    runtime = HrvRuntime(hass, entry)
-    entry.runtime_data = runtime
+    """Set up a collector (MQTT) or a strap (Home Assistant's Bluetooth) and its entities."""
+    if CONF_ADDRESS in entry.data:
+        from .strap_hub import StrapHub  # noqa: PLC0415 - bleak only for strap entries
+
+        hub: StrapHub | HrvRuntime = StrapHub(hass, entry)
+    else:
+        if not await mqtt.async_wait_for_mqtt_client(hass):
+            raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
+        hub = HrvRuntime(hass, entry)
+    entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    # Subscribe only once the platforms listen, so retained messages reach entities.
-    await runtime.async_start()
+    # Start only once the platforms listen, so the first users reach entities.
+    await hub.async_start()
     return True
 
 
@@ -83,6 +97,8 @@ async def async_remove_config_entry_device(
     runtime = entry.runtime_data
     user_id = runtime.user_for_device(device)
     if user_id is None:
-        return True  # not one of this collector's users
+        return True  # not one of this entry's users
+    if not isinstance(runtime, HrvRuntime):
+        return False  # a strap entry's one person: remove the entry instead
     announce = runtime.announce
     return announce is not None and all(user.id != user_id for user in announce.users)

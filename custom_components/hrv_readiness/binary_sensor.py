@@ -10,14 +10,16 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import LOW_RECOVERY_STATUSES
 from .entity import HrvEntity
+from .hub import signal_user_added
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .runtime import HrvConfigEntry
+    from .hub import HrvConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -29,7 +31,7 @@ RECOVERY_LOW = BinarySensorEntityDescription(
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    hass: HomeAssistant,
     entry: HrvConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
@@ -40,7 +42,9 @@ async def async_setup_entry(
     def add_user(user_id: str) -> None:
         async_add_entities([HrvRecoveryLowSensor(runtime, user_id, RECOVERY_LOW)])
 
-    entry.async_on_unload(runtime.async_add_user_callback(add_user))
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    )
 
 
 class HrvRecoveryLowSensor(HrvEntity, BinarySensorEntity):

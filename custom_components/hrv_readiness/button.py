@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import COMMAND_MEASURE, COMMAND_RECOMPUTE
 from .entity import HrvEntity
+from .hub import signal_user_added
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .runtime import HrvConfigEntry
+    from .hub import HrvConfigEntry
 
 PARALLEL_UPDATES = 1
 
@@ -42,7 +44,7 @@ BUTTONS = (START_MEASUREMENT, RECOMPUTE)
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    hass: HomeAssistant,
     entry: HrvConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
@@ -55,7 +57,9 @@ async def async_setup_entry(
             HrvCommandButton(runtime, user_id, description) for description in BUTTONS
         )
 
-    entry.async_on_unload(runtime.async_add_user_callback(add_user))
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    )
 
 
 class HrvCommandButton(HrvEntity, ButtonEntity):

@@ -83,3 +83,26 @@ ANNOUNCE_GRACE: Final = timedelta(seconds=10)
 ANNOUNCE_TIMEOUT_S: Final = 5.0
 
 BLUEPRINT_FILE: Final = "poor_recovery_dim_lights.yaml"
+
+# --- a strap measured through Home Assistant's own Bluetooth ----------------------------
+
+CONF_ADDRESS: Final = "address"
+CONF_USER_ID: Final = "user_id"
+CONF_USER_NAME: Final = "name"
+CONF_PERSON: Final = "person"
+CONF_WINDOW_START: Final = "window_start"
+CONF_WINDOW_END: Final = "window_end"
+CONF_DURATION: Final = "duration_s"
+DEFAULT_WINDOW_START: Final = "05:00:00"
+DEFAULT_WINDOW_END: Final = "10:00:00"
+DEFAULT_DURATION_S: Final = 120
+
+#: GATT Heart Rate service; Polar's Bluetooth SIG company id (straps that do not list
+#: the service in their advertisement are matched by it or by their name).
+HEART_RATE_SERVICE_UUID: Final = "0000180d-0000-1000-8000-00805f9b34fb"
+POLAR_MANUFACTURER_ID: Final = 107
+#: After a morning attempt that did not give a reading, the next one waits this long.
+MORNING_RETRY_AFTER: Final = timedelta(minutes=10)
+#: The history database of every strap entry, in Home Assistant's config directory
+#: (the collector's format: `hrv-collector export --db <path>` reads it).
+STORE_FILE: Final = "hrv_readiness.sqlite3"

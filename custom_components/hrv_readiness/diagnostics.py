@@ -1,4 +1,4 @@
-"""Diagnostics: what the collector last said, with names and the strap address redacted."""
+"""Diagnostics: what the entry last knew, with names and the strap address redacted."""
 
 from __future__ import annotations
 
@@ -7,41 +7,56 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.diagnostics import async_redact_data
 
+from .runtime import HrvRuntime
+
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .runtime import HrvConfigEntry
+    from .hub import HrvConfigEntry
 
-#: Personal data: people's names and the strap's Bluetooth address.
-TO_REDACT = {"name", "address", "title"}
+#: Personal data: people's names, the strap's Bluetooth address and the linked person.
+TO_REDACT = {"name", "address", "title", "person"}
+REDACTED = "**REDACTED**"
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant,  # noqa: ARG001 - the platform signature
     entry: HrvConfigEntry,
 ) -> dict[str, Any]:
-    """The entry, the collector's availability and announce, and every user's payloads."""
-    runtime = entry.runtime_data
+    """The entry, the hub's state (collector or strap) and every user's payloads."""
+    hub = entry.runtime_data
     announce: dict[str, Any] | None = None
-    if runtime.announce is not None:
+    if isinstance(hub, HrvRuntime) and hub.announce is not None:
         # Lists, not tuples: async_redact_data only looks into lists.
         announce = {
-            **asdict(runtime.announce),
-            "users": [asdict(u) for u in runtime.announce.users],
+            **asdict(hub.announce),
+            "users": [asdict(u) for u in hub.announce.users],
         }
-    return async_redact_data(
-        {
-            "entry": {
-                "title": entry.title,
-                "unique_id": entry.unique_id,
-                "data": dict(entry.data),
-            },
-            "online": runtime.online,
-            "announce": announce,
-            "users": {
-                user_id: {"name": user.name, **user.raw}
-                for user_id, user in sorted(runtime.users.items())
-            },
+    data: dict[str, Any] = {
+        "entry": {
+            "title": entry.title,
+            "unique_id": entry.unique_id,
+            "data": dict(entry.data),
+            "options": dict(entry.options),
         },
-        TO_REDACT,
-    )
+        **hub.diagnostics(),
+        "announce": announce,
+        "users": {
+            user_id: {"name": user.name, **user.raw} for user_id, user in sorted(hub.users.items())
+        },
+    }
+    redacted: dict[str, Any] = async_redact_data(data, TO_REDACT)
+    if not isinstance(hub, HrvRuntime):
+        # A strap entry's ids are made from the strap's address: scrub them everywhere.
+        redacted = _scrub(redacted, {hub.collector_id, entry.unique_id or hub.collector_id})
+    return redacted
+
+
+def _scrub(value: Any, secrets: set[str]) -> Any:  # noqa: ANN401 - any JSON value
+    if isinstance(value, dict):
+        return {key: _scrub(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, secrets) for item in value]
+    if isinstance(value, str) and any(secret in value for secret in secrets):
+        return REDACTED
+    return value

@@ -6,14 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import TRIGGER_TYPES
 from .entity import HrvEntity
+from .hub import signal_reading_event, signal_user_added
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .runtime import HrvConfigEntry
+    from .hub import HrvConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -27,7 +29,7 @@ _IDENTITY = frozenset({"device_id", "collector_id", "user", "type"})
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    hass: HomeAssistant,
     entry: HrvConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
@@ -38,7 +40,9 @@ async def async_setup_entry(
     def add_user(user_id: str) -> None:
         async_add_entities([HrvReadingEvent(runtime, user_id, READING_EVENT)])
 
-    entry.async_on_unload(runtime.async_add_user_callback(add_user))
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    )
 
 
 class HrvReadingEvent(HrvEntity, EventEntity):
@@ -47,7 +51,11 @@ class HrvReadingEvent(HrvEntity, EventEntity):
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
         self.async_on_remove(
-            self._runtime.async_add_event_listener(self._user_id, self._handle_event)
+            async_dispatcher_connect(
+                self.hass,
+                signal_reading_event(self._runtime.entry.entry_id, self._user_id),
+                self._handle_event,
+            )
         )
 
     @callback

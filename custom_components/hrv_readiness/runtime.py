@@ -1,55 +1,47 @@
-"""One collector on the broker: its MQTT subscriptions, users, availability and events.
+"""One collector on the broker: its MQTT subscriptions, availability and commands.
 
-This is the integration's ``runtime_data``. It owns every subscription (made once in
-``async_start``, dropped on unload), keeps the latest parsed payload per user, tells
-entities when something changed, creates one device per user (dynamic devices) and
-removes the devices of users the collector no longer announces (stale devices).
+This is the ``runtime_data`` of a collector entry. It owns every subscription (made
+once in ``async_start``, dropped on unload), parses what arrives into the shared user
+data of :class:`~.hub.HrvHub` (which creates devices and tells entities through the
+dispatcher), and removes the devices of users the collector no longer announces.
+Holding messages until the announce is :mod:`.retained`'s job; repair issues are
+:mod:`.issues`'.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import mqtt
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
-from homeassistant.util.dt import utcnow
 
+from . import issues
 from .const import (
-    ANNOUNCE_GRACE,
     CONF_BASE_TOPIC,
     CONF_COLLECTOR_ID,
     DOMAIN,
     EVENT_COLLECTOR,
-    EVENT_READING,
     LOGGER,
-    LOW_RECOVERY_STATUSES,
-    NO_READING_ISSUE_AFTER,
     OFFLINE_ISSUE_AFTER,
     STALE_CHECK_INTERVAL,
     STATUS_OFFLINE,
     STATUS_ONLINE,
-    TRIGGER_FATIGUE_TYPE_CHANGED,
-    TRIGGER_NEW_READING,
-    TRIGGER_READINESS_LOW,
 )
+from .hub import HrvConfigEntry, HrvHub, UserData
 from .models import (
     Announce,
-    Measurement,
     PayloadError,
-    UserState,
     decode_json,
     measurement_from_json,
     parse_announce,
     state_from_json,
 )
+from .retained import AnnounceGate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,46 +49,22 @@ if TYPE_CHECKING:
 
     from homeassistant.components.mqtt import ReceiveMessage
 
-HrvConfigEntry: TypeAlias = ConfigEntry["HrvRuntime"]
-
-MANUFACTURER = "HRV Readiness"
-MODEL = "Morning HRV readiness"
+__all__ = ["HrvConfigEntry", "HrvRuntime", "UserData"]
 
 
-@dataclass
-class UserData:
-    """What the collector last said about one user."""
-
-    user_id: str
-    name: str
-    state: UserState | None = None
-    measurement: Measurement | None = None
-    #: The decoded payloads as received, for diagnostics.
-    raw: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-class HrvRuntime:
+class HrvRuntime(HrvHub):
     """The live view of one collector, fed by MQTT."""
 
     def __init__(self, hass: HomeAssistant, entry: HrvConfigEntry) -> None:
-        self.hass = hass
-        self.entry = entry
-        self.collector_id: str = entry.data[CONF_COLLECTOR_ID]
+        super().__init__(hass, entry, entry.data[CONF_COLLECTOR_ID])
         self.base_topic: str = entry.data[CONF_BASE_TOPIC]
         #: The collector's own status topic (``None`` until it is received).
         self.online: bool | None = None
         #: Whether Home Assistant's MQTT client is connected to the broker.
         self.broker_connected = False
         self.announce: Announce | None = None
-        self.users: dict[str, UserData] = {}
-        self._listeners: dict[str, list[CALLBACK_TYPE]] = {}
-        self._user_callbacks: list[Callable[[str], None]] = []
-        self._event_listeners: dict[str, list[Callable[[str, dict[str, Any]], None]]] = {}
         self._cancel_offline_issue: CALLBACK_TYPE | None = None
-        #: User messages received before the first announce (see ``_hold``).
-        self._held: dict[tuple[str, str], ReceiveMessage] = {}
-        self._cancel_grace: CALLBACK_TYPE | None = None
-        self._grace_over = False
+        self._gate = AnnounceGate(hass, self._release)
 
     # --- topics ----------------------------------------------------------------------
 
@@ -113,6 +81,10 @@ class HrvRuntime:
     def available(self) -> bool:
         """Values are current: HA is on the broker and the collector says it is online."""
         return self.broker_connected and self.online is True
+
+    @property
+    def sw_version(self) -> str | None:
+        return None if self.announce is None else self.announce.sw_version
 
     async def async_start(self) -> None:
         """Subscribe to the collector's topics; the subscriptions end with the entry."""
@@ -136,106 +108,15 @@ class HrvRuntime:
                 )
             )
         self.entry.async_on_unload(
-            async_track_time_interval(self.hass, self._check_stale_readings, STALE_CHECK_INTERVAL)
+            async_track_time_interval(self.hass, self.check_stale_readings, STALE_CHECK_INTERVAL)
         )
         self.entry.async_on_unload(self._cancel_offline_timer)
-        self.entry.async_on_unload(self._cancel_grace_timer)
+        self.entry.async_on_unload(self._gate.cancel)
 
-    # --- listeners -------------------------------------------------------------------
-
-    @callback
-    def async_add_listener(self, user_id: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call ``update`` whenever something about ``user_id`` (or availability) changes."""
-        listeners = self._listeners.setdefault(user_id, [])
-        listeners.append(update)
-
-        @callback
-        def remove() -> None:
-            listeners.remove(update)
-
-        return remove
-
-    @callback
-    def async_add_event_listener(
-        self, user_id: str, on_event: Callable[[str, dict[str, Any]], None]
-    ) -> CALLBACK_TYPE:
-        """Call ``on_event(type, data)`` for every reading event of ``user_id``."""
-        listeners = self._event_listeners.setdefault(user_id, [])
-        listeners.append(on_event)
-
-        @callback
-        def remove() -> None:
-            listeners.remove(on_event)
-
-        return remove
-
-    @callback
-    def async_add_user_callback(self, add_user: Callable[[str], None]) -> CALLBACK_TYPE:
-        """Call ``add_user`` for every user that appears.
-
-        Platforms register before :meth:`async_start` subscribes, so they see every user.
-        """
-        self._user_callbacks.append(add_user)
-
-        @callback
-        def remove() -> None:
-            self._user_callbacks.remove(add_user)
-
-        return remove
-
-    @callback
-    def _notify(self, user_id: str | None = None) -> None:
-        user_ids = list(self._listeners) if user_id is None else [user_id]
-        for uid in user_ids:
-            for update in list(self._listeners.get(uid, ())):
-                update()
+    def diagnostics(self) -> dict[str, Any]:
+        return {"online": self.online, "base_topic": self.base_topic}
 
     # --- devices ---------------------------------------------------------------------
-
-    def device_key(self, user_id: str) -> str:
-        return f"{self.collector_id}_{user_id}"
-
-    @callback
-    def device_id(self, user_id: str) -> str | None:
-        device = dr.async_get(self.hass).async_get_device(
-            identifiers={(DOMAIN, self.device_key(user_id))}
-        )
-        return None if device is None else device.id
-
-    @callback
-    def user_for_device(self, device: dr.DeviceEntry) -> str | None:
-        """The user id behind one of this entry's devices."""
-        prefix = f"{self.collector_id}_"
-        for domain, key in device.identifiers:
-            if domain == DOMAIN and key.startswith(prefix):
-                return key[len(prefix) :]
-        return None
-
-    @callback
-    def _ensure_user(
-        self, user_id: str, name: str | None = None, *, refresh: bool = False
-    ) -> UserData:
-        """The user's data; creates, renames or (``refresh``) updates the user's device."""
-        user = self.users.get(user_id)
-        created = user is None
-        if user is None:
-            user = self.users[user_id] = UserData(user_id=user_id, name=name or user_id)
-        elif (name is None or name == user.name) and not refresh:
-            return user
-        elif name is not None:
-            user.name = name
-        dr.async_get(self.hass).async_get_or_create(
-            config_entry_id=self.entry.entry_id,
-            identifiers={(DOMAIN, self.device_key(user_id))},
-            manufacturer=MANUFACTURER,
-            model=MODEL,
-            name=user.name,
-            sw_version=None if self.announce is None else self.announce.sw_version,
-        )
-        if created:
-            for add_user in list(self._user_callbacks):
-                add_user(user_id)
-        return user
 
     @callback
     def _remove_stale_users(self, announce: Announce) -> None:
@@ -250,16 +131,17 @@ class HrvRuntime:
                     self.collector_id,
                     user_id,
                 )
-                self.users.pop(user_id, None)
-                self._listeners.pop(user_id, None)
-                self._event_listeners.pop(user_id, None)
-                ir.async_delete_issue(self.hass, DOMAIN, self._no_reading_issue_id(user_id))
+                self.forget_user(user_id)
                 registry.async_update_device(device.id, remove_config_entry_id=self.entry.entry_id)
 
     # --- message handlers ------------------------------------------------------------
 
     def _user_from_topic(self, topic: str) -> str:
         return topic[len(self.topic_prefix) + 1 :].split("/", 1)[0]
+
+    @callback
+    def _release(self, kind: str, msg: ReceiveMessage) -> None:
+        (self._on_state if kind == "state" else self._on_measurement)(msg)
 
     @callback
     def _on_broker_connection(self, connected: bool) -> None:
@@ -274,7 +156,7 @@ class HrvRuntime:
                 "HRV Readiness collector %s is unavailable: lost the MQTT broker",
                 self.collector_id,
             )
-        self._notify()
+        self.notify()
 
     @callback
     def _on_status(self, msg: ReceiveMessage) -> None:
@@ -298,25 +180,17 @@ class HrvRuntime:
         if online == previous:
             return
         self.online = online
+        self._cancel_offline_timer()
         if online:
-            self._cancel_offline_timer()
-            ir.async_delete_issue(self.hass, DOMAIN, self._offline_issue_id)
+            issues.delete_offline(self.hass, self.collector_id)
             if previous is False:
                 LOGGER.info("HRV Readiness collector %s is back online", self.collector_id)
         else:
             LOGGER.info("HRV Readiness collector %s is offline", self.collector_id)
-            self._cancel_offline_timer()
             self._cancel_offline_issue = async_call_later(
                 self.hass, OFFLINE_ISSUE_AFTER, self._raise_offline_issue
             )
-        self._notify()
-
-    @property
-    def _offline_issue_id(self) -> str:
-        return f"collector_offline_{self.collector_id}"
-
-    def _no_reading_issue_id(self, user_id: str) -> str:
-        return f"no_reading_{self.collector_id}_{user_id}"
+        self.notify()
 
     @callback
     def _cancel_offline_timer(self) -> None:
@@ -327,52 +201,7 @@ class HrvRuntime:
     @callback
     def _raise_offline_issue(self, _now: datetime) -> None:
         self._cancel_offline_issue = None
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self._offline_issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="collector_offline",
-            translation_placeholders={
-                "collector": self.collector_id,
-                "hours": str(int(OFFLINE_ISSUE_AFTER.total_seconds() // 3600)),
-            },
-        )
-
-    @callback
-    def _hold(self, kind: str, msg: ReceiveMessage) -> bool:
-        """Keep a user message until the announce has named the users.
-
-        The broker replays retained topics in no particular order; a state that came
-        first would otherwise create the device under the user id ("bob") and the
-        announce would rename it ("Bob Smith") after its entity ids were made. Held
-        messages are handled when the announce arrives, or after ``ANNOUNCE_GRACE``
-        for a collector that never announces.
-        """
-        if self.announce is not None or self._grace_over:
-            return False
-        self._held[(kind, self._user_from_topic(msg.topic))] = msg
-        if self._cancel_grace is None:
-            self._cancel_grace = async_call_later(self.hass, ANNOUNCE_GRACE, self._end_grace)
-        return True
-
-    @callback
-    def _end_grace(self, _now: datetime | None = None) -> None:
-        self._grace_over = True
-        self._cancel_grace_timer()
-        held, self._held = self._held, {}
-        # States first: a measurement is only kept for a user that exists.
-        for kind in ("state", "measurement"):
-            for (held_kind, _), msg in held.items():
-                if held_kind == kind:
-                    (self._on_state if kind == "state" else self._on_measurement)(msg)
-
-    @callback
-    def _cancel_grace_timer(self) -> None:
-        if self._cancel_grace is not None:
-            self._cancel_grace()
-            self._cancel_grace = None
+        issues.create_offline(self.hass, self.collector_id)
 
     @callback
     def _on_announce(self, msg: ReceiveMessage) -> None:
@@ -386,34 +215,20 @@ class HrvRuntime:
         previous, self.announce = self.announce, announce
         # A collector update changes every device's software version.
         refresh = previous is not None and previous.sw_version != announce.sw_version
-        self._check_discovery_conflict(announce)
+        issues.update_duplicate_discovery(self.hass, self.collector_id, active=announce.discovery)
         for user in announce.users:
-            self._ensure_user(user.id, user.name, refresh=refresh)
+            self.ensure_user(user.id, user.name, refresh=refresh)
         self._remove_stale_users(announce)
-        self._notify()
-        self._end_grace()
-
-    @callback
-    def _check_discovery_conflict(self, announce: Announce) -> None:
-        issue_id = f"duplicate_discovery_{self.collector_id}"
-        if announce.discovery:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="duplicate_discovery",
-                translation_placeholders={"collector": self.collector_id},
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        self.notify()
+        self._gate.open()
 
     @callback
     def _on_state(self, msg: ReceiveMessage) -> None:
-        if not msg.payload or self._hold("state", msg):
+        if not msg.payload:
             return
         user_id = self._user_from_topic(msg.topic)
+        if self._gate.hold("state", user_id, msg):
+            return
         try:
             raw = decode_json(msg.payload)
             state = state_from_json(raw)
@@ -431,74 +246,17 @@ class HrvRuntime:
         if self.announce is not None and all(u.id != user_id for u in self.announce.users):
             LOGGER.debug("Ignoring state of %s: not in the collector's announce", user_id)
             return
-        user = self._ensure_user(user_id)
-        previous = user.state
-        user.state = state
-        user.raw["state"] = raw
-        if not msg.retain:
-            self._fire_reading_events(user, previous, state)
-        self._update_no_reading_issue(user)
-        self._notify(user_id)
-
-    @callback
-    def _fire_reading_events(
-        self, user: UserData, previous: UserState | None, state: UserState
-    ) -> None:
-        """Fire bus events for a live (not retained) state message.
-
-        A retained message is what the broker replays on (re)subscribe, e.g. when Home
-        Assistant restarts: it is not news, so it never fires an event.
-        """
-        device_id = self.device_id(user.user_id)
-        base = {
-            "device_id": device_id,
-            "collector_id": self.collector_id,
-            "user": user.user_id,
-        }
-        readiness = state.readiness
-        details = {
-            "score": None if readiness is None else readiness.score,
-            "status": None if readiness is None else readiness.status,
-            "fatigue_type": None if readiness is None else readiness.fatigue_type,
-            "measured_at": None if state.reading is None else state.reading.measured_at.isoformat(),
-        }
-        new_reading = state.reading is not None and (
-            previous is None
-            or previous.reading is None
-            or previous.reading.measured_at != state.reading.measured_at
-        )
-        if new_reading:
-            self._fire(user.user_id, {**base, "type": TRIGGER_NEW_READING, **details})
-            if readiness is not None and readiness.status in LOW_RECOVERY_STATUSES:
-                self._fire(user.user_id, {**base, "type": TRIGGER_READINESS_LOW, **details})
-        old_fatigue = (
-            None
-            if previous is None or previous.readiness is None
-            else previous.readiness.fatigue_type
-        )
-        if readiness is not None and old_fatigue not in (None, readiness.fatigue_type):
-            self._fire(
-                user.user_id,
-                {
-                    **base,
-                    "type": TRIGGER_FATIGUE_TYPE_CHANGED,
-                    **details,
-                    "previous_fatigue_type": old_fatigue,
-                },
-            )
-
-    @callback
-    def _fire(self, user_id: str, data: dict[str, Any]) -> None:
-        """One reading event: on the bus (device triggers) and to the user's event entity."""
-        self.hass.bus.async_fire(EVENT_READING, data)
-        for on_event in list(self._event_listeners.get(user_id, ())):
-            on_event(data["type"], data)
+        # A retained message is what the broker replays on (re)subscribe, e.g. when Home
+        # Assistant restarts: it is not news, so it never fires an event.
+        self.set_state(self.ensure_user(user_id), state, raw, live=not msg.retain)
 
     @callback
     def _on_measurement(self, msg: ReceiveMessage) -> None:
-        if not msg.payload or self._hold("measurement", msg):
+        if not msg.payload:
             return
         user_id = self._user_from_topic(msg.topic)
+        if self._gate.hold("measurement", user_id, msg):
+            return
         if user_id not in self.users:
             return
         try:
@@ -507,10 +265,7 @@ class HrvRuntime:
         except PayloadError as err:
             LOGGER.warning("Ignoring measurement on %s: %s", msg.topic, err)
             return
-        user = self.users[user_id]
-        user.measurement = measurement
-        user.raw["measurement"] = raw
-        self._notify(user_id)
+        self.set_measurement(self.users[user_id], measurement, raw)
 
     @callback
     def _on_event(self, msg: ReceiveMessage) -> None:
@@ -548,36 +303,6 @@ class HrvRuntime:
                 "detail": detail,
             },
         )
-
-    # --- repairs: no morning reading -------------------------------------------------
-
-    @callback
-    def _check_stale_readings(self, _now: datetime | None = None) -> None:
-        for user in list(self.users.values()):
-            self._update_no_reading_issue(user)
-
-    @callback
-    def _update_no_reading_issue(self, user: UserData) -> None:
-        issue_id = self._no_reading_issue_id(user.user_id)
-        reading = None if user.state is None else user.state.reading
-        if reading is None:
-            return
-        if utcnow() - reading.measured_at >= NO_READING_ISSUE_AFTER:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="no_reading",
-                translation_placeholders={
-                    "user": user.name,
-                    "days": str(NO_READING_ISSUE_AFTER.days),
-                    "last": reading.measured_at.isoformat(),
-                },
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     # --- commands --------------------------------------------------------------------
 

@@ -13,9 +13,11 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import FATIGUE_TYPES, MEASUREMENT_STATES, READINESS_STATUSES
 from .entity import HrvEntity
+from .hub import signal_user_added
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
+    from .hub import HrvConfigEntry, UserData
     from .models import Baseline, Measurement, Readiness, Reading
-    from .runtime import HrvConfigEntry, UserData
 
 PARALLEL_UPDATES = 0
 
@@ -239,7 +241,7 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001 - the platform signature
+    hass: HomeAssistant,
     entry: HrvConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
@@ -250,7 +252,9 @@ async def async_setup_entry(
     def add_user(user_id: str) -> None:
         async_add_entities(HrvSensor(runtime, user_id, description) for description in SENSORS)
 
-    entry.async_on_unload(runtime.async_add_user_callback(add_user))
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    )
 
 
 class HrvSensor(HrvEntity, SensorEntity):

@@ -15,7 +15,7 @@ from homeassistant.helpers import device_registry as dr
 from .const import COMMAND_TRAINING, COMMAND_WELLNESS, DOMAIN, SESSION_TYPES
 
 if TYPE_CHECKING:
-    from .runtime import HrvConfigEntry, HrvRuntime
+    from .hub import HrvConfigEntry, HrvHub
 
 SERVICE_LOG_WELLNESS = "log_wellness"
 SERVICE_LOG_TRAINING = "log_training"
@@ -47,7 +47,7 @@ TRAINING_SCHEMA = vol.Schema(
 
 
 @callback
-def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HrvRuntime, str]:
+def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HrvHub, str]:
     """The runtime and user id behind a device, or a translated validation error."""
     device = dr.async_get(hass).async_get(device_id)
     if device is None:

@@ -123,7 +123,7 @@ async def test_collector_that_never_announces_still_gets_devices(
         entry = hrv_entry()
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
-        await wait_for(hass, lambda: entry.runtime_data._held)
+        await wait_for(hass, lambda: entry.runtime_data._gate.holding)
         assert hass.states.get("sensor.carol_readiness_score") is None
 
         async_fire_time_changed(hass, dt_util.utcnow() + ANNOUNCE_GRACE + timedelta(seconds=1))

@@ -11,7 +11,7 @@ from homeassistant.util import dt as dt_util
 from hrv_helpers import ANNOUNCE, COLLECTOR_ID, FakeCollector, state_payload, wait_for
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.hrv_readiness import runtime
+from custom_components.hrv_readiness import issues
 from custom_components.hrv_readiness.const import DOMAIN
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
 def wall_clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     """The integration's wall clock (the one thing these tests may fake)."""
     now = [NOW]
-    monkeypatch.setattr(runtime, "utcnow", lambda: now[0])
+    monkeypatch.setattr(issues, "utcnow", lambda: now[0])
     return now
 
 

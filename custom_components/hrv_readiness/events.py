@@ -1,0 +1,54 @@
+"""The reading events a new state implies (device triggers, event entities, the bus)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .const import (
+    LOW_RECOVERY_STATUSES,
+    TRIGGER_FATIGUE_TYPE_CHANGED,
+    TRIGGER_NEW_READING,
+    TRIGGER_READINESS_LOW,
+)
+
+if TYPE_CHECKING:
+    from .models import UserState
+
+
+def reading_events(
+    base: dict[str, Any], previous: UserState | None, state: UserState
+) -> list[dict[str, Any]]:
+    """The events of a live state after ``previous``: new reading, low, fatigue change.
+
+    ``base`` identifies the device (device id, collector id, user) in every event.
+    """
+    readiness = state.readiness
+    details = {
+        "score": None if readiness is None else readiness.score,
+        "status": None if readiness is None else readiness.status,
+        "fatigue_type": None if readiness is None else readiness.fatigue_type,
+        "measured_at": None if state.reading is None else state.reading.measured_at.isoformat(),
+    }
+    events: list[dict[str, Any]] = []
+    new_reading = state.reading is not None and (
+        previous is None
+        or previous.reading is None
+        or previous.reading.measured_at != state.reading.measured_at
+    )
+    if new_reading:
+        events.append({**base, "type": TRIGGER_NEW_READING, **details})
+        if readiness is not None and readiness.status in LOW_RECOVERY_STATUSES:
+            events.append({**base, "type": TRIGGER_READINESS_LOW, **details})
+    old_fatigue = (
+        None if previous is None or previous.readiness is None else previous.readiness.fatigue_type
+    )
+    if readiness is not None and old_fatigue not in (None, readiness.fatigue_type):
+        events.append(
+            {
+                **base,
+                "type": TRIGGER_FATIGUE_TYPE_CHANGED,
+                **details,
+                "previous_fatigue_type": old_fatigue,
+            }
+        )
+    return events
