@@ -1,8 +1,11 @@
-"""Config flow: found by the collector's retained announce, or typed in by hand.
+"""Config flow: a collector (MQTT) or a strap Home Assistant's Bluetooth discovered.
 
-One config entry per collector (unique id: the collector id). The manual and
-reconfigure steps prove the collector exists by waiting for its retained announce
-on the broker before they create or change anything.
+* Collector: found by its retained announce, or typed in by hand. One entry per
+  collector (unique id: the collector id). The manual and reconfigure steps prove the
+  collector exists by waiting for its retained announce before they change anything.
+* Strap: a "discovered" card from Home Assistant's Bluetooth (manifest ``bluetooth``
+  matchers) -> confirm -> who wears it (a name, optionally an HA person) and the
+  morning window. One entry per strap and person (unique id: ``<address>_<user>``).
 """
 
 from __future__ import annotations
@@ -15,12 +18,23 @@ import voluptuous as vol
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.core import callback
+from homeassistant.helpers import selector
+from homeassistant.util import slugify
 
 from .const import (
     ANNOUNCE_TIMEOUT_S,
+    CONF_ADDRESS,
     CONF_BASE_TOPIC,
     CONF_COLLECTOR_ID,
+    CONF_PERSON,
+    CONF_STRAP_NAME,
+    CONF_USER_ID,
+    CONF_USER_NAME,
+    CONF_WINDOW_END,
+    CONF_WINDOW_START,
     DEFAULT_BASE_TOPIC,
+    DEFAULT_WINDOW_END,
+    DEFAULT_WINDOW_START,
     DOMAIN,
     ID_PATTERN,
     LOGGER,
@@ -28,6 +42,7 @@ from .const import (
 from .models import Announce, PayloadError, parse_announce
 
 if TYPE_CHECKING:
+    from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
     from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 
 _ID_RE = re.compile(ID_PATTERN)
@@ -86,6 +101,89 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         self._announce: Announce | None = None
         self._base_topic = DEFAULT_BASE_TOPIC
+        self._strap: BluetoothServiceInfoBleak | None = None
+
+    # --- a strap, discovered by Home Assistant's Bluetooth ----------------------------
+
+    async def async_step_bluetooth(
+        self, discovery_info: BluetoothServiceInfoBleak
+    ) -> ConfigFlowResult:
+        """A heart-rate strap advertises near an adapter or proxy."""
+        address = discovery_info.address
+        # One discovery flow per strap; a strap already measured for someone is known.
+        await self.async_set_unique_id(address)
+        if any(entry.data.get(CONF_ADDRESS) == address for entry in self._async_current_entries()):
+            return self.async_abort(reason="already_configured")
+        self._strap = discovery_info
+        self.context["title_placeholders"] = {"name": self._strap_name}
+        return await self.async_step_bluetooth_confirm()
+
+    @property
+    def _strap_name(self) -> str:
+        assert self._strap is not None  # noqa: S101 - set by async_step_bluetooth
+        return self._strap.name or self._strap.address
+
+    async def async_step_bluetooth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask before measuring with a discovered strap."""
+        if user_input is not None:
+            return await self.async_step_wearer()
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="bluetooth_confirm",
+            description_placeholders={"name": self._strap_name},
+        )
+
+    async def async_step_wearer(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Who wears the strap, and when they measure in the morning."""
+        assert self._strap is not None  # noqa: S101 - set by async_step_bluetooth
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            name = user_input[CONF_USER_NAME].strip()
+            user_id = slugify(name)
+            # slugify() turns a name without letters or digits into "unknown".
+            if not any(c.isalnum() for c in name) or not _ID_RE.match(user_id):
+                errors[CONF_USER_NAME] = "invalid_name"
+            elif user_input[CONF_WINDOW_START] == user_input[CONF_WINDOW_END]:
+                errors[CONF_WINDOW_END] = "empty_window"
+            else:
+                address = self._strap.address
+                await self.async_set_unique_id(f"{address}_{user_id}", raise_on_progress=False)
+                self._abort_if_unique_id_configured()
+                data = {
+                    CONF_ADDRESS: address,
+                    CONF_STRAP_NAME: self._strap_name,
+                    CONF_USER_ID: user_id,
+                    CONF_USER_NAME: name,
+                    CONF_WINDOW_START: user_input[CONF_WINDOW_START],
+                    CONF_WINDOW_END: user_input[CONF_WINDOW_END],
+                }
+                if person := user_input.get(CONF_PERSON):
+                    data[CONF_PERSON] = person
+                return self.async_create_entry(title=f"{name} ({self._strap_name})", data=data)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_USER_NAME): selector.TextSelector(),
+                vol.Optional(CONF_PERSON): selector.EntitySelector(
+                    selector.EntitySelectorConfig(domain="person")
+                ),
+                vol.Required(CONF_WINDOW_START, default=DEFAULT_WINDOW_START): (
+                    selector.TimeSelector()
+                ),
+                vol.Required(CONF_WINDOW_END, default=DEFAULT_WINDOW_END): (
+                    selector.TimeSelector()
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="wearer",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            description_placeholders={"name": self._strap_name},
+            errors=errors,
+        )
+
+    # --- a collector, over MQTT -------------------------------------------------------
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
         """A collector announced itself on ``<base>/<collector>/announce``."""

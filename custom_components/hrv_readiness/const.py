@@ -87,6 +87,7 @@ BLUEPRINT_FILE: Final = "poor_recovery_dim_lights.yaml"
 # --- a strap measured through Home Assistant's own Bluetooth ----------------------------
 
 CONF_ADDRESS: Final = "address"
+CONF_STRAP_NAME: Final = "strap_name"
 CONF_USER_ID: Final = "user_id"
 CONF_USER_NAME: Final = "name"
 CONF_PERSON: Final = "person"

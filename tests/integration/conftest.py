@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
 
+#: Home Assistant's real Bluetooth on a fake BlueZ (the strap tests).
+pytest_plugins = ["bluetooth_fixtures"]
+
 #: How Home Assistant reports deprecated use by an integration (helpers/frame.py and
 #: deprecation helpers log it rather than raising Python warnings).
 DEPRECATION_MARKERS = ("deprecated", "detected that custom integration", "detected code that")

@@ -63,7 +63,7 @@ def test_quality_scale_gold_complete() -> None:
 def test_manifest() -> None:
     manifest = load_json("manifest.json")
     assert manifest["domain"] == DOMAIN
-    assert manifest["dependencies"] == ["mqtt"]
+    assert manifest["dependencies"] == ["bluetooth_adapters", "mqtt"]
     assert manifest["iot_class"] == "local_push"
     assert manifest["mqtt"] == [f"{DOMAIN}/+/announce"]
     assert manifest["config_flow"] is True

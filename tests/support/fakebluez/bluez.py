@@ -72,6 +72,16 @@ class VirtualStrap:
     no_contact_s: float = 0.0
     #: Beats per notification are gathered for at least this long (like a Polar H10).
     packet_interval_ms: float = 1000.0
+    #: Service UUIDs in the advertisement. An H10 whose scan response is not received
+    #: (passive scanning, some proxies) shows none, only its name and Polar's id.
+    advertised_uuids: tuple[str, ...] = (
+        "0000180d-0000-1000-8000-00805f9b34fb",
+        "0000180f-0000-1000-8000-00805f9b34fb",
+    )
+    #: Manufacturer data: Polar's company id (0x006B) with a few bytes, as an H10 sends.
+    manufacturer_data: dict[int, bytes] = field(
+        default_factory=lambda: {0x006B: b"\x33\x1e\x33\x33"}
+    )
 
 
 def heart_rate_packets(strap: VirtualStrap) -> Iterator[tuple[float, int, list[int]]]:

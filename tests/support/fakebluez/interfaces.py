@@ -141,10 +141,7 @@ class Device(ServiceInterface):
 
     @dbus_property(access=READ)
     def UUIDs(self) -> "as":
-        return [
-            "0000180d-0000-1000-8000-00805f9b34fb",
-            "0000180f-0000-1000-8000-00805f9b34fb",
-        ]
+        return list(self.strap.config.advertised_uuids)
 
     @dbus_property(access=READ)
     def RSSI(self) -> "n":
@@ -152,8 +149,9 @@ class Device(ServiceInterface):
 
     @dbus_property(access=READ)
     def ManufacturerData(self) -> "a{qv}":
-        # Polar's company id (0x006B) with a few bytes, as a real H10 advertises.
-        return {0x006B: Variant("ay", b"\x33\x1e\x33\x33")}
+        return {
+            key: Variant("ay", value) for key, value in self.strap.config.manufacturer_data.items()
+        }
 
     @dbus_property(access=READ)
     def ServiceData(self) -> "a{sv}":

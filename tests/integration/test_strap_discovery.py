@@ -1,0 +1,174 @@
+"""A strap found by Home Assistant's own Bluetooth: discovery card, confirm, who wears it.
+
+Everything runs on Home Assistant's real bluetooth integration and a fake BlueZ
+(tests/integration/bluetooth_fixtures.py says exactly what is real).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from bluetooth_fixtures import UNCLOSED_DBUS_SOCKET
+from homeassistant.config_entries import SOURCE_BLUETOOTH, ConfigEntryState
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
+from hrv_helpers import state_of, wait_for
+from support.fakebluez import VirtualStrap
+
+from custom_components.hrv_readiness.const import (
+    CONF_ADDRESS,
+    CONF_PERSON,
+    CONF_STRAP_NAME,
+    CONF_USER_ID,
+    CONF_USER_NAME,
+    CONF_WINDOW_END,
+    CONF_WINDOW_START,
+    DOMAIN,
+)
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import HomeAssistant
+    from support.fakebluez import FakeBluez
+
+pytestmark = pytest.mark.filterwarnings(UNCLOSED_DBUS_SOCKET)
+
+ADDRESS = "A0:9E:1A:00:00:0A"
+RR_MS = [1000.0, 980.0, 1020.0] * 40
+
+
+def strap(**overrides: Any) -> VirtualStrap:
+    return VirtualStrap(
+        **{"address": ADDRESS, "rr_ms": RR_MS, "name": "Polar H10 AAAA", **overrides}
+    )
+
+
+async def discovered(hass: HomeAssistant) -> dict[str, Any]:
+    """The discovery flow the strap's advertisement started (the "discovered" card)."""
+
+    def flows() -> list[Any]:
+        return hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+    await wait_for(hass, flows)
+    [flow] = flows()
+    return dict(flow)
+
+
+async def add_through_discovery(
+    hass: HomeAssistant, wearer: dict[str, Any] | None = None
+) -> ConfigEntry:
+    flow = await discovered(hass)
+    assert flow["context"]["source"] == SOURCE_BLUETOOTH
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wearer"
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"],
+        wearer
+        or {CONF_USER_NAME: "Alice", CONF_WINDOW_START: "05:00:00", CONF_WINDOW_END: "10:00:00"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    entry = result["result"]
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def integration(hass: HomeAssistant, real_bluetooth: ConfigEntry) -> None:
+    assert await async_setup_component(hass, DOMAIN, {})
+
+
+@pytest.mark.usefixtures("integration")
+async def test_discovered_strap_is_set_up_for_its_wearer(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    fake_bluez.add_strap(strap())
+    flow = await discovered(hass)
+    assert flow["step_id"] == "bluetooth_confirm"
+    assert flow["context"]["title_placeholders"] == {"name": "Polar H10 AAAA"}
+    entry = await add_through_discovery(
+        hass,
+        {
+            CONF_USER_NAME: "Alice Smith",
+            CONF_PERSON: "person.alice",
+            CONF_WINDOW_START: "06:00:00",
+            CONF_WINDOW_END: "09:30:00",
+        },
+    )
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.title == "Alice Smith (Polar H10 AAAA)"
+    assert entry.unique_id == f"{ADDRESS}_alice_smith"
+    assert entry.data == {
+        CONF_ADDRESS: ADDRESS,
+        CONF_STRAP_NAME: "Polar H10 AAAA",
+        CONF_USER_ID: "alice_smith",
+        CONF_USER_NAME: "Alice Smith",
+        CONF_PERSON: "person.alice",
+        CONF_WINDOW_START: "06:00:00",
+        CONF_WINDOW_END: "09:30:00",
+    }
+    # The same entities as a collector's user, named after the wearer.
+    assert state_of(hass, "sensor.alice_smith_measurement") == "idle"
+    assert state_of(hass, "sensor.alice_smith_readiness_score") == "unknown"
+    assert state_of(hass, "button.alice_smith_start_measurement") == "unknown"
+    # Measured for someone now: the strap's adverts start no new card.
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
+@pytest.mark.usefixtures("integration")
+async def test_polar_strap_without_the_heart_rate_service_is_discovered(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    """An H10 whose advertisement lists no service: Polar's company id and name match."""
+    fake_bluez.add_strap(strap(advertised_uuids=()))
+    flow = await discovered(hass)
+    assert flow["context"]["title_placeholders"] == {"name": "Polar H10 AAAA"}
+
+
+@pytest.mark.usefixtures("integration")
+async def test_other_devices_start_no_flow(hass: HomeAssistant, fake_bluez: FakeBluez) -> None:
+    """A device with neither the service, Polar's id nor a Polar strap's name is ignored."""
+    fake_bluez.add_strap(
+        strap(
+            address="11:22:33:44:55:66",
+            name="Kitchen scale",
+            advertised_uuids=(),
+            manufacturer_data={},
+        )
+    )
+    # A strap advertising next to it is discovered: the scale had its chance meanwhile.
+    fake_bluez.add_strap(strap())
+    flow = await discovered(hass)
+    assert flow["context"]["unique_id"] == ADDRESS
+
+
+@pytest.mark.usefixtures("integration")
+@pytest.mark.parametrize(
+    ("wearer", "errors"),
+    [
+        ({CONF_USER_NAME: "  "}, {CONF_USER_NAME: "invalid_name"}),
+        ({CONF_USER_NAME: "!!!"}, {CONF_USER_NAME: "invalid_name"}),
+        (
+            {CONF_USER_NAME: "Bob", CONF_WINDOW_START: "07:00:00", CONF_WINDOW_END: "07:00:00"},
+            {CONF_WINDOW_END: "empty_window"},
+        ),
+    ],
+)
+async def test_wearer_step_errors_keep_the_input(
+    hass: HomeAssistant, fake_bluez: FakeBluez, wearer: dict[str, str], errors: dict[str, str]
+) -> None:
+    fake_bluez.add_strap(strap())
+    flow = await discovered(hass)
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_WINDOW_START: "05:00:00", CONF_WINDOW_END: "10:00:00", **wearer}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    # Corrected, it goes through.
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"],
+        {CONF_USER_NAME: "Bob", CONF_WINDOW_START: "05:00:00", CONF_WINDOW_END: "10:00:00"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
