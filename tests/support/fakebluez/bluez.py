@@ -130,6 +130,9 @@ class _StrapState:
     connects: int = 0
     #: ReadValue calls per characteristic UUID (0x2A37 must never be read).
     reads: dict[str, int] = field(default_factory=dict)
+    #: Event-loop times of the central's Disconnect calls, and of the last notification.
+    disconnect_calls: list[float] = field(default_factory=list)
+    last_notified_at: float | None = None
     device: Device = field(init=False)
     battery: Battery = field(init=False)
 
@@ -321,6 +324,8 @@ class FakeBluez:
         state.device.emit_properties_changed({"ServicesResolved": True})
 
     def disconnect(self, state: _StrapState) -> None:
+        """The central asked to disconnect (``Device1.Disconnect``)."""
+        state.disconnect_calls.append(asyncio.get_running_loop().time())
         self._disconnect(state)
 
     def start_notifications(self, state: _StrapState) -> None:
@@ -428,6 +433,7 @@ class FakeBluez:
             contact = state.strap_time_s - state.connected_at_s >= config.no_contact_s
             payload = encode_payload(hr, contact, raw)
             state.sent.append(payload)
+            state.last_notified_at = asyncio.get_running_loop().time()
             state.hr_char.notify(payload)
 
     async def _stop_tasks(self) -> None:

@@ -1,0 +1,285 @@
+"""Measuring through Home Assistant's own Bluetooth: the morning, the button, the faults.
+
+Home Assistant's real bluetooth integration runs on the fake BlueZ
+(tests/integration/bluetooth_fixtures.py says exactly what is real); the strap is a
+virtual one replaying RR at 60x, so a 60 s recording takes one second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from bluetooth_fixtures import UNCLOSED_DBUS_SOCKET
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from hrv_helpers import state_of, wait_for
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from support.fakebluez import VirtualStrap
+
+from custom_components.hrv_readiness.const import (
+    CONF_ADDRESS,
+    CONF_STRAP_NAME,
+    CONF_USER_ID,
+    CONF_USER_NAME,
+    CONF_WINDOW_END,
+    CONF_WINDOW_START,
+    DOMAIN,
+    EVENT_COLLECTOR,
+)
+from custom_components.hrv_readiness.strap_hub import StrapHub
+from hrv_readiness.ble.models import MeasurementSettings
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import Event, HomeAssistant
+    from support.fakebluez import FakeBluez
+
+pytestmark = pytest.mark.filterwarnings(UNCLOSED_DBUS_SOCKET)
+
+ADDRESS = "A0:9E:1A:00:00:0B"
+#: Every wait of a fault is short here; each fault must end within this bound.
+FAULT_BOUND_S = 20.0
+FAST = MeasurementSettings(
+    duration_s=60.0,
+    settle_s=0.0,
+    strap_wait_s=1.5,
+    scan_s=0.5,
+    adapter_wait_s=1.0,
+    contact_timeout_s=1.0,
+    watchdog_s=0.5,
+    max_reconnects=1,
+    retry_delay_s=0.1,
+    connect_timeout_s=10.0,
+)
+
+
+def rr_series(seed: int = 1, *, hr: float = 58.0, rmssd: float = 60.0) -> list[float]:
+    scenario = RrScenario(
+        duration_s=300, resting_hr_bpm=hr, target_rmssd_ms=rmssd, seed=seed, ectopic_rate=0.0
+    )
+    return [float(v) for v in synthesize_rr_ms(scenario)]
+
+
+def virtual_strap(**overrides: Any) -> VirtualStrap:
+    return VirtualStrap(
+        **{"address": ADDRESS, "rr_ms": rr_series(), "name": "Polar H10 BBBB", "speed": 60.0}
+        | overrides
+    )
+
+
+def window_around_now(*, inside: bool) -> tuple[str, str]:
+    """A morning window that contains the current local time, or one that does not."""
+    now = dt_util.now()
+    if inside:
+        start, end = now - timedelta(hours=1), now + timedelta(hours=1)
+    else:
+        start, end = now + timedelta(hours=1), now + timedelta(hours=2)
+    return start.strftime("%H:%M:%S"), end.strftime("%H:%M:%S")
+
+
+async def add_strap_entry(
+    hass: HomeAssistant, *, inside_window: bool = False, settings: MeasurementSettings = FAST
+) -> ConfigEntry:
+    start, end = window_around_now(inside=inside_window)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Alice (Polar H10 BBBB)",
+        unique_id=f"{ADDRESS}_alice",
+        data={
+            CONF_ADDRESS: ADDRESS,
+            CONF_STRAP_NAME: "Polar H10 BBBB",
+            CONF_USER_ID: "alice",
+            CONF_USER_NAME: "Alice",
+            CONF_WINDOW_START: start,
+            CONF_WINDOW_END: end,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    hub = entry.runtime_data
+    assert isinstance(hub, StrapHub)
+    hub.session_settings = settings
+    return entry
+
+
+async def press_start(hass: HomeAssistant) -> None:
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alice_start_measurement"}, blocking=True
+    )
+
+
+def strap_issue(hass: HomeAssistant, entry: ConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"strap_fault_{entry.entry_id}")
+
+
+@pytest.fixture
+def collector_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+
+    def record(event: Event) -> None:
+        events.append(dict(event.data))
+
+    hass.bus.async_listen(EVENT_COLLECTOR, record)
+    return events
+
+
+@pytest.mark.usefixtures("real_bluetooth")
+async def test_button_measures_and_disconnects_at_once(
+    hass: HomeAssistant, fake_bluez: FakeBluez, collector_events: list[dict[str, Any]]
+) -> None:
+    fake_bluez.add_strap(virtual_strap())
+    entry = await add_strap_entry(hass)
+    hub: StrapHub = entry.runtime_data
+    await wait_for(hass, lambda: hub.source._device() is not None)
+    await press_start(hass)
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_status") is not None)
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_status") != "unknown")
+    recorded_at = asyncio.get_running_loop().time()
+    strap = fake_bluez.strap(ADDRESS)
+    # The link is closed as soon as the recording ends: the fake saw the Disconnect.
+    await wait_for(hass, lambda: strap.disconnect_calls, timeout_s=5.0)
+    assert strap.disconnect_calls[-1] - recorded_at < 5.0
+    assert not strap.device.connected
+    assert strap.reads.get("00002a37-0000-1000-8000-00805f9b34fb", 0) == 0
+    # Through Home Assistant's wrapped client, never a bare BleakClient.
+    assert hub.source.client_class == "HaBleakClientWithServiceCache"
+    # The first reading of a new person: the same verdict a collector would publish.
+    assert state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
+    assert float(state_of(hass, "sensor.alice_rmssd") or 0) > 0
+    assert state_of(hass, "sensor.alice_reading_quality") == "good"
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "complete")
+    assert float(state_of(hass, "sensor.alice_measurement_progress") or 0) == 100.0
+    types = [e["type"] for e in collector_events]
+    assert types == ["measurement_started", "measurement_completed"]
+    assert strap_issue(hass, entry) is None
+
+
+@pytest.mark.usefixtures("real_bluetooth")
+async def test_strap_advertising_in_the_morning_window_measures_once(
+    hass: HomeAssistant, fake_bluez: FakeBluez, collector_events: list[dict[str, Any]]
+) -> None:
+    entry = await add_strap_entry(hass, inside_window=True)
+    hub: StrapHub = entry.runtime_data
+    assert state_of(hass, "sensor.alice_measurement") == "idle"
+    # The strap is put on: it starts advertising, and the day's measurement starts.
+    fake_bluez.add_strap(virtual_strap())
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_status") != "unknown")
+    assert state_of(hass, "sensor.alice_measurement") == "complete"
+    assert state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
+    assert hub.plan.measured_on == dt_util.now().date()
+    await wait_for(hass, lambda: fake_bluez.strap(ADDRESS).disconnect_calls, timeout_s=5.0)
+    # It keeps advertising after the recording: no second measurement that day.
+    connects = fake_bluez.strap(ADDRESS).connects
+    await asyncio.sleep(1.0)
+    await hass.async_block_till_done()
+    assert fake_bluez.strap(ADDRESS).connects == connects
+    assert not hub.measuring
+    assert [e["type"] for e in collector_events].count("measurement_started") == 1
+
+
+@pytest.mark.usefixtures("real_bluetooth")
+async def test_outside_the_window_an_advertising_strap_is_left_alone(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    entry = await add_strap_entry(hass, inside_window=False)
+    hub: StrapHub = entry.runtime_data
+    fake_bluez.add_strap(virtual_strap())
+    await wait_for(hass, lambda: hub.source._device() is not None)
+    await asyncio.sleep(0.5)
+    assert not hub.measuring
+    assert fake_bluez.strap(ADDRESS).connects == 0
+    assert state_of(hass, "sensor.alice_measurement") == "idle"
+
+
+async def measure_until_it_ends(hass: HomeAssistant) -> str:
+    """Press the button; the measurement must end (bounded) and say why."""
+    await press_start(hass)
+    await wait_for(
+        hass,
+        lambda: state_of(hass, "sensor.alice_measurement") in {"failed", "aborted"},
+        timeout_s=FAULT_BOUND_S,
+    )
+    state = hass.states.get("sensor.alice_measurement")
+    assert state is not None
+    reason = state.attributes["reason"]
+    assert reason
+    return str(reason)
+
+
+@pytest.mark.usefixtures("real_bluetooth")
+@pytest.mark.parametrize(
+    ("fault", "state", "reason_part"),
+    [
+        ("busy", "failed", "phone app"),
+        ("no_connection_slot", "failed", "connection slot"),
+        ("no_contact", "aborted", "skin contact"),
+        ("link_lost", "failed", "link to the strap lost"),
+        ("not_connectable", "failed", "not found"),
+    ],
+)
+async def test_each_fault_ends_with_a_clear_state_and_a_repair(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    fake_bluez: FakeBluez,
+    collector_events: list[dict[str, Any]],
+    fault: str,
+    state: str,
+    reason_part: str,
+) -> None:
+    if fault != "not_connectable":  # that strap is never in range of an adapter
+        fake_bluez.add_strap(virtual_strap(no_contact_s=1e9 if fault == "no_contact" else 0.0))
+    entry = await add_strap_entry(hass)
+    hub: StrapHub = entry.runtime_data
+    if fault != "not_connectable":
+        await wait_for(hass, lambda: hub.source._device() is not None)
+    if fault == "busy":
+        fake_bluez.refuse_connects(ADDRESS, 1000)
+    elif fault == "no_connection_slot":
+        # What an ESPHome proxy answers with all its slots taken.
+        fake_bluez.refuse_connects(
+            ADDRESS, 1000, error=("org.bluez.Error.Failed", "No available connection slots")
+        )
+    elif fault == "link_lost":
+        fake_bluez.stall(ADDRESS)
+    reason = await measure_until_it_ends(hass)
+    assert state_of(hass, "sensor.alice_measurement") == state
+    assert reason_part in reason
+    issue = strap_issue(hass, entry)
+    assert issue is not None
+    assert issue.translation_key == f"strap_{fault}"
+    assert issue.translation_placeholders == {
+        "strap": "Polar H10 BBBB",
+        "user": "Alice",
+        "reason": reason,
+    }
+    assert collector_events[-1]["type"] == "measurement_failed"
+    # Nothing is left connected, whatever the fault.
+    if fault != "not_connectable":
+        await wait_for(hass, lambda: not fake_bluez.strap(ADDRESS).device.connected)
+    assert not hub.measuring
+
+
+@pytest.mark.usefixtures("real_bluetooth")
+async def test_a_complete_measurement_clears_the_repair(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    fake_bluez.add_strap(virtual_strap())
+    entry = await add_strap_entry(hass)
+    hub: StrapHub = entry.runtime_data
+    await wait_for(hass, lambda: hub.source._device() is not None)
+    fake_bluez.refuse_connects(ADDRESS, 1000)
+    await measure_until_it_ends(hass)
+    assert strap_issue(hass, entry) is not None
+    fake_bluez.refuse_connects(ADDRESS, 0)  # the phone app is closed
+    await press_start(hass)
+    await wait_for(
+        hass, lambda: state_of(hass, "sensor.alice_readiness_status") not in {None, "unknown"}
+    )
+    assert strap_issue(hass, entry) is None
