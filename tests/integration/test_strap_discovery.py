@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from bluetooth_fixtures import UNCLOSED_DBUS_SOCKET
-from homeassistant.config_entries import SOURCE_BLUETOOTH, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
-from hrv_helpers import state_of, wait_for
+from hrv_helpers import state_of
+from strap_helpers import add_through_discovery, discovered
 from support.fakebluez import VirtualStrap
 
 from custom_components.hrv_readiness.const import (
@@ -42,36 +43,6 @@ def strap(**overrides: Any) -> VirtualStrap:
     return VirtualStrap(
         **{"address": ADDRESS, "rr_ms": RR_MS, "name": "Polar H10 AAAA", **overrides}
     )
-
-
-async def discovered(hass: HomeAssistant) -> dict[str, Any]:
-    """The discovery flow the strap's advertisement started (the "discovered" card)."""
-
-    def flows() -> list[Any]:
-        return hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-
-    await wait_for(hass, flows)
-    [flow] = flows()
-    return dict(flow)
-
-
-async def add_through_discovery(
-    hass: HomeAssistant, wearer: dict[str, Any] | None = None
-) -> ConfigEntry:
-    flow = await discovered(hass)
-    assert flow["context"]["source"] == SOURCE_BLUETOOTH
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "wearer"
-    result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"],
-        wearer
-        or {CONF_USER_NAME: "Alice", CONF_WINDOW_START: "05:00:00", CONF_WINDOW_END: "10:00:00"},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    entry = result["result"]
-    await hass.async_block_till_done()
-    return entry
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ virtual one replaying RR at 60x, so a 60 s recording takes one second.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,6 +18,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from strap_helpers import window_around_now
 from support.fakebluez import VirtualStrap
 
 from custom_components.hrv_readiness.const import (
@@ -71,16 +71,6 @@ def virtual_strap(**overrides: Any) -> VirtualStrap:
         **{"address": ADDRESS, "rr_ms": rr_series(), "name": "Polar H10 BBBB", "speed": 60.0}
         | overrides
     )
-
-
-def window_around_now(*, inside: bool) -> tuple[str, str]:
-    """A morning window that contains the current local time, or one that does not."""
-    now = dt_util.now()
-    if inside:
-        start, end = now - timedelta(hours=1), now + timedelta(hours=1)
-    else:
-        start, end = now + timedelta(hours=1), now + timedelta(hours=2)
-    return start.strftime("%H:%M:%S"), end.strftime("%H:%M:%S")
 
 
 async def add_strap_entry(
