@@ -256,8 +256,10 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Move an existing collector to another base topic."""
+        """Move an existing collector to another base topic (a strap: its window)."""
         entry = self._get_reconfigure_entry()
+        if CONF_ADDRESS in entry.data:
+            return await self.async_step_reconfigure_strap(user_input)
         errors: dict[str, str] = {}
         if user_input is not None:
             base_topic = user_input[CONF_BASE_TOPIC].strip()
@@ -279,6 +281,41 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
                 user_input or {CONF_BASE_TOPIC: entry.data[CONF_BASE_TOPIC]},
             ),
             description_placeholders={"collector": entry.data[CONF_COLLECTOR_ID]},
+            errors=errors,
+        )
+
+    async def async_step_reconfigure_strap(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change a strap entry's morning window and linked person."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if user_input[CONF_WINDOW_START] == user_input[CONF_WINDOW_END]:
+                errors[CONF_WINDOW_END] = "empty_window"
+            else:
+                data = {
+                    **entry.data,
+                    CONF_WINDOW_START: user_input[CONF_WINDOW_START],
+                    CONF_WINDOW_END: user_input[CONF_WINDOW_END],
+                }
+                data.pop(CONF_PERSON, None)
+                if person := user_input.get(CONF_PERSON):
+                    data[CONF_PERSON] = person
+                return self.async_update_reload_and_abort(entry, data=data)
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_PERSON): selector.EntitySelector(
+                    selector.EntitySelectorConfig(domain="person")
+                ),
+                vol.Required(CONF_WINDOW_START): selector.TimeSelector(),
+                vol.Required(CONF_WINDOW_END): selector.TimeSelector(),
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure_strap",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or entry.data),
+            description_placeholders={"name": entry.data[CONF_USER_NAME]},
             errors=errors,
         )
 

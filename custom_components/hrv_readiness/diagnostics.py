@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
     from .hub import HrvConfigEntry
 
-#: Personal data: people's names, the strap's Bluetooth address and the linked person.
-TO_REDACT = {"name", "address", "title", "person"}
+#: Personal data: people's names, the strap's Bluetooth address and advertised name
+#: (it carries the serial number), and the linked person.
+TO_REDACT = {"name", "address", "title", "person", "strap_name"}
 REDACTED = "**REDACTED**"
 
 

@@ -1,4 +1,4 @@
-"""Actions that log how a user feels and what they trained (the collector's commands)."""
+"""Actions: log how a user feels and what they trained, recompute (collector or strap)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
-from .const import COMMAND_TRAINING, COMMAND_WELLNESS, DOMAIN, SESSION_TYPES
+from .const import COMMAND_RECOMPUTE, COMMAND_TRAINING, COMMAND_WELLNESS, DOMAIN, SESSION_TYPES
 
 if TYPE_CHECKING:
     from .hub import HrvConfigEntry, HrvHub
 
 SERVICE_LOG_WELLNESS = "log_wellness"
 SERVICE_LOG_TRAINING = "log_training"
+SERVICE_RECOMPUTE = "recompute"
 ATTR_DEVICE_ID = "device_id"
 ATTR_DATE = "date"
 
@@ -76,6 +77,9 @@ def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HrvHub, str]:
     )
 
 
+RECOMPUTE_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): cv.string})
+
+
 def _command_payload(call: ServiceCall) -> dict[str, Any]:
     payload = {key: value for key, value in call.data.items() if key != ATTR_DEVICE_ID}
     if isinstance(day := payload.get(ATTR_DATE), date):
@@ -95,5 +99,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
         await runtime.async_send_command(user_id, COMMAND_TRAINING, _command_payload(call))
 
+    async def recompute(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        await runtime.async_send_command(user_id, COMMAND_RECOMPUTE, {})
+
     hass.services.async_register(DOMAIN, SERVICE_LOG_WELLNESS, log_wellness, WELLNESS_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_RECOMPUTE, recompute, RECOMPUTE_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_LOG_TRAINING, log_training, TRAINING_SCHEMA)

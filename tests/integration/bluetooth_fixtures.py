@@ -121,15 +121,8 @@ async def real_bluetooth(
     assert adapter_recoveries == []
 
 
-#: dbus-fast 2.43 (Home Assistant's pin) closes a bus's file descriptor on disconnect
-#: but never the ``socket`` object around it, which warns when it is collected (every
-#: bus: bleak's, bluetooth-adapters' one-shot ones, the fake BlueZ's own). Not our
-#: code; the strap tests ignore exactly this warning (``pytestmark``).
-UNCLOSED_DBUS_SOCKET = "ignore:unclosed <socket.socket:ResourceWarning"
-
-
 def _collect_dropped_dbus_sockets() -> None:
-    """Collect those sockets now, so no later test sees their warning."""
+    """Collect the D-Bus sockets dbus-fast 2.43 leaves unclosed (see pytest.ini) now."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()

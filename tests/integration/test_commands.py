@@ -213,7 +213,7 @@ async def test_action_descriptions_load(hass: HomeAssistant, setup_entry: MockCo
     from homeassistant.helpers.service import async_get_all_descriptions  # noqa: PLC0415
 
     descriptions = (await async_get_all_descriptions(hass))[DOMAIN]
-    assert set(descriptions) == {"log_wellness", "log_training"}
+    assert set(descriptions) == {"log_wellness", "log_training", "recompute"}
     wellness = descriptions["log_wellness"]
     assert wellness["name"] == "Log wellness"
     assert wellness["fields"]["device_id"]["selector"] == {"device": {"integration": DOMAIN}}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from bluetooth_fixtures import UNCLOSED_DBUS_SOCKET
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
     from support.fakebluez import FakeBluez
-
-pytestmark = pytest.mark.filterwarnings(UNCLOSED_DBUS_SOCKET)
 
 ADDRESS = "A0:9E:1A:00:00:0A"
 RR_MS = [1000.0, 980.0, 1020.0] * 40

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from bluetooth_fixtures import UNCLOSED_DBUS_SOCKET
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from hrv_helpers import state_of, wait_for
@@ -48,8 +47,6 @@ if TYPE_CHECKING:
     from support.fakebluez import FakeBluez
 
     from hrv_readiness.pipeline import ProcessedReading
-
-pytestmark = pytest.mark.filterwarnings(UNCLOSED_DBUS_SOCKET)
 
 STRAP = "A0:9E:1A:00:00:E3"
 TIMEOUT_S = 60.0

@@ -11,7 +11,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from bluetooth_fixtures import UNCLOSED_DBUS_SOCKET
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import Event, HomeAssistant
     from support.fakebluez import FakeBluez
-
-pytestmark = pytest.mark.filterwarnings(UNCLOSED_DBUS_SOCKET)
 
 ADDRESS = "A0:9E:1A:00:00:0B"
 #: Every wait of a fault is short here; each fault must end within this bound.

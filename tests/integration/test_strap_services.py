@@ -1,0 +1,187 @@
+"""A strap entry answers the same actions as a collector, and shows the same diagnostics."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+from hrv_helpers import state_of, wait_for
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from test_strap_measurement import ADDRESS, add_strap_entry, press_start, virtual_strap
+
+from custom_components.hrv_readiness.const import (
+    CONF_PERSON,
+    CONF_WINDOW_END,
+    CONF_WINDOW_START,
+    DOMAIN,
+)
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+    from support.fakebluez import FakeBluez
+
+    from custom_components.hrv_readiness.strap_hub import StrapHub
+
+pytestmark = pytest.mark.usefixtures("real_bluetooth")
+
+
+async def measured(hass: HomeAssistant, fake_bluez: FakeBluez) -> ConfigEntry:
+    """A strap entry with this morning's reading."""
+    fake_bluez.add_strap(virtual_strap())
+    entry = await add_strap_entry(hass)
+    hub: StrapHub = entry.runtime_data
+    await wait_for(hass, lambda: hub.source._device() is not None)
+    await press_start(hass)
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_status") != "unknown")
+    return entry
+
+
+def device_of(hass: HomeAssistant, entry: ConfigEntry) -> str:
+    device_id = entry.runtime_data.device_id("alice")
+    assert device_id is not None
+    return str(device_id)
+
+
+async def test_wellness_training_and_recompute_are_stored_and_reassessed(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    entry = await measured(hass, fake_bluez)
+    hub: StrapHub = entry.runtime_data
+    device_id = device_of(hass, entry)
+    await hass.services.async_call(
+        DOMAIN,
+        "log_wellness",
+        {"device_id": device_id, "soreness": 8, "energy": 2, "sleep_quality": 3, "stress": 7},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        DOMAIN,
+        "log_training",
+        {"device_id": device_id, "session_type": "heavy_compound", "effort": 9, "duration_min": 80},
+        blocking=True,
+    )
+    await hass.services.async_call(DOMAIN, "recompute", {"device_id": device_id}, blocking=True)
+    today = dt_util.now().date()
+    store = hub.store
+    [wellness] = await hass.async_add_executor_job(store.wellness, "alice")
+    assert (wellness.date, wellness.soreness, wellness.energy) == (today, 8, 2)
+    [training] = await hass.async_add_executor_job(store.training, "alice")
+    # A session logged without a date is yesterday's, as with the collector.
+    assert (training.date, training.session_type) == (
+        today - dt_util.dt.timedelta(days=1),
+        "heavy_compound",
+    )
+    assert state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
+
+
+async def test_invalid_command_is_refused_with_the_collectors_reason(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    entry = await measured(hass, fake_bluez)
+    tomorrow = (dt_util.now().date() + dt_util.dt.timedelta(days=2)).isoformat()
+    with pytest.raises(ServiceValidationError, match="future"):
+        await hass.services.async_call(
+            DOMAIN,
+            "log_wellness",
+            {
+                "device_id": device_of(hass, entry),
+                "date": tomorrow,
+                "soreness": 1,
+                "energy": 1,
+                "sleep_quality": 1,
+                "stress": 1,
+            },
+            blocking=True,
+        )
+    assert await hass.async_add_executor_job(entry.runtime_data.store.wellness, "alice") == []
+
+
+async def test_recompute_before_any_reading_changes_nothing(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    entry = await add_strap_entry(hass)
+    await hass.services.async_call(
+        DOMAIN, "recompute", {"device_id": device_of(hass, entry)}, blocking=True
+    )
+    assert state_of(hass, "sensor.alice_readiness_status") == "unknown"
+
+
+async def test_a_second_press_while_measuring_starts_nothing_new(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    fake_bluez.add_strap(virtual_strap(speed=5.0))
+    entry = await add_strap_entry(hass)
+    hub: StrapHub = entry.runtime_data
+    await wait_for(hass, lambda: hub.source._device() is not None)
+    await press_start(hass)
+    assert hub.measuring
+    assert hub.start_measurement(requested=True) is False
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "recording")
+    # Unloading mid-recording stops the session and frees the strap.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    await wait_for(hass, lambda: not fake_bluez.strap(ADDRESS).device.connected)
+    assert fake_bluez.strap(ADDRESS).disconnect_calls
+
+
+async def test_diagnostics_redact_the_strap_and_the_person(
+    hass: HomeAssistant, fake_bluez: FakeBluez, hass_client: ClientSessionGenerator
+) -> None:
+    entry = await measured(hass, fake_bluez)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = str(diagnostics)
+    assert ADDRESS not in text
+    assert ADDRESS.replace(":", "").lower() not in text
+    assert "Alice" not in text
+    assert "Polar H10 BBBB" not in text
+    assert diagnostics["measuring"] is False
+    assert diagnostics["client_class"] == "HaBleakClientWithServiceCache"
+    assert diagnostics["users"]["alice"]["state"]["reading"]["quality"] == "good"
+    assert diagnostics["users"]["alice"]["measurement"]["state"] == "complete"
+
+
+async def test_reconfigure_moves_the_morning_window(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    entry = await add_strap_entry(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure_strap"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_WINDOW_START: "07:00:00", CONF_WINDOW_END: "07:00:00"}
+    )
+    assert result["errors"] == {CONF_WINDOW_END: "empty_window"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_WINDOW_START: "06:15:00", CONF_WINDOW_END: "08:45:00", CONF_PERSON: "person.alice"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_WINDOW_START] == "06:15:00"
+    assert entry.data[CONF_PERSON] == "person.alice"
+    hub: StrapHub = entry.runtime_data
+    assert hub.plan.window.start.isoformat() == "06:15:00"
+    del fake_bluez
+
+
+async def test_the_wearers_device_goes_with_the_entry_only(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    entry = await add_strap_entry(hass)
+    device = dr.async_get(hass).async_get(device_of(hass, entry))
+    assert device is not None
+    from custom_components.hrv_readiness import async_remove_config_entry_device  # noqa: PLC0415
+
+    assert await async_remove_config_entry_device(hass, entry, device) is False
+    del fake_bluez
+    await asyncio.sleep(0)
