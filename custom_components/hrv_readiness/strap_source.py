@@ -91,6 +91,13 @@ class HaStrapSource:
         return f"strap {self.name} ({self.address})"
 
     def _device(self) -> BLEDevice | None:
+        """The strap as a connectable adapter or proxy hears it now, if one does.
+
+        Home Assistant remembers a device for minutes after the last scanner that heard
+        it went away; without a connectable scanner a connect could only time out.
+        """
+        if bluetooth.async_scanner_count(self._hass, connectable=True) == 0:
+            return None
         return bluetooth.async_ble_device_from_address(self._hass, self.address, connectable=True)
 
     async def find(self, timeout_s: float) -> DiscoveredStrap:

@@ -270,3 +270,19 @@ async def test_a_complete_measurement_clears_the_repair(
         hass, lambda: state_of(hass, "sensor.alice_readiness_status") not in {None, "unknown"}
     )
     assert strap_issue(hass, entry) is None
+
+
+async def test_without_any_adapter_the_measurement_fails_with_a_repair(
+    hass: HomeAssistant, fake_bluez: FakeBluez, real_bluetooth: ConfigEntry
+) -> None:
+    """The only adapter is removed from Home Assistant: nothing can connect to the strap."""
+    fake_bluez.add_strap(virtual_strap())
+    entry = await add_strap_entry(hass)
+    assert await hass.config_entries.async_unload(real_bluetooth.entry_id)
+    await hass.async_block_till_done()
+    reason = await measure_until_it_ends(hass)
+    assert "no Bluetooth adapter or proxy that can connect" in reason
+    issue = strap_issue(hass, entry)
+    assert issue is not None
+    assert issue.translation_key == "strap_not_connectable"
+    assert fake_bluez.strap(ADDRESS).connects == 0
