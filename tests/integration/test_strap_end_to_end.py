@@ -12,7 +12,8 @@ called; and the test harness's session-wide patch of bluetooth-adapters'
 
 The person has 24 steady mornings and one suppressed morning in the history file in
 Home Assistant's config directory. This morning the strap advertises inside the
-morning window with suppressed HRV and a raised resting HR again: the discovery card
+morning window with HRV suppressed further and resting HR raised again (a score other
+than yesterday's, which the blueprint's state trigger needs): the discovery card
 is confirmed, the day's measurement runs by itself, Home Assistant decides
 nervous-system fatigue with a low score, and the shipped blueprint dims the light.
 The same recording given to the collector's daemon on the same history gives the
@@ -164,7 +165,7 @@ async def test_morning_measurement_through_ha_bluetooth_dims_the_light(
     assert hass.states.get("light.bedroom").attributes["brightness"] == 255  # type: ignore[union-attr]
 
     # She puts the strap on: it advertises, Home Assistant shows the discovery card.
-    fake_bluez.add_strap(this_morning_strap())
+    fake_bluez.add_strap(this_morning_strap(hr=64.0, rmssd=25.0))
     start, end = window_around_now(inside=True)
     entry: ConfigEntry = await add_through_discovery(
         hass,
