@@ -100,6 +100,7 @@ async def real_bluetooth(
 ) -> AsyncIterator[ConfigEntry]:
     """Home Assistant's bluetooth integration, its adapter added the way a user adds it."""
     monkeypatch.setattr(linux_adapters, "LinuxAdapters", _unpatched_linux_adapters())
+    await _check_bluez_version_on_this_loop()
     assert await async_setup_component(hass, "bluetooth", {})
     await hass.async_block_till_done()
     # The adapter is discovered over D-Bus and offered; the user confirms it.
@@ -126,6 +127,23 @@ def _collect_dropped_dbus_sockets() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
+
+
+async def _check_bluez_version_on_this_loop() -> None:
+    """Run bleak's one-time BlueZ version check now, on this test's event loop.
+
+    bleak 0.22 keeps the check's ``asyncio.Event`` on a class for the whole process. A
+    test that ends while a connect is inside the check (an unload mid-connect) leaves
+    it unset and bound to that test's closed loop, and every later connect in the
+    process fails with "bound to a different event loop". One process runs one loop
+    in Home Assistant; here each test has its own, so an unfinished check is dropped.
+    """
+    from bleak.backends.bluezdbus.version import BlueZFeatures  # noqa: PLC0415
+
+    event = BlueZFeatures._check_bluez_event
+    if event is not None and not event.is_set():
+        BlueZFeatures._check_bluez_event = None
+    await BlueZFeatures.check_bluez_version()
 
 
 async def _close_bleak_bus() -> None:
