@@ -44,11 +44,16 @@ from hrv_readiness.mqtt.commands import (
     accepted_event,
 )
 from hrv_readiness.mqtt.messages import OutgoingMessage
-from hrv_readiness.mqtt.payloads import AnnouncedUser, EventPayload, MeasurementPayload
+from hrv_readiness.mqtt.payloads import (
+    AnnouncedUser,
+    EventPayload,
+    MeasurementPayload,
+    StatePayload,
+)
 from hrv_readiness.mqtt.publisher import Publisher
-from hrv_readiness.mqtt.state import state_message, state_payload
+from hrv_readiness.mqtt.state import state_message
 from hrv_readiness.mqtt.topics import Topics
-from hrv_readiness.pipeline import RecordingInput, assess_day, process_recording
+from hrv_readiness.pipeline import RecordingInput, current_state, process_recording
 from hrv_readiness.store import OutboxMessage, Store
 
 if TYPE_CHECKING:
@@ -148,21 +153,26 @@ class Daemon:
         _LOGGER.info("stopped; database closed")
 
     def _latest_states(self, store: Store) -> list[OutgoingMessage]:
-        """The state of every user as last decided, republished after each reconnect."""
+        """The state of every user as of now (recomputed), republished after each reconnect.
+
+        Not the verdict stored at measurement time: a wellness or training entry made
+        since then has changed it, and the state must say what a ``recompute`` says.
+        """
         messages = []
-        topics = self._topics
         for user_id in self._users:
-            reading = store.latest_reading(user_id)
-            if reading is None:
-                continue
-            payload = state_payload(
-                collector_id=topics.collector_id,
-                reading=reading,
-                readiness=reading.readiness,
-                published_at=self._now().astimezone(dt.UTC),
-            )
-            messages.append(state_message(topics, payload))
+            payload = self._current_state(store, user_id)
+            if payload is not None:
+                messages.append(state_message(self._topics, payload))
         return messages
+
+    def _current_state(self, store: Store, user_id: str) -> StatePayload | None:
+        return current_state(
+            store,
+            user=user_id,
+            settings=self.config.readiness_for(user_id),
+            topics=self._topics,
+            published_at=self._now().astimezone(dt.UTC),
+        )
 
     @property
     def _topics(self) -> Topics:
@@ -347,24 +357,9 @@ class Daemon:
         """Re-assess the user's latest usable reading with today's entries; queue its state."""
         store = self._store
         assert store is not None  # noqa: S101
-        reading = next((r for r in reversed(store.readings(user_id)) if r.usable), None)
-        if reading is None or reading.ln_rmssd is None or reading.mean_hr_bpm is None:
+        payload = self._current_state(store, user_id)
+        if payload is None:
             return False
-        readiness = assess_day(
-            store,
-            user=user_id,
-            day=reading.date,
-            ln_rmssd=reading.ln_rmssd,
-            resting_hr_bpm=reading.mean_hr_bpm,
-            settings=self.config.readiness_for(user_id),
-        )
-        at = self._now().astimezone(dt.UTC)
-        payload = state_payload(
-            collector_id=self.config.collector.id,
-            reading=reading,
-            readiness=readiness,
-            published_at=at,
-        )
         message = state_message(self._topics, payload)
         store.enqueue(
             [
@@ -373,7 +368,7 @@ class Daemon:
                     payload=message.payload,
                     qos=1,
                     retain=True,
-                    created_at=at,
+                    created_at=payload.published_at,
                 )
             ]
         )

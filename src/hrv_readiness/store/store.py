@@ -45,8 +45,12 @@ class DuplicateReadingError(StoreError):
 
 _READING_COLUMNS = (
     "user, measured_at, date, duration_s, rr, rmssd_ms, ln_rmssd, sdnn_ms, mean_hr_bpm, "
-    "artifact_pct, quality, quality_reason, source, status, score, fatigue_type, readiness_json"
+    "artifact_pct, quality, quality_reason, source, status, score, fatigue_type, readiness_json, "
+    "pnn50_pct, beats, strap_address, battery_pct"
 )
+
+
+_READING_PLACEHOLDERS = ", ".join("?" * len(_READING_COLUMNS.split(",")))
 
 
 def _iso_utc(value: dt.datetime) -> str:
@@ -189,7 +193,7 @@ class Store:
             try:
                 cursor = conn.execute(
                     f"INSERT INTO readings ({_READING_COLUMNS}) "  # noqa: S608 - constant columns
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"VALUES ({_READING_PLACEHOLDERS})",
                     _reading_row(reading),
                 )
             except sqlite3.IntegrityError as err:
@@ -368,7 +372,7 @@ class Store:
             for reading in readings:
                 cursor = conn.execute(
                     f"INSERT OR IGNORE INTO readings ({_READING_COLUMNS}) "  # noqa: S608
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"VALUES ({_READING_PLACEHOLDERS})",
                     _reading_row(reading),
                 )
                 added_readings += cursor.rowcount
@@ -461,6 +465,10 @@ def _reading_row(r: StoredReading) -> tuple[object, ...]:
         readiness.score if readiness else None,
         readiness.fatigue_type if readiness else None,
         readiness.model_dump_json() if readiness else None,
+        r.pnn50_pct,
+        r.beats,
+        r.strap_address,
+        r.battery_pct,
     )
 
 
@@ -483,6 +491,10 @@ def _reading_from_row(row: sqlite3.Row) -> StoredReading:
         readiness=(
             Readiness.model_validate_json(readiness_json) if readiness_json is not None else None
         ),
+        pnn50_pct=row["pnn50_pct"],
+        beats=row["beats"],
+        strap_address=row["strap_address"],
+        battery_pct=row["battery_pct"],
     )
 
 

@@ -177,7 +177,7 @@ async def test_fake_bluez_as_a_process_serves_the_cli():
         "--speed",
         "60",
         cwd=REPO / "tests",
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"},
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )

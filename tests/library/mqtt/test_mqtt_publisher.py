@@ -251,7 +251,7 @@ async def test_last_will_turns_status_offline_when_the_collector_dies(broker):
         process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block
             [sys.executable, "-c", LWT_SCRIPT, str(broker.port)],
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(REPOSITORY)},
+            env={**os.environ, "PYTHONPATH": f"{REPOSITORY / 'src'}{os.pathsep}{REPOSITORY}"},
         )
         try:
             await recorder.wait_for(lambda r: any(m.payload == b"online" for m in r.messages))
