@@ -35,13 +35,16 @@ from typing import TYPE_CHECKING
 from hrv_readiness.aio import cancel_and_wait
 from hrv_readiness.ble.models import Recording, SessionEvent, SessionState
 from hrv_readiness.ble.session import run_measurement
-from hrv_readiness.errors import HrvError
+from hrv_readiness.errors import HrvError, StoreError
 from hrv_readiness.mqtt.commands import (
+    InvalidCommandError,
     MeasureCommand,
     RecomputeCommand,
     TrainingCommand,
     WellnessCommand,
     accepted_event,
+    command_name,
+    rejection_event,
 )
 from hrv_readiness.mqtt.messages import OutgoingMessage
 from hrv_readiness.mqtt.payloads import (
@@ -188,16 +191,25 @@ class Daemon:
         assert self._store is not None  # noqa: S101 - set by run()
         return any(r.usable for r in self._store.readings(user_id, since=today))
 
+    def _due(self, user_id: str) -> bool:
+        """True when the morning routine should measure ``user_id`` now."""
+        now = self._now()
+        return (
+            self.config.measurement.automatic
+            and self._in_morning_window(now)
+            and not self._measured_today(user_id, now.date())
+        )
+
     async def _user_loop(self, runtime: _UserRuntime) -> None:
         user_id = runtime.user.id
         while True:
             requested = runtime.measure_now.is_set()
-            now = self._now()
-            automatic = (
-                self.config.measurement.automatic
-                and self._in_morning_window(now)
-                and not self._measured_today(user_id, now.date())
-            )
+            try:
+                automatic = self._due(user_id)
+            except StoreError as err:
+                # Not knowing whether today is measured is no reason to stop: ask again.
+                _LOGGER.error("%s: %s; trying again later", user_id, err)  # noqa: TRY400
+                automatic = False
             if requested or automatic:
                 runtime.measure_now.clear()
                 await self.measure(user_id, requested=requested)
@@ -253,6 +265,12 @@ class Daemon:
                 published_at=self._now().astimezone(dt.UTC),
                 artifact_reject_pct=self.config.measurement.artifact_reject_pct,
             )
+        except StoreError as err:
+            _LOGGER.error("reading of %s could not be stored: %s", user_id, err)  # noqa: TRY400
+            self._publish_event(
+                user_id, "measurement_failed", reason=f"the reading could not be stored: {err}"
+            )
+            return None
         except HrvError as err:
             _LOGGER.warning("reading of %s not usable: %s", user_id, err)
             self._publish_event(user_id, "measurement_rejected", reason=str(err))
@@ -328,12 +346,42 @@ class Daemon:
     async def _command_loop(self) -> None:
         assert self._publisher is not None  # noqa: S101
         async for command in self._publisher.commands():
-            await self.handle(command)
+            try:
+                await self.handle(command)
+            except Exception:  # one command must never stop the others (or the daemon)
+                _LOGGER.exception("command %s for %s failed", type(command).__name__, command.user)
 
     async def handle(self, command: Command) -> None:
-        """Act on one validated command and answer it."""
+        """Act on one validated command and answer it (accepted, or rejected with why)."""
         assert self._store is not None  # noqa: S101
         publisher = self._publisher
+        try:
+            self._act_on(command)
+        except StoreError as err:
+            _LOGGER.error(  # noqa: TRY400 - the store error says it all
+                "command %s for %s not carried out: %s", type(command).__name__, command.user, err
+            )
+            if publisher is not None:
+                refused = InvalidCommandError(
+                    f"not carried out, nothing changed: {err}",
+                    code="store_unavailable",
+                    user=command.user,
+                    command=command_name(command),
+                    request_id=command.request_id,
+                )
+                await publisher.publish_event(
+                    rejection_event(refused, at=self._now().astimezone(dt.UTC)),
+                    user=command.user,
+                )
+            return
+        _LOGGER.info("command %s for %s accepted", type(command).__name__, command.user)
+        if publisher is not None:
+            await publisher.publish_event(
+                accepted_event(command, at=self._now().astimezone(dt.UTC)), user=command.user
+            )
+
+    def _act_on(self, command: Command) -> None:
+        assert self._store is not None  # noqa: S101
         if isinstance(command, MeasureCommand):
             runtime = self._users[command.user]
             # A measurement already under way answers the request; do not queue a second.
@@ -347,11 +395,6 @@ class Daemon:
             self.recompute(command.user)
         elif isinstance(command, RecomputeCommand):
             self.recompute(command.user)
-        _LOGGER.info("command %s for %s accepted", type(command).__name__, command.user)
-        if publisher is not None:
-            await publisher.publish_event(
-                accepted_event(command, at=self._now().astimezone(dt.UTC)), user=command.user
-            )
 
     def recompute(self, user_id: str) -> bool:
         """Re-assess the user's latest usable reading with today's entries; queue its state."""

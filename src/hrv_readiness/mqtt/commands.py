@@ -56,6 +56,7 @@ RejectionCode = Literal[
     "out_of_range",
     "invalid_value",
     "busy",
+    "store_unavailable",
 ]
 
 

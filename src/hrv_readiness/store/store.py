@@ -164,16 +164,29 @@ class Store:
                 raise DatabaseUnavailableError(msg, path=self.path) from err
             try:
                 yield self._conn
+            except sqlite3.Error as err:
+                # Raised by a statement of the body (locked, read-only, disk full,
+                # corrupt page): translated here once, for every write.
+                self._rollback()
+                msg = f"cannot write to {self.path}: {err}"
+                raise DatabaseUnavailableError(msg, path=self.path) from err
             except BaseException:
-                self._conn.rollback()
+                self._rollback()
                 raise
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as err:
-                if self._conn.in_transaction:
-                    self._conn.rollback()
+                self._rollback()
                 msg = f"cannot commit to {self.path}: {err}"
                 raise DatabaseUnavailableError(msg, path=self.path) from err
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction; a failing rollback must not hide the error."""
+        try:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+        except sqlite3.Error:  # the connection is broken; the cause is raised anyway
+            pass
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -325,3 +325,25 @@ def test_training_session_types_are_validated() -> None:
         TrainingEntry.model_validate(
             {"user": "a", "date": START, "session_type": "yoga", "effort": 3, "duration_min": 5}
         )
+
+
+def test_an_error_inside_a_write_is_a_store_error_and_rolls_back(tmp_path: Path) -> None:
+    """A statement failing inside the transaction (here: a table another program dropped)
+    is translated like every other store failure, never a raw sqlite3 error."""
+    path = tmp_path / "hrv.sqlite3"
+    with Store.open(path) as store:
+        other = sqlite3.connect(path)
+        other.execute("DROP TABLE training")
+        other.close()
+        entry = TrainingEntry(
+            user="alice",
+            date=dt.date(2026, 11, 22),
+            session_type="endurance",
+            effort=5,
+            duration_min=40,
+        )
+        with pytest.raises(DatabaseUnavailableError, match="no such table: training"):
+            store.add_training(entry)
+        assert not store._conn.in_transaction
+        store.add_reading(reading())  # the store is still usable
+        assert len(store.readings("alice")) == 1
