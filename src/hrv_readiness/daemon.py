@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hrv_readiness.aio import cancel_and_wait
-from hrv_readiness.ble.models import Recording, SessionEvent, SessionState
+from hrv_readiness.ble.models import Progress, Recording, SessionEvent, SessionState
 from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.errors import HrvError, StoreError
 from hrv_readiness.mqtt.commands import (
@@ -95,6 +95,8 @@ class _UserRuntime:
     measure_now: asyncio.Event = field(default_factory=asyncio.Event)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_progress_s: float = 0.0
+    #: The latest progress of the measurement under way (None before recording).
+    last_progress: Progress | None = None
 
 
 class Daemon:
@@ -137,6 +139,9 @@ class Daemon:
                 today=lambda: self._now().date(),
             )
             self._publisher = publisher
+            # Nothing is being measured yet, whatever a killed collector left retained.
+            for user_id in self._users:
+                publisher.publish_nowait(self._idle_message(user_id))
             async with publisher, asyncio.TaskGroup() as tasks:
                 workers = [
                     tasks.create_task(self._user_loop(runtime), name=f"user-{user_id}")
@@ -151,6 +156,10 @@ class Daemon:
                 await stop.wait()
                 _LOGGER.info("shutting down")
                 await cancel_and_wait(workers)
+                # A measurement cut short by the shutdown is not going on any more.
+                for user_id in self._users:
+                    with contextlib.suppress(HrvError):
+                        await publisher.publish(self._idle_message(user_id))
             self._publisher = None
             self._store = None
         _LOGGER.info("stopped; database closed")
@@ -233,7 +242,12 @@ class Daemon:
         def on_event(event: SessionEvent) -> None:
             self._publish_progress(runtime, event, settings.duration_s)
 
+        runtime.last_progress = None
+        runtime.last_progress_s = 0.0
+        self._publish_event(user_id, "measurement_started")
         result = await run_measurement(runtime.source, settings, on_event=on_event)
+        if result.recording is not None:
+            self._publish_complete(runtime, result.recording)
         if result.recording is None:
             level = logging.WARNING if requested else logging.INFO
             _LOGGER.log(level, "measurement of %s %s: %s", user_id, result.state, result.reason)
@@ -297,37 +311,82 @@ class Daemon:
         return processed
 
     def _publish_progress(self, runtime: _UserRuntime, event: SessionEvent, total_s: float) -> None:
-        publisher = self._publisher
-        if publisher is None:
-            return
+        if self._publisher is None or event.state is SessionState.COMPLETE:
+            return  # complete: published with the recording's numbers by _measure_locked
         loop = asyncio.get_running_loop()
         progress = event.progress
         if progress is not None:
+            runtime.last_progress = progress
             if loop.time() - runtime.last_progress_s < _PROGRESS_INTERVAL_S:
                 return
             runtime.last_progress_s = loop.time()
-        elif event.state is SessionState.WAITING_FOR_STRAP:
-            self._publish_event(runtime.user.id, "measurement_started")
-        state = "connecting" if event.state is SessionState.RECONNECTING else event.state.value
+        # A state change keeps the numbers recorded so far (0 before recording).
+        shown = progress or runtime.last_progress
+        ended = event.state in {SessionState.ABORTED, SessionState.FAILED}
+        message = self._measurement_message(
+            runtime.user.id,
+            "connecting" if event.state is SessionState.RECONNECTING else event.state.value,
+            elapsed_s=shown.elapsed_s if shown else 0.0,
+            total_s=shown.total_s if shown else total_s,
+            heart_rate_bpm=shown.heart_rate_bpm if shown else None,
+            beats=shown.beats if shown else 0,
+            artifacts=shown.artifacts if shown else 0,
+            reason=(event.message or None) if ended else None,
+        )
+        self._publisher.publish_nowait(message)
+
+    def _publish_complete(self, runtime: _UserRuntime, recording: Recording) -> None:
+        last = runtime.last_progress
+        if self._publisher is None:
+            return
+        message = self._measurement_message(
+            runtime.user.id,
+            "complete",
+            elapsed_s=recording.duration_s,
+            total_s=self.config.measurement.duration_s,
+            heart_rate_bpm=last.heart_rate_bpm if last else None,
+            beats=len(recording.rr_ms),
+            artifacts=last.artifacts if last else 0,
+        )
+        self._publisher.publish_nowait(message)
+
+    def _idle_message(self, user_id: str) -> OutgoingMessage:
+        return self._measurement_message(
+            user_id, "idle", elapsed_s=0.0, total_s=self.config.measurement.duration_s
+        )
+
+    def _measurement_message(
+        self,
+        user_id: str,
+        state: str,
+        *,
+        elapsed_s: float,
+        total_s: float,
+        heart_rate_bpm: int | None = None,
+        beats: int = 0,
+        artifacts: int = 0,
+        reason: str | None = None,
+    ) -> OutgoingMessage:
+        if state == "complete":
+            progress_pct = 100
+        elif total_s > 0:
+            progress_pct = int(100 * min(elapsed_s / total_s, 1.0))
+        else:
+            progress_pct = 0
         payload = MeasurementPayload(
             state=state,  # type: ignore[arg-type]
-            elapsed_s=progress.elapsed_s if progress else 0.0,
-            total_s=progress.total_s if progress else total_s,
-            progress_pct=int(100 * min(progress.elapsed_s / progress.total_s, 1.0))
-            if progress and progress.total_s
-            else (100 if event.state is SessionState.COMPLETE else 0),
-            heart_rate_bpm=progress.heart_rate_bpm if progress else None,
-            beats=progress.beats if progress else 0,
-            artifacts=progress.artifacts if progress else 0,
-            reason=event.message or None
-            if event.state in {SessionState.ABORTED, SessionState.FAILED}
-            else None,
+            elapsed_s=max(elapsed_s, 0.0),
+            total_s=total_s,
+            progress_pct=progress_pct,
+            heart_rate_bpm=heart_rate_bpm,
+            beats=beats,
+            artifacts=artifacts,
+            reason=reason,
             updated_at=self._now().astimezone(dt.UTC),
         )
-        message = OutgoingMessage(
-            self._topics.measurement(runtime.user.id), payload.to_bytes(), qos=1, retain=True
+        return OutgoingMessage(
+            self._topics.measurement(user_id), payload.to_bytes(), qos=1, retain=True
         )
-        publisher.publish_nowait(message)
 
     def _publish_event(self, user_id: str, kind: str, **detail: str) -> None:
         publisher = self._publisher
