@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol, Self
 import aiomqtt
 from aiomqtt.exceptions import MqttConnectError
 from paho.mqtt.reasoncodes import ReasonCode
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from hrv_readiness import __version__
 from hrv_readiness.aio import cancel_and_wait
@@ -487,7 +488,10 @@ class Publisher:
             ),
             identifier=f"hrv_readiness_{self.topics.collector_id}",
             will=aiomqtt.Will(self.topics.status, STATUS_OFFLINE.encode(), qos=1, retain=True),
-            clean_session=True,
+            # MQTT 5 for retain-as-published: only then does a command published with
+            # retain=true (or the clearing of one) arrive marked as retained.
+            protocol=aiomqtt.ProtocolVersion.V5,
+            clean_start=True,
             keepalive=settings.keepalive_s,
             timeout=settings.timeout_s,
             # The context carries verification and host-name checking (or, with
@@ -518,7 +522,10 @@ class Publisher:
         client.pending_calls_threshold = 2 * OUTBOX_BATCH
         self._session_sent = set()
         # Subscribe first so no command sent right after "online" is missed.
-        await client.subscribe(self.topics.command_subscription, qos=1)
+        await client.subscribe(
+            self.topics.command_subscription,
+            options=SubscribeOptions(qos=1, retainAsPublished=True),
+        )
         prefix = self.settings.discovery_prefix
         if self.settings.discovery:
             await client.subscribe(discovery_status_topic(prefix), qos=1)
@@ -601,6 +608,10 @@ class Publisher:
                 _LOGGER.exception("MQTT message on %s could not be handled", topic)
 
     async def _handle_command(self, topic: str, payload: bytes, *, retained: bool) -> None:
+        if retained and not payload:
+            # ``mosquitto_pub -r -n``: a retained command being cleared, not a command.
+            _LOGGER.debug("retained message on %s cleared", topic)
+            return
         try:
             command = parse_command(
                 topic,
