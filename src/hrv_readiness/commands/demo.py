@@ -26,8 +26,8 @@ from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.commands.progress import ProgressDisplay
 from hrv_readiness.errors import BrokerError, HrvError
+from hrv_readiness.mqtt.oneshot import publish_pending
 from hrv_readiness.mqtt.payloads import AnnouncedUser
-from hrv_readiness.mqtt.publisher import publish_pending
 from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording

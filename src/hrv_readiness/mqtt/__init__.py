@@ -13,7 +13,15 @@ from hrv_readiness.mqtt.commands import (
     parse_command,
     rejection_event,
 )
+from hrv_readiness.mqtt.delivery import Outbox
+from hrv_readiness.mqtt.errors import (
+    BrokerAuthError,
+    BrokerTlsError,
+    BrokerUnavailableError,
+    MqttConfigError,
+)
 from hrv_readiness.mqtt.messages import OutgoingMessage
+from hrv_readiness.mqtt.oneshot import publish_pending
 from hrv_readiness.mqtt.payloads import (
     AnnouncedUser,
     AnnouncePayload,
@@ -26,15 +34,7 @@ from hrv_readiness.mqtt.payloads import (
     StatePayload,
     StrapPayload,
 )
-from hrv_readiness.mqtt.publisher import (
-    BrokerAuthError,
-    BrokerTlsError,
-    BrokerUnavailableError,
-    MqttConfigError,
-    Outbox,
-    Publisher,
-    publish_pending,
-)
+from hrv_readiness.mqtt.publisher import Publisher
 from hrv_readiness.mqtt.settings import MqttSettings, MqttTlsSettings
 from hrv_readiness.mqtt.topics import Topics
 

@@ -37,7 +37,9 @@ MORNING = dt.datetime(2026, 11, 23, 8, 0).astimezone()
 BASE = "hrv_readiness/testpi"
 
 
-def _rr(seed: int, *, hr: float = 52.0, rmssd: float = 70.0, duration_s: float = 150) -> list[float]:
+def _rr(
+    seed: int, *, hr: float = 52.0, rmssd: float = 70.0, duration_s: float = 150
+) -> list[float]:
     scenario = RrScenario(
         duration_s=duration_s,
         resting_hr_bpm=hr,
@@ -216,10 +218,10 @@ async def test_restart_after_a_wellness_entry_keeps_the_recomputed_verdict(
         restarted = await _retained(mosquitto.port, state_topic)
         async with _client(mosquitto.port, state_topic, f"{BASE}/alice/event") as client:
             await _until(client, lambda topic, _p, _r: topic == state_topic)  # the retained one
-            await client.publish(
-                f"{BASE}/alice/command/recompute", b'{"request_id": "r"}', qos=1
+            await client.publish(f"{BASE}/alice/command/recompute", b'{"request_id": "r"}', qos=1)
+            seen = await _until(
+                client, lambda topic, _p, retain: topic == state_topic and not retain
             )
-            seen = await _until(client, lambda topic, _p, retain: topic == state_topic and not retain)
     recomputed = seen[-1][1]
     assert restarted == recomputed  # byte-identical: same clock, same store
     state = json.loads(restarted)
@@ -275,7 +277,7 @@ async def test_a_locked_store_rejects_one_command_and_the_others_keep_measuring(
             answers = await _until(client, _answer("again"))
             assert _event(answers[-1][1])["type"] == "command_accepted"
             async with asyncio.timeout(30):
-                while daemon.readings_stored < 1:
+                while daemon.readings_stored < 1:  # noqa: ASYNC110 - a counter, no event
                     await asyncio.sleep(0.1)
     with Store.open(config.storage.database_path) as store:
         assert len(store.readings("bob")) == 1
@@ -303,8 +305,9 @@ async def test_one_measurement_started_a_real_complete_and_idle_around_the_daemo
             await client.publish(f"{BASE}/alice/command/measure", b"{}", qos=1)
             seen = await _until(
                 client,
-                lambda topic, payload, _r: topic.endswith("/event")
-                and _event(payload)["type"] == "measurement_completed",
+                lambda topic, payload, _r: (
+                    topic.endswith("/event") and _event(payload)["type"] == "measurement_completed"
+                ),
                 timeout_s=40,
             )
         assert daemon.readings_stored == 1

@@ -34,7 +34,7 @@ from hrv_readiness.mqtt import (
     Publisher,
     publish_pending,
 )
-from hrv_readiness.mqtt.publisher import MAX_QUEUED_EVENTS
+from hrv_readiness.mqtt.delivery import MAX_QUEUED_EVENTS
 from hrv_readiness.mqtt.topics import STATUS_OFFLINE
 from hrv_readiness.store import Store
 
@@ -378,3 +378,25 @@ async def test_offline_event_queue_is_bounded(broker, caplog):
         await recorder.wait_for(lambda r: len(r.messages) == MAX_QUEUED_EVENTS, timeout_s=20)
     ids = [e["request_id"] for e in recorder.json_on(TOPICS.event("alice"))]
     assert ids == [str(n) for n in range(extra, MAX_QUEUED_EVENTS + extra)]
+
+
+async def test_a_socket_closed_before_the_loop_watches_it_is_no_traceback(broker, store):
+    """The race behind ``OSError: [Errno 9] Bad file descriptor`` in ``add_writer`` during
+    broker restarts: paho asks (through aiomqtt) for its socket to be watched for
+    writing, and the connection is closed before the event loop gets to it."""
+    errors: list[dict[str, object]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        async with publisher_for(broker, store) as publisher:
+            await publisher.wait_connected(5)
+            client = publisher._client
+            assert client is not None
+            paho = client._client
+            sock = paho.socket()
+            client._on_socket_register_write(paho, None, sock)  # paho wants to write...
+            paho._sock_close()  # ...and the link is closed first (what a restart does)
+            await asyncio.sleep(0.2)
+    finally:
+        loop.set_exception_handler(None)
+    assert errors == []
