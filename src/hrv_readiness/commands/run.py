@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hrv_readiness.config import load_config
 from hrv_readiness.daemon import Daemon
 from hrv_readiness.logs import configure_logging
+from hrv_readiness.mqtt.transport import tls_context
 
 if TYPE_CHECKING:
     import argparse
@@ -42,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if args.check:
+        tls_context(config.mqtt)  # the certificate files must load, as at run time
         users = ", ".join(
             f"{u.id} ({u.strap.address or u.strap.name_pattern if u.strap else 'no strap'})"
             for u in config.users

@@ -45,16 +45,30 @@ class _ClosingSSLSocket(ssl.SSLSocket):
 
 
 def tls_context(settings: MqttSettings) -> ssl.SSLContext | None:
-    """The SSL context of ``settings.tls`` (``None`` for plain TCP)."""
+    """The SSL context of ``settings.tls`` (``None`` for plain TCP).
+
+    Raises :class:`MqttConfigError` naming the setting when a file is missing or is
+    not a certificate or key (``hrv-collector run --check`` calls this too).
+    """
     tls = settings.tls
     if tls is None:
         return None
+    for name, path in (
+        ("ca_file", tls.ca_file),
+        ("cert_file", tls.cert_file),
+        ("key_file", tls.key_file),
+    ):
+        if path is not None and not path.expanduser().is_file():
+            msg = f"mqtt.tls.{name} = '{path}' — no such file"
+            raise MqttConfigError(msg)
     try:
         context = ssl.create_default_context(
-            cafile=str(tls.ca_file) if tls.ca_file is not None else None
+            cafile=str(tls.ca_file.expanduser()) if tls.ca_file is not None else None
         )
         if tls.cert_file is not None and tls.key_file is not None:
-            context.load_cert_chain(str(tls.cert_file), str(tls.key_file))
+            context.load_cert_chain(
+                str(tls.cert_file.expanduser()), str(tls.key_file.expanduser())
+            )
     except (OSError, ssl.SSLError) as err:
         msg = f"mqtt.tls: cannot load certificate files: {err}"
         raise MqttConfigError(msg) from err
