@@ -78,6 +78,8 @@ _RUNNING_ARTIFACT_SHARE = 0.20
 #: stale, or junk): then it proves nothing and the spec's unit is kept.
 _MS_UNIT_RATIO_RANGE = (0.962, 0.988)
 _MS_UNIT_MIN_PACKETS = 5
+#: A connect timing out this often in a row ends the session (it is not coming back).
+_MAX_CONNECT_TIMEOUTS = 2
 #: Time allowed to close a link (bluetoothd may be gone and never answer).
 _CLOSE_TIMEOUT_S = 5.0
 
@@ -224,6 +226,8 @@ class _Session:
         self.recorder = _Recorder(settings=settings, units=self.units)
         self.link_losses = 0
         self.info: StrapInfo | None = None
+        #: The strap of this measurement once connected: reconnects go to it only.
+        self.pinned_address: str | None = None
         self.settled_ms = 0.0
         self.resume_recording = False
         self.contact_wait_start = 0.0
@@ -251,10 +255,13 @@ class _Session:
         strap_deadline = self.loop.time() + self.settings.strap_wait_s
         adapter_deadline: float | None = None
         connect_failures = 0
+        timeouts_in_a_row = 0
         while True:
             try:
                 strap = await self.find(strap_deadline)
                 adapter_deadline = None
+                # It is there: failing to connect is counted, not held against the wait.
+                strap_deadline = self.loop.time() + self.settings.strap_wait_s
                 link = await self.connect(strap)
             except AdapterUnavailableError as err:
                 now = self.loop.time()
@@ -273,31 +280,78 @@ class _Session:
             except (StrapBusyError, StrapConnectionError, StrapNotFoundError, TimeoutError) as err:
                 # Not found here means it went away between the scan and the connect.
                 connect_failures += 1
+                timed_out = isinstance(err, TimeoutError) or isinstance(err.__cause__, TimeoutError)
+                timeouts_in_a_row = timeouts_in_a_row + 1 if timed_out else 0
+                reason = self.connect_failure(err, strap)
+                if timeouts_in_a_row >= _MAX_CONNECT_TIMEOUTS:
+                    # A Connect that never returns does not return on the sixth try either.
+                    raise self.end(
+                        SessionState.FAILED,
+                        f"{reason}, {timeouts_in_a_row} times in a row — move the strap closer,"
+                        " wake it (moisten the electrodes) or restart Bluetooth",
+                    ) from err
                 if connect_failures > self.settings.max_reconnects:
-                    reason = BUSY_HINT if isinstance(err, StrapBusyError) else str(err)
                     raise self.end(
                         SessionState.FAILED,
                         f"could not connect after {connect_failures} attempts: {reason}",
                     ) from err
-                message = BUSY_HINT if isinstance(err, StrapBusyError) else f"retrying: {err}"
+                message = BUSY_HINT if isinstance(err, StrapBusyError) else f"retrying: {reason}"
                 self.emit(self.state, message)
                 await asyncio.sleep(self.settings.retry_delay_s)
                 continue
+            self.pinned_address = link.info.address
             return link
 
+    def connect_failure(self, err: Exception, strap: DiscoveredStrap) -> str:
+        """Why a connect failed, in words (never an empty reason)."""
+        if isinstance(err, StrapBusyError):
+            return BUSY_HINT
+        if isinstance(err, TimeoutError) or isinstance(err.__cause__, TimeoutError):
+            return (
+                f"{strap.name} ({strap.address}) did not answer within"
+                f" {self.settings.connect_timeout_s:g} s"
+            )
+        return str(err) or type(err).__name__
+
     async def find(self, deadline: float) -> DiscoveredStrap:
+        """The strap, once it advertises; after the first connect only that same strap.
+
+        A household's straps may all match the user's pattern: a reconnect must never
+        continue on another person's strap and mix two people's beats in one reading.
+        """
         while True:
             remaining = deadline - self.loop.time()
             try:
-                return await self.source.find(max(0.1, min(self.settings.scan_s, remaining)))
+                strap = await self.source.find(max(0.1, min(self.settings.scan_s, remaining)))
             except StrapNotFoundError as err:
                 if self.loop.time() >= deadline:
+                    wanted = (
+                        f"strap {self.pinned_address} (measured so far)"
+                        if self.pinned_address
+                        else self.source.description
+                    )
                     raise self.end(
                         SessionState.FAILED,
-                        f"{self.source.description} not found within"
+                        f"{wanted} not found within"
                         f" {self.settings.strap_wait_s:g} s — is it worn, in range and not"
                         " held by a phone app?",
                     ) from err
+                continue
+            if self.pinned_address is None or strap.address == self.pinned_address:
+                return strap
+            _LOGGER.debug(
+                "ignoring %s (%s): this measurement is on %s",
+                strap.name,
+                strap.address,
+                self.pinned_address,
+            )
+            if self.loop.time() >= deadline:
+                raise self.end(
+                    SessionState.FAILED,
+                    f"strap {self.pinned_address} (measured so far) not found within"
+                    f" {self.settings.strap_wait_s:g} s; only other straps are in range",
+                )
+            await asyncio.sleep(min(self.settings.retry_delay_s, 0.2))
 
     async def connect(self, strap: DiscoveredStrap) -> StrapLink:
         self.emit(SessionState.CONNECTING, f"connecting to {strap.name} ({strap.address})")
@@ -388,10 +442,12 @@ class _Session:
         while True:
             measurement = await self.next_measurement()
             now = self.loop.time()
-            self.units.add(measurement)
             if measurement.sensor_contact is False:
                 self.lose_contact(now)
                 continue
+            # Only packets with contact tell the unit: without it the HR field is stale
+            # or zero and the RR junk, and seconds of them would outvote the real ones.
+            self.units.add(measurement)
             self.check_rr_flow(measurement, now)
             if self.state is SessionState.WAITING_FOR_CONTACT:
                 self.gain_contact()

@@ -169,4 +169,3 @@ class Delivery:
             await self.send_all(client, messages)
             # Only now: a row is forgotten after the broker acknowledged it.
             outbox.mark_sent([row.id for row in rows if row.id is not None])
-

@@ -66,9 +66,7 @@ def tls_context(settings: MqttSettings) -> ssl.SSLContext | None:
             cafile=str(tls.ca_file.expanduser()) if tls.ca_file is not None else None
         )
         if tls.cert_file is not None and tls.key_file is not None:
-            context.load_cert_chain(
-                str(tls.cert_file.expanduser()), str(tls.key_file.expanduser())
-            )
+            context.load_cert_chain(str(tls.cert_file.expanduser()), str(tls.key_file.expanduser()))
     except (OSError, ssl.SSLError) as err:
         msg = f"mqtt.tls: cannot load certificate files: {err}"
         raise MqttConfigError(msg) from err
