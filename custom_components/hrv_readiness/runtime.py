@@ -73,6 +73,9 @@ class UserData:
     measurement: Measurement | None = None
     #: The decoded payloads as received, for diagnostics.
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The state of the newest reading seen so far: events compare with it, and a
+    #: reading older than it (a demo re-run, an import) is no news.
+    newest: UserState | None = None
 
 
 class HrvRuntime:
@@ -432,11 +435,13 @@ class HrvRuntime:
             LOGGER.debug("Ignoring state of %s: not in the collector's announce", user_id)
             return
         user = self._ensure_user(user_id)
-        previous = user.state
+        previous = user.newest
         user.state = state
         user.raw["state"] = raw
-        if not msg.retain:
-            self._fire_reading_events(user, previous, state)
+        if not _older(state, previous):
+            user.newest = state
+            if not msg.retain:
+                self._fire_reading_events(user, previous, state)
         self._update_no_reading_issue(user)
         self._notify(user_id)
 
@@ -604,3 +609,10 @@ def _text(payload: str | bytes | bytearray) -> str:
     if isinstance(payload, str):
         return payload
     return bytes(payload).decode("utf-8", errors="replace")
+
+
+def _older(state: UserState, than: UserState | None) -> bool:
+    """True when ``state`` is about a reading older than the one of ``than``."""
+    if than is None or than.reading is None or state.reading is None:
+        return False
+    return state.reading.measured_at < than.reading.measured_at
