@@ -134,7 +134,8 @@ class Daemon:
                 users=[AnnouncedUser(id=u.id, name=u.display_name) for u in self.config.users],
                 outbox=store,
                 name=self.config.collector.display_name,
-                retained=self._latest_states(store),
+                # Rebuilt at every (re)connect: the state as of now, whoever wrote last.
+                refresh_retained=lambda: self._latest_states(store),
                 now=lambda: self._now().astimezone(dt.UTC),
                 today=lambda: self._now().date(),
             )

@@ -21,7 +21,7 @@ from hrv_readiness.errors import StoreError
 from hrv_readiness.mqtt.messages import OutgoingMessage
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Collection, Iterable, Sequence
 
     import aiomqtt
 
@@ -127,17 +127,24 @@ class Delivery:
             if isinstance(result, BaseException):
                 raise result
 
-    async def drain(self, client: aiomqtt.Client) -> None:
-        """Outbox rows, then retained messages not yet sent this session, then events."""
+    async def drain(self, client: aiomqtt.Client, *, fresh: Sequence[OutgoingMessage] = ()) -> None:
+        """Outbox rows, then retained messages not yet sent this session, then events.
+
+        ``fresh`` are retained messages rebuilt just now (the state as of now, at the
+        start of a session): they replace what is remembered, and pending outbox rows
+        of their topics are older by definition, so those are marked sent unsent.
+        """
         if self.outbox is not None:
             try:
-                await self._drain_outbox(client, self.outbox)
+                await self._drain_outbox(client, self.outbox, {m.topic for m in fresh})
             except StoreError as err:
                 # The link stays up (status, commands, live messages); the rows wait.
                 _LOGGER.error(  # noqa: TRY400 - the store error says it all
                     "MQTT outbox not readable, retrying in %g s: %s", STORE_RETRY_S, err
                 )
                 asyncio.get_running_loop().call_later(STORE_RETRY_S, self.wake.set)
+        for message in fresh:
+            self.remember(message)
         latest = [
             entry.message
             for topic, entry in sorted(self._retained.items(), key=lambda item: item[1].sequence)
@@ -155,13 +162,17 @@ class Delivery:
             self.wake.clear()
             await self.drain(client)
 
-    async def _drain_outbox(self, client: aiomqtt.Client, outbox: Outbox) -> None:
+    async def _drain_outbox(
+        self, client: aiomqtt.Client, outbox: Outbox, superseded: Collection[str] = ()
+    ) -> None:
         while True:
             rows = list(outbox.pending_outbox(OUTBOX_BATCH))
             if not rows:
                 return
             messages = [
-                OutgoingMessage(row.topic, bytes(row.payload), row.qos, row.retain) for row in rows
+                OutgoingMessage(row.topic, bytes(row.payload), row.qos, row.retain)
+                for row in rows
+                if not (row.retain and row.topic in superseded)
             ]
             for message in messages:
                 if message.retain:

@@ -36,6 +36,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from hrv_readiness import __version__
 from hrv_readiness.aio import cancel_and_wait
+from hrv_readiness.errors import StoreError
 from hrv_readiness.mqtt.commands import (
     Command,
     InvalidCommandError,
@@ -87,6 +88,10 @@ class Publisher:
     After ``store.add_reading(...)`` call :meth:`notify_outbox`; for live messages
     (measurement progress, events) call :meth:`publish`; read commands with
     ``async for command in publisher.commands()``.
+
+    ``retained`` seeds the remembered retained messages; ``refresh_retained`` (the
+    daemon's "state as of now") is called at the start of every session and its
+    messages replace both what is remembered and pending outbox rows of their topics.
     """
 
     def __init__(
@@ -99,6 +104,7 @@ class Publisher:
         name: str | None = None,
         sw_version: str = __version__,
         retained: Iterable[OutgoingMessage] = (),
+        refresh_retained: Callable[[], Iterable[OutgoingMessage]] | None = None,
         now: Callable[[], dt.datetime] = _utc_now,
         today: Callable[[], dt.date] = _local_today,
     ) -> None:
@@ -123,6 +129,7 @@ class Publisher:
                 "mqtt.password goes to %s in clear text; set up mqtt.tls", settings.host
             )
         self._delivery = Delivery(outbox, retained)
+        self._refresh_retained = refresh_retained
         self._commands: asyncio.Queue[Command] = asyncio.Queue()
         self._connected = asyncio.Event()
         self._client: aiomqtt.Client | None = None
@@ -353,7 +360,18 @@ class Publisher:
             OutgoingMessage(self.topics.announce, self._announce.to_bytes(), qos=1, retain=True),
         )
         await self._send_discovery(client)
-        await self._delivery.drain(client)
+        await self._delivery.drain(client, fresh=self._fresh_retained())
+
+    def _fresh_retained(self) -> list[OutgoingMessage]:
+        """The retained messages rebuilt for this session (see ``refresh_retained``)."""
+        if self._refresh_retained is None:
+            return []
+        try:
+            return list(self._refresh_retained())
+        except StoreError as err:
+            # What is remembered goes out instead; the link must not wait for the store.
+            _LOGGER.error("cannot rebuild the retained state: %s", err)  # noqa: TRY400
+            return []
 
     async def _send_discovery(self, client: aiomqtt.Client) -> None:
         prefix = self.settings.discovery_prefix

@@ -234,6 +234,43 @@ async def test_restart_after_a_wellness_entry_keeps_the_recomputed_verdict(
     }
 
 
+async def test_a_reconnect_publishes_the_verdict_as_of_now(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """A wellness entry logged by another program (``hrv-collector log``) while the
+    daemon runs, then the broker restarts (and forgets retained messages): the state
+    put back is the recomputed one, not the verdict of measurement time."""
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config)
+    state_topic = f"{BASE}/alice/state"
+    async with _running(config):
+        await _online(mosquitto.port)
+        with Store.open(config.storage.database_path) as other:
+            other.add_wellness(
+                WellnessEntry(
+                    user="alice",
+                    date=MORNING.date(),
+                    soreness=9,
+                    energy=6,
+                    sleep_quality=7,
+                    stress=2,
+                )
+            )
+        mosquitto.kill()
+        await asyncio.sleep(0.3)
+        mosquitto.start()
+        await _online(mosquitto.port)
+        republished = await _retained(mosquitto.port, state_topic)
+        async with _client(mosquitto.port, state_topic) as client:
+            await _until(client, lambda topic, _p, _r: topic == state_topic)  # the retained one
+            await client.publish(f"{BASE}/alice/command/recompute", b"{}", qos=1)
+            seen = await _until(
+                client, lambda topic, _p, retain: topic == state_topic and not retain
+            )
+    assert republished == seen[-1][1]
+    assert json.loads(republished)["readiness"]["fatigue_type"] != "recovered"
+
+
 # --- one store error stops nobody -----------------------------------------------------------
 
 

@@ -400,3 +400,23 @@ async def test_a_socket_closed_before_the_loop_watches_it_is_no_traceback(broker
     finally:
         loop.set_exception_handler(None)
     assert errors == []
+
+
+async def test_a_state_rebuilt_at_connect_replaces_an_older_pending_one(broker, store, readings):
+    """The daemon restarts with a state row still pending from measurement time; the
+    state it rebuilds from the store (as of now) is what goes out, not both."""
+    readings.store_with_state(store, readings.reading("alice", day=0))
+    fresh = OutgoingMessage(TOPICS.state("alice"), b'{"as_of": "now"}', qos=1, retain=True)
+    publisher = Publisher(
+        fast_settings(broker),
+        collector_id=COLLECTOR_ID,
+        users=USERS,
+        outbox=store,
+        refresh_retained=lambda: [fresh],
+    )
+    async with recording(broker, TOPICS.state("alice")) as recorder, publisher:
+        await publisher.wait_connected(5)
+        await recorder.wait_for(lambda r: bool(r.on(TOPICS.state("alice"))))
+        await asyncio.sleep(0.2)
+    assert [m.payload for m in recorder.on(TOPICS.state("alice"))] == [fresh.payload]
+    assert store.pending_outbox() == []
