@@ -13,7 +13,11 @@ pieces the CLI uses:
 * one *command loop*: ``measure``, ``wellness``, ``training`` and ``recompute`` from
   MQTT (already validated by ``hrv_readiness.mqtt.commands``; invalid ones were answered
   with ``command_rejected`` there). Wellness and training entries are stored and the
-  user's state is recomputed.
+  user's state is recomputed. A store error (locked, read-only, damaged file) rejects
+  that one command (``store_unavailable``); the daemon and every other user carry on.
+* the ``state`` of every user is the state *as of now* (``pipeline.current_state``),
+  rebuilt at every (re)connect, exactly what a ``recompute`` publishes; the retained
+  ``measurement`` says ``idle`` at start and at shutdown.
 * the :class:`~hrv_readiness.mqtt.publisher.Publisher` drains the store's outbox, so a
   reading is stored before it is published and survives a broker outage.
 

@@ -11,9 +11,13 @@ States (:class:`~hrv_readiness.ble.models.SessionState`)::
 * waiting_for_strap: scan until the strap advertises (``strap_wait_s``); an
   unavailable adapter is waited out (``adapter_wait_s``).
 * connecting: one attempt is bounded by ``connect_timeout_s``; a busy strap or a
-  failed connect is retried up to ``max_reconnects`` times.
-* waiting_for_contact: notifications without skin contact are discarded; none for
-  ``contact_timeout_s`` aborts. A strap without contact detection counts as contact.
+  failed connect is retried up to ``max_reconnects`` times, but a connect that times
+  out twice in a row ends the session (a hung Connect does not come back).
+* Once connected, the session is pinned to that strap's address: a reconnect never
+  continues on another strap that matches the same pattern.
+* waiting_for_contact: notifications without skin contact are discarded (they do
+  not count towards the unit check either); none for ``contact_timeout_s`` aborts.
+  A strap without contact detection counts as contact.
 * settling: the first ``settle_s`` seconds of RR (summed RR) are discarded.
 * recording: RR are kept until their sum reaches ``duration_s``. A progress event
   follows every notification (elapsed/total, HR, beats, artifacts so far).
