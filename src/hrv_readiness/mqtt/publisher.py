@@ -9,18 +9,16 @@ Why aiomqtt 2.x rather than paho-mqtt directly: aiomqtt drives paho-mqtt 2's soc
 callbacks from the asyncio loop itself (add_reader/add_writer), so there is no paho
 network thread to synchronise with, every publish is an awaitable that completes on
 the broker's PUBACK (exactly what an outbox needs before it marks a row sent), and
-connection loss surfaces as one exception type (``MqttError``) that we translate once
-into :class:`BrokerError` children here. It is pinned ``<3`` because aiomqtt 3 drops
+connection loss surfaces as one exception type (``MqttError``, or the ``OSError`` of
+a socket closed under paho) that :mod:`~hrv_readiness.mqtt.errors` translates once
+into :class:`BrokerError` children. It is pinned ``<3`` because aiomqtt 3 drops
 paho. Reconnecting is our explicit loop with doubling backoff, as aiomqtt recommends,
 with a fresh client per attempt so no half-sent paho state leaks across connections.
 
-Delivery: a reading and its ``state`` message are written to SQLite in one
-transaction by the store; this module publishes pending outbox rows with QoS 1 and
-marks them sent only after the broker acknowledged them, so a broker outage or a
-crash loses nothing (at worst a message goes out twice, which retained state and
-QoS 1 consumers tolerate). After every (re)connect it republishes ``status``,
-``announce``, the discovery configs (when on), the latest retained message of every
-topic it knows, the pending outbox and the events queued while offline.
+A session: subscribe to commands (MQTT 5, retain as published), then ``status``,
+``announce``, the discovery configs (when on), the pending outbox, the latest retained
+message of every topic it knows (rebuilt by ``refresh_retained`` when given) and the
+events queued while offline; see :mod:`~hrv_readiness.mqtt.delivery` for the rules.
 """
 
 from __future__ import annotations
