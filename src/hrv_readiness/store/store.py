@@ -23,7 +23,11 @@ from typing import TYPE_CHECKING, Self
 
 from hrv_readiness.errors import StoreError
 from hrv_readiness.readiness.models import Readiness, TrainingEntry, WellnessEntry
-from hrv_readiness.store.errors import DatabaseUnavailableError, SchemaTooNewError
+from hrv_readiness.store.errors import (
+    DatabaseUnavailableError,
+    RecordRefusedError,
+    SchemaTooNewError,
+)
 from hrv_readiness.store.models import OutboxMessage, StoredReading
 from hrv_readiness.store.schema import MIGRATIONS, SCHEMA_VERSION, decode_rr_ms, encode_rr_ms
 
@@ -164,6 +168,10 @@ class Store:
                 raise DatabaseUnavailableError(msg, path=self.path) from err
             try:
                 yield self._conn
+            except sqlite3.IntegrityError as err:
+                self._rollback()
+                msg = f"{self.path} refused the record: {err}"
+                raise RecordRefusedError(msg, path=self.path) from err
             except sqlite3.Error as err:
                 # Raised by a statement of the body (locked, read-only, disk full,
                 # corrupt page): translated here once, for every write.

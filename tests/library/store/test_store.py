@@ -19,6 +19,7 @@ from hrv_readiness.store import (
     DatabaseUnavailableError,
     DuplicateReadingError,
     OutboxMessage,
+    RecordRefusedError,
     SchemaTooNewError,
     Store,
     daily_history,
@@ -203,8 +204,9 @@ def test_database_constraints_back_the_models(store: Store) -> None:
     bad = WellnessEntry.model_construct(
         user="alice", date=START, soreness=12, energy=1, sleep_quality=1, stress=1, heavy_legs=False
     )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(RecordRefusedError, match="CHECK constraint failed") as caught:
         store.add_wellness(bad)
+    assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
     assert store.wellness("alice") == []
     assert store.integrity_check() == ["ok"]
 
