@@ -32,7 +32,6 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from hrv_readiness.ble.models import MeasurementSettings
 from hrv_readiness.errors import ConfigError
@@ -229,18 +228,8 @@ class Config(_Frozen):
             try:
                 self.readiness_for(user.id)
             except ValidationError as err:
-                # Raised as is by pydantic: give its problems the path they are at.
-                raise ValidationError.from_exception_data(
-                    "Config",
-                    [
-                        InitErrorDetails(
-                            type=PydanticCustomError(problem["type"], problem["msg"]),
-                            loc=("users", index, "readiness", *problem["loc"]),
-                            input=problem["input"],
-                        )
-                        for problem in err.errors(include_url=False)
-                    ],
-                ) from err
+                # Not a ValueError, so pydantic lets it through; parse_config formats it.
+                raise _OverrideError(err, loc=("users", index, "readiness")) from None
         return self
 
     def user(self, user_id: str) -> UserSection:
@@ -267,8 +256,21 @@ _SECRET_KEY = re.compile(r"pas+w|passwd|secret|token|credential", re.IGNORECASE)
 _MIN_REDACTED_LENGTH = 3
 
 
+class _OverrideError(ConfigError):
+    """A user's ``readiness:`` overrides are invalid; ``loc`` is where they are."""
+
+    def __init__(self, err: ValidationError, *, loc: tuple[str | int, ...]) -> None:
+        super().__init__(format_validation_error(err, source="config", prefix=loc))
+        self.error = err
+        self.loc = loc
+
+
 def format_validation_error(
-    err: ValidationError, *, source: str, secrets: Collection[str] = ()
+    err: ValidationError,
+    *,
+    source: str,
+    secrets: Collection[str] = (),
+    prefix: tuple[str | int, ...] = (),
 ) -> str:
     """One line per problem: ``source: a.b[0].c = 'value' — what is allowed``.
 
@@ -278,7 +280,7 @@ def format_validation_error(
     (a list that failed because an item failed) is left out.
     """
     problems = err.errors(include_url=False)
-    locations = [tuple(problem["loc"]) for problem in problems]
+    locations = [(*prefix, *problem["loc"]) for problem in problems]
     lines = []
     for problem, loc in zip(problems, locations, strict=True):
         if any(other[: len(loc)] == loc and other != loc for other in locations):
@@ -343,6 +345,11 @@ def _secrets(value: object, *, under_secret: bool = False) -> set[str]:
 def parse_config(data: object, *, source: str = "config") -> Config:
     try:
         return Config.model_validate(data)
+    except _OverrideError as err:
+        message = format_validation_error(
+            err.error, source=source, secrets=_secrets(data), prefix=err.loc
+        )
+        raise ConfigError(message) from None
     except ValidationError as err:
         message = format_validation_error(err, source=source, secrets=_secrets(data))
         # Not chained: pydantic's error repeats every input, the password included, and
