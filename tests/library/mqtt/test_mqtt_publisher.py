@@ -18,6 +18,7 @@ from mqtt_testing import (
     KEEP_USER,
     TOPICS,
     USERS,
+    LinkGate,
     fast_settings,
     recording,
     wait_until,
@@ -181,18 +182,21 @@ async def test_events_and_progress_made_offline_go_out_on_reconnect(broker, stor
         OutgoingMessage(TOPICS.measurement("alice"), f'{{"n": {n}}}'.encode(), retain=True)
         for n in range(3)
     ]
-    broker.stop()
-    async with publisher_for(broker, store) as publisher:
-        await publisher.publish_event(event)
-        for message in progress:
-            await publisher.publish(message)
-        broker.start()
-        async with recording(
-            broker, TOPICS.event("alice"), TOPICS.measurement("alice")
-        ) as recorder:
+    gate = LinkGate(broker)  # closed: the publisher cannot reach the broker
+    try:
+        async with (
+            recording(broker, TOPICS.event("alice"), TOPICS.measurement("alice")) as recorder,
+            publisher_for(broker, store, port=gate.port) as publisher,
+        ):
+            await publisher.publish_event(event)
+            for message in progress:
+                await publisher.publish(message)
+            await gate.open()
             await publisher.wait_connected(10)
             await recorder.wait_for(lambda r: len(r.messages) >= 2)
             await asyncio.sleep(0.1)
+    finally:
+        await gate.close()
     assert json.loads(recorder.on(TOPICS.event("alice"))[0].payload)["type"] == (
         "measurement_started"
     )
