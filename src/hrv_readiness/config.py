@@ -35,7 +35,7 @@ from pydantic import (
 
 from hrv_readiness.ble.models import MeasurementSettings
 from hrv_readiness.errors import ConfigError
-from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT
+from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, DEFAULT_MAX_UNCERTAINTY_PCT
 from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.readiness.settings import ReadinessSettings
 from hrv_readiness.store.paths import default_data_dir
@@ -181,6 +181,14 @@ class MeasurementSection(MeasurementSettings):
         le=50.0,
         description="Readings with more corrected beats than this (%) are rejected "
         "(hrv-analysis rejects above 4 %; docs/model.md).",
+    )
+    max_uncertainty_pct: float = Field(
+        default=DEFAULT_MAX_UNCERTAINTY_PCT,
+        gt=0.0,
+        le=100.0,
+        description="Readings whose RMSSD could be off by more than this (%) because of "
+        "their corrections are rejected (docs/hrv.md: at 4 % no accepted benchmark "
+        "reading is more than 15 % off; higher accepts more readings, less exactly).",
     )
 
     def session_settings(self) -> MeasurementSettings:

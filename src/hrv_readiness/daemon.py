@@ -283,6 +283,7 @@ class Daemon:
                 topics=self._topics,
                 published_at=self._now().astimezone(dt.UTC),
                 artifact_reject_pct=self.config.measurement.artifact_reject_pct,
+                max_uncertainty_pct=self.config.measurement.max_uncertainty_pct,
             )
         except StoreError as err:
             _LOGGER.error("reading of %s could not be stored: %s", user_id, err)  # noqa: TRY400

@@ -21,7 +21,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
+from hrv_readiness.hrv import (
+    DEFAULT_ARTIFACT_REJECT_PCT,
+    DEFAULT_MAX_UNCERTAINTY_PCT,
+    HrvResult,
+    analyze,
+)
 from hrv_readiness.mqtt.state import state_message, state_payload
 from hrv_readiness.readiness import DailyReading, Readiness, ReadinessSettings, assess
 from hrv_readiness.store import OutboxMessage, StoredReading
@@ -98,6 +103,7 @@ def process_recording(
     topics: Topics,
     published_at: dt.datetime,
     artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT,
+    max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT,
 ) -> ProcessedReading:
     """Analyse, assess, store and queue one recording; return what was decided.
 
@@ -107,6 +113,7 @@ def process_recording(
     hrv = analyze(
         recording.rr_ms,
         artifact_reject_pct=artifact_reject_pct,
+        max_uncertainty_pct=max_uncertainty_pct,
         segment_starts=recording.segment_starts,
     )
     readiness: Readiness | None
