@@ -50,6 +50,7 @@ from hrv_readiness.mqtt.commands import (
     command_name,
     rejection_event,
 )
+from hrv_readiness.mqtt.history import history_messages
 from hrv_readiness.mqtt.messages import OutgoingMessage
 from hrv_readiness.mqtt.payloads import (
     AnnouncedUser,
@@ -180,6 +181,15 @@ class Daemon:
             payload = self._current_state(store, user_id)
             if payload is not None:
                 messages.append(state_message(self._topics, payload))
+        # The mornings before, for charts (retained; after the states on the wire).
+        messages.extend(
+            history_messages(
+                store,
+                self._topics,
+                list(self._users),
+                published_at=self._now().astimezone(dt.UTC),
+            )
+        )
         return messages
 
     def _current_state(self, store: Store, user_id: str) -> StatePayload | None:
@@ -298,6 +308,14 @@ class Daemon:
         self.readings_stored += 1
         if self._publisher is not None:
             self._publisher.notify_outbox()
+            # Sent after the outbox (the new state), so a chart never runs ahead of it.
+            for message in history_messages(
+                self._store,
+                self._topics,
+                [user_id],
+                published_at=self._now().astimezone(dt.UTC),
+            ):
+                self._publisher.publish_nowait(message)
         if processed.hrv.usable:
             readiness = processed.readiness
             _LOGGER.info(

@@ -26,6 +26,7 @@ from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.commands.progress import ProgressDisplay
 from hrv_readiness.errors import BrokerError, HrvError
+from hrv_readiness.mqtt.history import history_messages
 from hrv_readiness.mqtt.oneshot import publish_pending
 from hrv_readiness.mqtt.payloads import AnnouncedUser
 from hrv_readiness.mqtt.settings import MqttSettings
@@ -252,7 +253,14 @@ async def _publish(store: Store, args: argparse.Namespace, topics: Topics) -> No
     mqtt = MqttSettings(host=args.mqtt_host, port=args.mqtt_port, base_topic=topics.base)
     users = [AnnouncedUser(id=person.user, name=person.name) for person in HOUSEHOLD]
     try:
-        sent = await publish_pending(mqtt, COLLECTOR_ID, users, store, timeout_s=3.0)
+        # The mornings as one retained history per person: charts get real dates
+        # instead of 42 states arriving in the same second.
+        history = history_messages(
+            store, topics, [user.id for user in users], published_at=dt.datetime.now(dt.UTC)
+        )
+        sent = await publish_pending(
+            mqtt, COLLECTOR_ID, users, store, timeout_s=3.0, retained=history
+        )
     except BrokerError as err:
         print(f"MQTT: {err} — the results are stored and shown below, but not published.")
         return

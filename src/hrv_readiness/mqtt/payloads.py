@@ -203,6 +203,47 @@ class MeasurementPayload(_Outgoing):
     updated_at: Timestamp
 
 
+#: Mornings kept in the retained ``history`` payload (enough for a 60-day chart).
+HISTORY_DAYS = 90
+
+
+class HistoryPointPayload(_Outgoing):
+    """One morning of the history: the reading that counted and that day's verdict.
+
+    Metrics the day had no value for (a baseline still being built) are ``null``.
+    """
+
+    date: dt.date
+    measured_at: Timestamp
+    ln_rmssd: float
+    rmssd_ms: Annotated[float, Field(ge=0)] | None
+    resting_hr_bpm: Annotated[float, Field(gt=0)] | None
+    score: Annotated[int, Field(ge=0, le=100)] | None
+    status: ReadinessStatus | None
+    fatigue_type: FatigueType | None
+    ln_rmssd_7d_mean: float | None
+    ln_rmssd_normal_low: float | None
+    ln_rmssd_normal_high: float | None
+    ln_rmssd_swc_low: float | None
+    ln_rmssd_swc_high: float | None
+
+
+class HistoryPayload(_Outgoing):
+    """``<base>/<collector>/<user>/history`` (retained, v1.2): the last mornings, oldest first.
+
+    At most one point per date (the reading that counted that morning) and at most
+    ``days`` dates back from the newest; the whole list is republished after every new
+    reading, so a consumer replaces what it had (importing twice adds nothing).
+    """
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    collector_id: Identifier
+    user: Identifier
+    published_at: Timestamp
+    days: Annotated[int, Field(ge=1)]
+    points: tuple[HistoryPointPayload, ...]
+
+
 DetailValue = str | int | float | bool | None
 
 
@@ -269,6 +310,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "state": StatePayload,
     "measurement": MeasurementPayload,
     "event": EventPayload,
+    "history": HistoryPayload,
     "command_measure": MeasureCommandPayload,
     "command_wellness": WellnessCommandPayload,
     "command_training": TrainingCommandPayload,

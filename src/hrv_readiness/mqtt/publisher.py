@@ -43,7 +43,7 @@ from hrv_readiness.mqtt.commands import (
     rejection_event,
 )
 from hrv_readiness.mqtt.delivery import OUTBOX_BATCH, Delivery
-from hrv_readiness.mqtt.discovery import cleanup_messages, discovery_messages
+from hrv_readiness.mqtt.discovery import cleanup_message, config_topics, discovery_messages
 from hrv_readiness.mqtt.errors import LINK_ERRORS, BrokerUnavailableError, translate_error
 from hrv_readiness.mqtt.messages import OutgoingMessage
 from hrv_readiness.mqtt.payloads import AnnouncedUser, AnnouncePayload, EventPayload
@@ -351,6 +351,10 @@ class Publisher:
         prefix = self.settings.discovery_prefix
         if self.settings.discovery:
             await client.subscribe(discovery_status_topic(prefix), qos=1)
+        else:
+            # Only to clear configs an earlier discovery-on run left (retained).
+            for topic in self._config_topics:
+                await client.subscribe(topic, qos=1)
         send = self._delivery.send
         await send(client, self._status(STATUS_ONLINE))
         await send(
@@ -371,14 +375,19 @@ class Publisher:
             _LOGGER.error("cannot rebuild the retained state: %s", err)  # noqa: TRY400
             return []
 
+    @property
+    def _config_topics(self) -> list[str]:
+        return config_topics(self.topics, self.users, prefix=self.settings.discovery_prefix)
+
     async def _send_discovery(self, client: aiomqtt.Client) -> None:
-        prefix = self.settings.discovery_prefix
-        if self.settings.discovery:
-            batch = discovery_messages(
-                self.topics, self.users, prefix=prefix, sw_version=self._sw_version
-            )
-        else:
-            batch = cleanup_messages(self.topics, self.users, prefix=prefix)
+        if not self.settings.discovery:
+            return  # leftovers are cleared as their retained configs arrive
+        batch = discovery_messages(
+            self.topics,
+            self.users,
+            prefix=self.settings.discovery_prefix,
+            sw_version=self._sw_version,
+        )
         await self._delivery.send_all(client, batch)
 
     async def _read_messages(self, client: aiomqtt.Client) -> None:
@@ -390,6 +399,12 @@ class Publisher:
                 if payload.strip() == STATUS_ONLINE.encode() and self.settings.discovery:
                     _LOGGER.info("Home Assistant is back online: re-announcing discovery")
                     await self._send_discovery(client)
+                continue
+            if not self.settings.discovery and topic in self._config_topics:
+                cleanup = cleanup_message(topic, payload, known=self._config_topics)
+                if cleanup is not None:
+                    _LOGGER.info("mqtt.discovery is off: removing the discovery config %s", topic)
+                    await self._delivery.send(client, cleanup)
                 continue
             try:
                 await self._handle_command(topic, payload, retained=message.retain)
