@@ -15,6 +15,7 @@ from homeassistant.helpers import device_registry as dr
 from .const import BLUEPRINT_FILE, DOMAIN, LOGGER
 from .runtime import HrvConfigEntry, HrvRuntime
 from .services import async_setup_services
+from .statistics import HistoryImporter
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -66,6 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Subscribe only once the platforms listen, so retained messages reach entities.
     await runtime.async_start()
+    await HistoryImporter(runtime).async_start()
     return True
 
 
