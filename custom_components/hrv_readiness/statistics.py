@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from homeassistant.components import mqtt
@@ -33,6 +32,7 @@ from .models import History, HistoryPoint, PayloadError, decode_json, history_fr
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from homeassistant.components.mqtt import ReceiveMessage
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from homeassistant.components.recorder import get_instance
 from homeassistant.components.recorder.db_schema import Statistics, StatisticsMeta
-from homeassistant.components.recorder.statistics import list_statistic_ids
+from homeassistant.components.recorder.statistics import list_statistic_ids, valid_statistic_id
 from homeassistant.components.recorder.util import session_scope
 from hrv_helpers import COLLECTOR_ID, history_payload, hrv_entry, wait_for
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -58,7 +58,7 @@ async def wait_rows(
 ) -> dict[str, list[tuple[datetime, float | None]]]:
     """The statistics rows once ``predicate(rows)`` holds (bounded wait)."""
     async with asyncio.timeout(15):
-        while not predicate(current := await rows(hass)):
+        while not predicate(current := await rows(hass)):  # noqa: ASYNC110 - polls the DB
             await asyncio.sleep(0.05)
     return current
 
@@ -159,6 +159,7 @@ async def test_history_before_the_announce_waits_for_the_user_name(
     ],
 )
 async def test_a_broken_history_is_logged_and_imports_nothing(
+    *,
     recorder_mock: Any,
     hass: HomeAssistant,
     collector: FakeCollector,
@@ -182,7 +183,5 @@ async def test_without_the_recorder_the_history_is_skipped(
 
 
 def test_statistic_ids_stay_in_the_recorders_alphabet() -> None:
-    from homeassistant.components.recorder.statistics import valid_statistic_id
-
     assert statistic_id("pi__x", "_bob", "ln_rmssd") == "hrv_readiness:pi_x_bob_ln_rmssd"
     assert valid_statistic_id(statistic_id("pi__x", "_bob", "ln_rmssd"))
