@@ -63,6 +63,14 @@ async def wait_rows(
     return current
 
 
+def complete(stored: dict[str, list[Any]], mornings: int) -> bool:
+    """Every statistic is there up to the newest morning, and lnRMSSD has ``mornings`` rows."""
+    if len(stored) != len(STATISTICS) or len(stored[LN]) != mornings:
+        return False
+    newest = stored[LN][-1][0]
+    return all(series[-1][0] == newest for series in stored.values())
+
+
 async def _setup(hass: HomeAssistant, collector: FakeCollector, history: dict[str, Any]) -> None:
     await collector.state()
     await collector.publish("alice/history", history)
@@ -77,7 +85,7 @@ async def test_history_becomes_one_hourly_row_per_reading_at_its_date(
     history = history_payload(mornings=60)
     await _setup(hass, collector, history)
 
-    stored = await wait_rows(hass, lambda r: len(r.get(LN, [])) == 60)
+    stored = await wait_rows(hass, lambda r: complete(r, 60))
     expected = [
         (
             datetime.fromisoformat(p["measured_at"]).replace(minute=0, second=0),
@@ -107,7 +115,7 @@ async def test_importing_twice_adds_nothing(
 ) -> None:
     history = history_payload(mornings=20)
     await _setup(hass, collector, history)
-    first = await wait_rows(hass, lambda r: len(r.get(LN, [])) == 20)
+    first = await wait_rows(hass, lambda r: complete(r, 20))
     # The same history again (HA restarts, the broker replays it) and a copy that differs
     # only in published_at, which is imported again: still one row per hour.
     await collector.publish("alice/history", history)
@@ -120,7 +128,7 @@ async def test_importing_twice_adds_nothing(
     # The next morning's history adds exactly that morning.
     later = history_payload(mornings=21, last="2026-11-23T06:30:00+00:00")
     await collector.publish("alice/history", later)
-    await wait_rows(hass, lambda r: len(r[LN]) == 21)
+    await wait_rows(hass, lambda r: complete(r, 21))
 
 
 async def test_history_before_the_announce_waits_for_the_user_name(
