@@ -12,6 +12,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
+from .collector import async_ensure_collector_device, is_collector_device
 from .const import BLUEPRINT_FILE, DOMAIN, LOGGER
 from .runtime import HrvConfigEntry, HrvRuntime
 from .services import async_setup_services
@@ -64,6 +65,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
     runtime = HrvRuntime(hass, entry)
     entry.runtime_data = runtime
+    async_ensure_collector_device(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Subscribe only once the platforms listen, so retained messages reach entities.
     await runtime.async_start()
@@ -83,6 +85,8 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Allow removing a user's device only when the collector no longer serves that user."""
     runtime = entry.runtime_data
+    if is_collector_device(runtime, device):
+        return False  # it goes with the config entry
     user_id = runtime.user_for_device(device)
     if user_id is None:
         return True  # not one of this collector's users

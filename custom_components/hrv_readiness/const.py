@@ -83,3 +83,7 @@ ANNOUNCE_GRACE: Final = timedelta(seconds=10)
 ANNOUNCE_TIMEOUT_S: Final = 5.0
 
 BLUEPRINT_FILE: Final = "poor_recovery_dim_lights.yaml"
+
+#: The listener key of the collector's own entities (connectivity, last seen): they are
+#: told about every change, a user's or the collector's.
+COLLECTOR_LISTENER: Final = ""

@@ -32,12 +32,14 @@ class HrvEntity(Entity):
 
     @property
     def available(self) -> bool:
-        """Available while HA is on the broker and the collector is online.
+        """Available once the collector has told us about this user.
 
-        The collector's status is ``offline`` after a clean shutdown and, as its Last
-        Will, after a crash or a lost connection.
+        A morning reading stays today's reading when the collector goes offline (a Pi
+        reboot, right after ``hrv-collector demo``): the collector's own connectivity
+        entity says it is down, the person's values stay shown. Platforms narrow this
+        to "has a value" (sensors) or "the collector can act" (buttons).
         """
-        return self._runtime.available and self.user is not None
+        return self.user is not None
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()

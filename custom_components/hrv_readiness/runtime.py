@@ -24,6 +24,7 @@ from homeassistant.util.dt import utcnow
 
 from .const import (
     ANNOUNCE_GRACE,
+    COLLECTOR_LISTENER,
     CONF_BASE_TOPIC,
     CONF_COLLECTOR_ID,
     DOMAIN,
@@ -188,7 +189,7 @@ class HrvRuntime:
 
     @callback
     def _notify(self, user_id: str | None = None) -> None:
-        user_ids = list(self._listeners) if user_id is None else [user_id]
+        user_ids = list(self._listeners) if user_id is None else [user_id, COLLECTOR_LISTENER]
         for uid in user_ids:
             for update in list(self._listeners.get(uid, ())):
                 update()
@@ -234,6 +235,7 @@ class HrvRuntime:
             model=MODEL,
             name=user.name,
             sw_version=None if self.announce is None else self.announce.sw_version,
+            via_device=(DOMAIN, self.collector_id),
         )
         if created:
             for add_user in list(self._user_callbacks):

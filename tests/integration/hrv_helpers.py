@@ -23,6 +23,9 @@ COLLECTOR_ID = "pi_kitchen"
 BASE_TOPIC = "hrv_readiness"
 PREFIX = f"{BASE_TOPIC}/{COLLECTOR_ID}"
 WAIT_TIMEOUT_S = 15.0
+#: The collector device's connectivity entity (named after the config entry).
+CONNECTIVITY = f"binary_sensor.hrv_readiness_{COLLECTOR_ID}_connection"
+LAST_SEEN = f"sensor.hrv_readiness_{COLLECTOR_ID}_last_seen"
 
 ANNOUNCE: dict[str, Any] = {
     "schema_version": 1,
