@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.logbook import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
+from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
@@ -18,7 +18,7 @@ from .const import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 _COLLECTOR_EVENTS = {
     "measurement_started": "Measurement started",
@@ -34,7 +34,7 @@ def _words(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def _verdict(data: dict[str, Any]) -> str:
+def _verdict(data: Mapping[str, Any]) -> str:
     """``92, ready, recovered``; parts the event does not have are left out."""
     parts = [
         "" if data.get("score") is None else str(data["score"]),
@@ -44,7 +44,7 @@ def _verdict(data: dict[str, Any]) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def reading_message(data: dict[str, Any]) -> str:
+def reading_message(data: Mapping[str, Any]) -> str:
     """The logbook line of one ``hrv_readiness_event``."""
     kind = data.get("type")
     verdict = _verdict(data)
@@ -58,11 +58,12 @@ def reading_message(data: dict[str, Any]) -> str:
     return _words(kind or "event")
 
 
-def collector_message(data: dict[str, Any]) -> str:
+def collector_message(data: Mapping[str, Any]) -> str:
     """The logbook line of one ``hrv_readiness_collector_event``."""
     kind = data.get("type")
     text = _COLLECTOR_EVENTS.get(str(kind), _words(kind or "Collector event").capitalize())
-    detail = data.get("detail") if isinstance(data.get("detail"), dict) else {}
+    raw = data.get("detail")
+    detail: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
     why = detail.get("reason") or detail.get("command") or detail.get("code")
     return f"{text}: {why}" if why else text
 
@@ -74,7 +75,7 @@ def async_describe_events(
 ) -> None:
     """Describe the integration's bus events for the logbook."""
 
-    def name(data: dict[str, Any]) -> str:
+    def name(data: Mapping[str, Any]) -> str:
         device_id = data.get("device_id")
         device = None if device_id is None else dr.async_get(hass).async_get(device_id)
         if device is not None:
