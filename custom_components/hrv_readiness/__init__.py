@@ -13,7 +13,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
 from .collector import async_ensure_collector_device, is_collector_device
-from .const import BLUEPRINT_FILE, DOMAIN, LOGGER
+from .const import BLUEPRINT_FILE, BLUEPRINT_FILES, DOMAIN, LOGGER
 from .runtime import HrvConfigEntry, HrvRuntime
 from .services import async_setup_services
 from .statistics import HistoryImporter
@@ -30,28 +30,29 @@ PLATFORMS: list[Platform] = [
 ]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-BLUEPRINT_SOURCE = Path(__file__).parent / "blueprints" / "automation" / BLUEPRINT_FILE
+BLUEPRINT_DIR = Path(__file__).parent / "blueprints" / "automation"
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
     """Register the actions and offer the blueprint."""
     async_setup_services(hass)
-    await hass.async_add_executor_job(install_blueprint, Path(hass.config.config_dir))
+    for name in BLUEPRINT_FILES:
+        await hass.async_add_executor_job(install_blueprint, Path(hass.config.config_dir), name)
     return True
 
 
-def install_blueprint(config_dir: Path) -> Path | None:
+def install_blueprint(config_dir: Path, name: str = BLUEPRINT_FILE) -> Path | None:
     """Copy the shipped blueprint into the user's blueprints once; never overwrite edits.
 
     Returns where it is, or ``None`` when it cannot be written (the integration works
     without it; the file is also in the release for a manual import).
     """
-    target = config_dir / "blueprints" / "automation" / DOMAIN / BLUEPRINT_FILE
+    target = config_dir / "blueprints" / "automation" / DOMAIN / name
     if target.exists():
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(BLUEPRINT_SOURCE, target)
+        shutil.copyfile(BLUEPRINT_DIR / name, target)
     except OSError as err:
         LOGGER.warning("Could not install the blueprint into %s: %s", target.parent, err)
         return None

@@ -83,6 +83,9 @@ ANNOUNCE_GRACE: Final = timedelta(seconds=10)
 ANNOUNCE_TIMEOUT_S: Final = 5.0
 
 BLUEPRINT_FILE: Final = "poor_recovery_dim_lights.yaml"
+MORNING_BRIEF_FILE: Final = "morning_brief.yaml"
+#: The automation blueprints offered in the user's blueprints folder.
+BLUEPRINT_FILES: Final = (BLUEPRINT_FILE, MORNING_BRIEF_FILE)
 
 #: The listener key of the collector's own entities (connectivity, last seen): they are
 #: told about every change, a user's or the collector's.
