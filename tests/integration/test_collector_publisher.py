@@ -75,7 +75,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def history(store: Store) -> list[ProcessedReading]:
-    """Alice's six weeks, analysed, assessed, stored and queued by the collector."""
+    """Alice's two months, analysed, assessed, stored and queued by the collector."""
     return [
         record(store, day.date, synthesize_rr_ms(day.scenario))
         for day in simulate_person(ALICE, last_day=LAST_DAY)

@@ -6,7 +6,7 @@ simulated strap into the same measurement session the daemon uses, analysed by t
 HRV engine, assessed against the stored history, written to SQLite and published as
 retained JSON to the MQTT broker.
 
-By default the household of `hrv_readiness.simulation.household` is replayed: six weeks
+By default the household of `hrv_readiness.simulation.household` is replayed: two months
 of earlier mornings (Alice through a heavy block into systemic fatigue and back,
 Bob through a sore-but-fine week), then this morning is measured live. ``--days 1``
 shows a first morning with no history ("building baseline").
