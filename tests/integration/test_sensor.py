@@ -23,6 +23,8 @@ from hrv_helpers import (
     wait_for,
 )
 
+from custom_components.hrv_readiness.statistics import STATISTICS, statistic_id
+
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -251,15 +253,26 @@ async def test_availability_follows_the_last_will(
 async def test_example_dashboard_uses_real_entities(
     hass: HomeAssistant, setup_entry: MockConfigEntry
 ) -> None:
-    """The dashboard in docs/home-assistant.md parses and names entities that exist."""
-    text = (ROOT / "docs" / "home-assistant.md").read_text(encoding="utf-8")
-    block = text.split("## Example dashboard", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
-    dashboard = yaml.safe_load(block)
-    referenced = set(re.findall(r"\b(?:sensor|binary_sensor|button)\.alice_[a-z0-9_]+", block))
-    assert dashboard["views"][0]["cards"]
+    """docs/dashboard.yaml parses and names entities and statistics that exist.
+
+    (tests/e2e loads it into a real Home Assistant and looks at it in a browser.)
+    """
+    text = (ROOT / "docs" / "dashboard.yaml").read_text(encoding="utf-8")
+    dashboard = yaml.safe_load(text)
+    assert dashboard["views"][0]["type"] == "sections"
+    referenced = set(re.findall(r"\b(?:sensor|binary_sensor|button)\.alice_[a-z0-9_]+", text))
     assert len(referenced) >= 10
     missing = sorted(entity_id for entity_id in referenced if hass.states.get(entity_id) is None)
     assert missing == []
+    # The demo collector's statistics, named as the integration names them.
+    statistics = set(re.findall(r"hrv_readiness:demo_alice_[a-z0-9_]+", text))
+    known = {statistic_id("demo", "alice", d.key) for d in STATISTICS}
+    assert statistics
+    assert statistics <= known
+    # The gauge's bands are the status bands (ready from 60, caution from 30).
+    cards = [c for section in dashboard["views"][0]["sections"] for c in section["cards"]]
+    [gauge] = [c for c in cards if c["type"] == "gauge"]
+    assert gauge["severity"] == {"green": 60, "yellow": 30, "red": 0}
 
 
 async def test_broker_loss_turns_connectivity_off_and_keeps_values(
