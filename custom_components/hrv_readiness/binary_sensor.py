@@ -59,12 +59,10 @@ class HrvRecoveryLowSensor(HrvEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool | None:
         user = self.user
-        if user is None or user.state is None or user.state.readiness is None:
+        readiness = None if user is None or user.state is None else user.state.readiness
+        if readiness is None or readiness.status == "building_baseline":
             return None
-        status = user.state.readiness.status
-        if status == "building_baseline":
-            return None
-        return status in LOW_RECOVERY_STATUSES
+        return readiness.status in LOW_RECOVERY_STATUSES
 
 
 class HrvCollectorConnectivity(HrvCollectorEntity, BinarySensorEntity):

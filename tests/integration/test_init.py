@@ -203,6 +203,18 @@ async def test_remove_stale_device_only(
     response = await client.receive_json()
     assert not response["success"]  # Alice is still served by the collector
 
+    # The collector's own device goes with the config entry, not by hand.
+    own = registry.async_get_device(identifiers={(DOMAIN, COLLECTOR_ID)})
+    assert own is not None
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": setup_entry.entry_id,
+            "device_id": own.id,
+        }
+    )
+    assert not (await client.receive_json())["success"]
+
     # A device the collector no longer announces (e.g. left from an old config) can go.
     old = registry.async_get_or_create(
         config_entry_id=setup_entry.entry_id,

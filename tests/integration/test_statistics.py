@@ -127,6 +127,7 @@ async def test_importing_twice_adds_nothing(
     assert await rows(hass) == first
     # The next morning's history adds exactly that morning.
     later = history_payload(mornings=21, last="2026-11-23T06:30:00+00:00")
+    await collector.publish("alice/history", "")  # a cleared topic changes nothing
     await collector.publish("alice/history", later)
     await wait_rows(hass, lambda r: complete(r, 21))
 
@@ -147,7 +148,7 @@ async def test_history_before_the_announce_waits_for_the_user_name(
             "collector_id": COLLECTOR_ID,
             "name": "Kitchen",
             "sw_version": "0.2.0",
-            "users": [{"id": "bob", "name": "Bob Smith"}],
+            "users": [{"id": "bob", "name": "Bob Smith"}, {"id": "carol", "name": "Carol"}],
             "discovery": False,
         }
     )
