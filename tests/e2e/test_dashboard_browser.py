@@ -42,6 +42,8 @@ TEMPLATE_ERRORS = re.compile(
     r"TemplateError|Template variable (error|warning)|Error (while processing|rendering) template"
     r"|UndefinedError|object is not iterable",
 )
+#: How Home Assistant reports deprecated use by a custom integration.
+OUR_DEPRECATIONS = "detected that custom integration 'hrv_readiness'"
 #: What the frontend writes on a card that has no value or no entity.
 BAD_CARD_TEXT = re.compile(
     r"\b(Unavailable|Unknown)\b|Entity not (available|found)|No statistics found"
@@ -231,6 +233,7 @@ def test_example_dashboard_in_a_real_browser(tmp_path: Path) -> None:
     failures += [
         f"HA log: {line}" for line in lines if " ERROR " in line and "hrv_readiness" in line
     ]
+    failures += [f"HA log: {line}" for line in lines if OUR_DEPRECATIONS in line]
     failures += [f"page: {problem}" for problem in problems(page)]
     assert failures == [], "\n".join(failures)
     if os.environ.get("HRV_UPDATE_SCREENSHOT") == "1":
