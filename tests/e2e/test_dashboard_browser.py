@@ -23,6 +23,7 @@ from typing import Any
 
 import aiohttp
 import yaml
+from paho.mqtt import publish as paho_publish
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -83,23 +84,13 @@ def run_demo(data_dir: Path, port: int) -> None:
 
 def collector_stays_online(port: int) -> None:
     """The demo leaves (``offline``); a running ``hrv-collector run`` would be online."""
-    subprocess.run(
-        [
-            "mosquitto_pub",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-r",
-            "-q",
-            "1",
-            "-t",
-            f"hrv_readiness/{COLLECTOR_ID}/status",
-            "-m",
-            "online",
-        ],
-        check=True,
-        timeout=10,
+    paho_publish.single(
+        f"hrv_readiness/{COLLECTOR_ID}/status",
+        "online",
+        qos=1,
+        retain=True,
+        hostname="127.0.0.1",
+        port=port,
     )
 
 
