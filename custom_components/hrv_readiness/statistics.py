@@ -210,6 +210,13 @@ class HistoryImporter:
         user = self._runtime.users[user_id]
         self.rows[user_id] = async_import_history(hass, history, user.name)
         first = history.points[0].date if history.points else None
+        # A summary for diagnostics (the points themselves are in the statistics).
+        user.raw["history"] = {
+            "points": len(history.points),
+            "first": None if first is None else first.isoformat(),
+            "last": history.points[-1].date.isoformat() if history.points else None,
+            "rows_queued": self.rows[user_id],
+        }
         LOGGER.debug(
             "Importing %d mornings of %s (from %s) into long-term statistics",
             len(history.points),

@@ -101,6 +101,9 @@ async def test_history_becomes_one_hourly_row_per_reading_at_its_date(
     assert len(stored[swc_low]) == 46
     assert {s for s, _ in stored[swc_low]} <= {s for s, _ in stored[LN]}
     assert set(stored) == {statistic_id(COLLECTOR_ID, "alice", d.key) for d in STATISTICS}
+    summary = hass.config_entries.async_entries("hrv_readiness")[0].runtime_data.users["alice"]
+    assert summary.raw["history"]["points"] == 60
+    assert summary.raw["history"]["last"] == history["points"][-1]["date"]
     ids = await get_instance(hass).async_add_executor_job(list_statistic_ids, hass)
     meta = {i["statistic_id"]: i for i in ids}
     assert meta[LN]["name"] == "Alice lnRMSSD"
