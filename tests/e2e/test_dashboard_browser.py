@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ from typing import Any
 import aiohttp
 import yaml
 from paho.mqtt import publish as paho_publish
+from paho.mqtt import subscribe as paho_subscribe
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -92,6 +94,14 @@ def collector_stays_online(port: int) -> None:
         hostname="127.0.0.1",
         port=port,
     )
+
+
+def published_mornings(port: int) -> int:
+    """Distinct dates in Alice's retained history, as the collector published it."""
+    message = paho_subscribe.simple(
+        f"hrv_readiness/{COLLECTOR_ID}/alice/history", hostname="127.0.0.1", port=port
+    )
+    return len({point["date"] for point in json.loads(message.payload)["points"]})
 
 
 async def statistics_days(hass: HassProcess, statistic_id: str) -> int:
@@ -204,14 +214,17 @@ def test_example_dashboard_in_a_real_browser(tmp_path: Path) -> None:
                 ),
                 "Alice's readiness score",
             )
+            # Every morning of the collector's history (rejected readings are not in it).
+            mornings = published_mornings(broker.port)
+            assert mornings >= MIN_POINTS
             hass.wait_for(
                 lambda: (
                     asyncio.run(
                         statistics_days(hass, f"hrv_readiness:{COLLECTOR_ID}_alice_ln_rmssd")
                     )
-                    >= 59
+                    == mornings
                 ),
-                "60 days of lnRMSSD statistics",
+                f"{mornings} days of lnRMSSD statistics",
             )
             screenshot = tmp_path / "dashboard.png"
             page = asyncio.run(look_at_dashboard(hass, tmp_path / "chromium", screenshot))
