@@ -23,6 +23,7 @@ from hrv_helpers import CONNECTIVITY, hrv_entry, state_of, wait_for
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.hrv_readiness.const import DOMAIN, EVENT_READING
+from hrv_readiness.hrv import analyze
 from hrv_readiness.mqtt import AnnouncedUser, MeasureCommand, MqttSettings, Publisher, Topics
 from hrv_readiness.mqtt.commands import WellnessCommand
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
@@ -75,11 +76,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def history(store: Store) -> list[ProcessedReading]:
-    """Alice's two months, analysed, assessed, stored and queued by the collector."""
-    return [
-        record(store, day.date, synthesize_rr_ms(day.scenario))
+    """Alice's two months, analysed, assessed, stored and queued by the collector.
+
+    Up to her last usable morning: the test compares every metric of the last state.
+    """
+    recordings = [
+        (day.date, synthesize_rr_ms(day.scenario))
         for day in simulate_person(ALICE, last_day=LAST_DAY)
     ]
+    while not analyze(recordings[-1][1]).usable:
+        recordings.pop()
+    return [record(store, day, rr_ms) for day, rr_ms in recordings]
 
 
 @pytest.fixture
