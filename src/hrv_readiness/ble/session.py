@@ -64,7 +64,8 @@ from hrv_readiness.ble.models import (
     StrapInfo,
 )
 from hrv_readiness.ble.parser import RR_UNITS_PER_SECOND, parse_heart_rate_measurement
-from hrv_readiness.errors import StrapError
+from hrv_readiness.errors import InputError, StrapError
+from hrv_readiness.hrv import analyze
 
 if TYPE_CHECKING:
     from hrv_readiness.ble.source import StrapLink, StrapSource
@@ -73,10 +74,6 @@ _LOGGER = logging.getLogger(__name__)
 
 EventCallback = Callable[[SessionEvent], None]
 
-#: A successive difference above this share of the previous RR counts as an artifact
-#: in the running progress count (Malik's 20 % rule); the HRV package does the real
-#: artifact detection on the finished recording.
-_RUNNING_ARTIFACT_SHARE = 0.20
 #: HR-field x mean RR / 60000 is ~1.0 for 1/1024 s and 1000/1024 = 0.977 for ms. A
 #: ratio far outside both means the HR field is not derived from the RR (averaged,
 #: stale, or junk): then it proves nothing and the spec's unit is kept.
@@ -141,31 +138,20 @@ class _Recorder:
     rr_parsed: list[float] = field(default_factory=list)
     segments: list[int] = field(default_factory=list)
     segment: int = 0
-    artifacts: int = 0
     started_at: datetime | None = None
 
     def clear(self) -> None:
         self.rr_parsed.clear()
         self.segments.clear()
         self.segment += 1
-        self.artifacts = 0
         self.started_at = None
 
     def break_segment(self) -> None:
         self.segment += 1
 
     def add(self, rr: float) -> None:
-        scale = self.units.scale
-        value = rr * scale
         if self.started_at is None:
             self.started_at = datetime.now(UTC)
-        if not self.settings.min_rr_ms <= value <= self.settings.max_rr_ms or (
-            self.rr_parsed
-            and self.segments[-1] == self.segment
-            and abs(value - self.rr_parsed[-1] * scale)
-            > _RUNNING_ARTIFACT_SHARE * self.rr_parsed[-1] * scale
-        ):
-            self.artifacts += 1
         self.rr_parsed.append(rr)
         self.segments.append(self.segment)
 
@@ -181,7 +167,8 @@ class _Recorder:
             / 1000.0
         )
 
-    def build(self, info: StrapInfo, reconnects: int) -> Recording:
+    def _kept(self) -> tuple[list[float], list[int], int]:
+        """The plausible RR (true ms), where their runs start, and how many were dropped."""
         scale = self.units.scale
         kept: list[float] = []
         starts: list[int] = []
@@ -197,6 +184,25 @@ class _Recorder:
                 starts.append(len(kept))
             previous_segment = segment
             kept.append(value)
+        return kept, starts, implausible
+
+    @property
+    def artifacts(self) -> int:
+        """Artifacts so far, counted as the finished reading's will be.
+
+        The HRV engine's own detection on the RR recorded so far (the same call the
+        finished recording gets), so the live counter ends on the final count
+        (implausible intervals are dropped and reported apart). Too few beats yet: 0.
+        """
+        kept, starts, _ = self._kept()
+        try:
+            return analyze(kept, segment_starts=tuple(starts) or (0,)).artifacts.total
+        except InputError:
+            return 0
+
+    def build(self, info: StrapInfo, reconnects: int) -> Recording:
+        scale = self.units.scale
+        kept, starts, implausible = self._kept()
         return Recording(
             rr_ms=tuple(kept),
             started_at=self.started_at or datetime.now(UTC),
