@@ -28,6 +28,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from hrv_readiness.readiness.models import MAX_SESSION_MINUTES
 from hrv_readiness.readiness.reasons import ReasonCode
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -294,7 +295,7 @@ class TrainingCommandPayload(_Incoming):
     date: dt.date | None = None
     session_type: SessionType
     effort: Score0to10
-    duration_min: Annotated[StrictInt, Field(ge=0, le=600)]
+    duration_min: Annotated[StrictInt, Field(ge=0, le=MAX_SESSION_MINUTES)]
 
 
 COMMAND_PAYLOADS: dict[CommandName, type[_Incoming]] = {
