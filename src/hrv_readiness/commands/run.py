@@ -8,6 +8,7 @@ import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hrv_readiness.commands.check_output import print_check_json
 from hrv_readiness.config import load_config
 from hrv_readiness.daemon import Daemon
 from hrv_readiness.logs import configure_logging
@@ -37,11 +38,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="validate the config file, print a summary and exit",
     )
+    parser.add_argument(
+        "--json", action="store_true", help="with --check: print the summary as JSON"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    if args.check and args.json:
+        print_check_json(args.config, config)
+        return 0
     if args.check:
         tls_context(config.mqtt)  # the certificate files must load, as at run time
         users = ", ".join(
