@@ -27,6 +27,7 @@ step() {  # step NAME COMMAND...
 }
 
 step "release: the wheel in clean venvs (3.11, 3.13)" bash scripts/check_wheel.sh
+step "make demo in an empty clone (3.11, 3.13)" bash scripts/check_demo.sh
 step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
 step "mypy --strict src/" .venv/bin/mypy src
