@@ -13,8 +13,8 @@ shows a first morning with no history ("building baseline").
 
 Each story has its own database in ``--data-dir`` (``hrv.sqlite3`` for the whole
 story, ``hrv-days-N.sqlite3`` for ``--days N``), so a short demo never replaces the
-six-week one. A database that exists is replayed into only with ``--reset``, which
-says what it replaces; the demo never touches a history it did not make.
+six-week one. Rerunning a story replaces that story's database and says so; a
+database that holds anyone but the demo household is never touched.
 """
 
 from __future__ import annotations
@@ -70,11 +70,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"where the demo databases and chart are written (default: {DEFAULT_DATA_DIR})",
     )
     parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="replace this story's demo database if it exists (default: refuse)",
-    )
-    parser.add_argument(
         "--days",
         type=int,
         default=None,
@@ -101,13 +96,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     db_path = demo_db_path(args.data_dir, args.days)
     if db_path.exists():
-        if not args.reset:
-            print(
-                f"hrv-collector demo: {db_path} exists (an earlier demo of this story); "
-                "add --reset to replace it, or --data-dir DIR for a new one",
-                file=sys.stderr,
-            )
-            return 2
         if not _made_by_demo(db_path):
             print(
                 f"hrv-collector demo: {db_path} holds users the demo did not make; "
@@ -115,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        print(f"--reset: replacing the demo database {db_path}")
+        print(f"Replacing {db_path}, the database of an earlier run of this demo story")
         for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
             stale.unlink(missing_ok=True)
     return asyncio.run(_demo(args, db_path))

@@ -99,7 +99,7 @@ def test_without_a_broker_it_says_so_in_one_line_and_still_shows_the_result(
         assert len(store.pending_outbox()) >= 1  # kept for the next time a broker is there
 
 
-def test_a_short_demo_never_replaces_the_long_one_and_a_rerun_asks_for_reset(
+def test_a_short_demo_never_replaces_the_long_one_and_a_rerun_says_so(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "data"
@@ -109,17 +109,17 @@ def test_a_short_demo_never_replaces_the_long_one_and_a_rerun_asks_for_reset(
     first = _demo(tmp_path, port, "--days", "1")
     assert first.returncode == 0, first.stderr
     assert (data / "hrv.sqlite3").read_bytes() == b"the six-week story"
+    assert "Replacing" not in first.stdout
     again = _demo(tmp_path, port, "--days", "1")
-    assert again.returncode == 2
-    assert "hrv-days-1.sqlite3 exists" in again.stderr
-    assert "--reset" in again.stderr
-    assert len(again.stderr.strip().splitlines()) == 1
-    reset = _demo(tmp_path, port, "--days", "1", "--reset")
-    assert reset.returncode == 0, reset.stderr
-    assert "--reset: replacing the demo database" in reset.stdout
+    assert again.returncode == 0, again.stderr
+    assert f"Replacing {data / 'hrv-days-1.sqlite3'}, the database of an earlier run" in (
+        again.stdout
+    )
+    with Store.open(data / "hrv-days-1.sqlite3") as store:
+        assert len(store.readings("alice")) == 1
 
 
-def test_reset_leaves_a_real_history_alone(tmp_path: Path) -> None:
+def test_a_real_history_in_the_demo_directory_is_left_alone(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with Store.open(data / "hrv-days-1.sqlite3") as store:
         store.add_training(
@@ -131,7 +131,7 @@ def test_reset_leaves_a_real_history_alone(tmp_path: Path) -> None:
                 duration_min=0,
             )
         )
-    result = _demo(tmp_path, free_port(), "--days", "1", "--reset")
+    result = _demo(tmp_path, free_port(), "--days", "1")
     assert result.returncode == 2
     assert "holds users the demo did not make" in result.stderr
     with Store.open(data / "hrv-days-1.sqlite3") as store:
