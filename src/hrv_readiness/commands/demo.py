@@ -40,6 +40,7 @@ from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
+from hrv_readiness.report.plot import UserChart, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
 from hrv_readiness.report.table import rich_table
 from hrv_readiness.simulation import synthesize_rr_ms
@@ -154,6 +155,15 @@ async def _demo(args: argparse.Namespace, db_path: Path) -> int:
             (person.user, _history_rows(store, person.user, settings, today))
             for person, _ in results
         ]
+        charts = [
+            UserChart(
+                name=person.name,
+                rows=rows,
+                training=store.training(user),
+                wellness=store.wellness(user),
+            )
+            for (person, _), (user, rows) in zip(results, reports, strict=True)
+        ]
         print()
         await _publish(store, args, topics)
     names = {person.user: person.name for person in HOUSEHOLD}
@@ -162,7 +172,7 @@ async def _demo(args: argparse.Namespace, db_path: Path) -> int:
         out.print()
         out.print(rich_table(names.get(user, user), rows))
     chart = data_dir / f"{db_path.stem.replace('hrv', 'household', 1)}.png"
-    _write_chart([(names.get(user, user), rows) for user, rows in reports], chart)
+    _write_chart(charts, chart)
     for person, processed in results:
         _print_summary(person, processed)
     return 0
@@ -181,11 +191,9 @@ def _history_rows(
     )
 
 
-def _write_chart(reports: list[tuple[str, list[ReportRow]]], path: Path) -> None:
+def _write_chart(charts: list[UserChart], path: Path) -> None:
     try:
-        from hrv_readiness.report.plot import render_plot  # noqa: PLC0415 - matplotlib is optional
-
-        render_plot(reports, path)
+        render_plot(charts, path)
     except HrvError as err:
         print(f"\n(no chart: {err})")
         return

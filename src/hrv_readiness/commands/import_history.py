@@ -11,8 +11,8 @@ Each PATH may be:
   of its morning. The morning is the date in the file name, else its modification day.
 
 Records already in the history are skipped (importing twice changes nothing). A
-file that cannot be imported gets one line and the others are still imported; the
-exit status is then 1. ``--json`` prints one entry per file
+file that cannot be imported gets one line on stderr and the others are still
+imported; the exit status is then 2. ``--json`` prints one entry per file
 (schema: src/hrv_readiness/commands/schemas/import.json).
 """
 
@@ -64,11 +64,13 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(ImportOutput(database=str(db_path(args)), files=results))
     else:
-        out = console()
+        out, err = console(), console(stderr=True)
         for result in results:
-            prefix = "" if result.ok else "not imported: "
-            out.print(f"{prefix}{result.message}", markup=False, style=None if result.ok else "red")
-    return 0 if all(r.ok for r in results) else 1
+            if result.ok:
+                out.print(f"imported {result.message}", markup=False)
+            else:
+                err.print(f"hrv-collector import: {result.message}", markup=False, style="red")
+    return 0 if all(r.ok for r in results) else 2
 
 
 def _import_one(args: argparse.Namespace, path: Path) -> ImportedFile:

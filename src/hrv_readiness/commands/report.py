@@ -25,6 +25,7 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.json_output import ReportOutput, UserReport
 from hrv_readiness.errors import InputError
+from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
 from hrv_readiness.report.table import rich_table
 from hrv_readiness.store import Store
@@ -78,6 +79,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.plot is not None:
+        plot_format(args.plot)  # a wrong extension is said before any work
     path = db_path(args)
     if not path.exists():
         msg = f"no history database at {path}: measure or log first, or pass --db"
@@ -85,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     until: dt.date = args.until or local_today()
     since = until - dt.timedelta(days=args.days - 1)
     reports: list[tuple[str, list[ReportRow]]] = []
+    charts: list[UserChart] = []
     with Store.open(path) as store:
         known = store.users()
         if args.user is not None and args.user not in known:
@@ -102,6 +106,16 @@ def run(args: argparse.Namespace) -> int:
                 until=until,
             )
             reports.append((user, rows))
+            charts.append(
+                UserChart(
+                    name=display_name(args, user),
+                    rows=rows,
+                    training=store.training(user, since=since),
+                    wellness=store.wellness(user, since=since),
+                )
+            )
+    if args.plot is not None:
+        render_plot(charts, args.plot)
     return _show(args, path, reports, since, until)
 
 
@@ -113,10 +127,6 @@ def _show(
     until: dt.date,
 ) -> int:
     names = {user: display_name(args, user) for user, _ in reports}
-    if args.plot is not None:
-        from hrv_readiness.report.plot import render_plot  # noqa: PLC0415 - matplotlib is optional
-
-        render_plot([(names[user], rows) for user, rows in reports], args.plot)
     if args.json:
         print_json(
             ReportOutput(

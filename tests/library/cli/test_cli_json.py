@@ -79,7 +79,7 @@ def test_every_json_output_validates(tmp_path: Path, capsys: pytest.CaptureFixtu
         "--db",
         db,
         "--json",
-        code=1,
+        code=2,
     )
     assert [f["ok"] for f in imported["files"]] == [True, False]  # type: ignore[index]
     checked = _json(capsys, "run_check", "run", "--config", str(config), "--check", "--json")
