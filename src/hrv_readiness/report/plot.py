@@ -118,7 +118,11 @@ def render_plot(charts: Sequence[UserChart], path: Path) -> None:
 
 
 def _x_limits(chart: UserChart) -> tuple[dt.date, dt.date]:
+    """First and last day of the axis: the mornings, the session before the first, a week."""
     first, last = chart.rows[0].date, chart.rows[-1].date
+    day_before = first - dt.timedelta(days=1)
+    if any(t.date == day_before for t in chart.training):
+        first = day_before
     last = max(last, first + dt.timedelta(days=_MIN_SPAN_DAYS - 1))
     return first, last
 
@@ -128,12 +132,15 @@ def _draw_user(plt: Any, ribbon: Any, hrv_ax: Any, rhr_ax: Any, chart: UserChart
     _draw_ribbon(ribbon, chart, first, last)
     _draw_hrv(hrv_ax, chart.rows)
     _draw_rhr(rhr_ax, chart.rows)
-    half = dt.timedelta(hours=12)
+    half = dt.timedelta(hours=12)  # a day's mark sits in the middle of its day
     dates = importlib.import_module("matplotlib.dates")
     span = (last - first).days + 1
     step = max(1, round(span / 12))
+    midnight = dt.time(0, 0)
     for axis in (ribbon, hrv_ax, rhr_ax):
-        axis.set_xlim(first - half, last + half)
+        axis.set_xlim(
+            dt.datetime.combine(first, midnight) - half, dt.datetime.combine(last, midnight) + half
+        )
         axis.xaxis.set_major_locator(dates.DayLocator(interval=step))
         axis.xaxis.set_major_formatter(dates.DateFormatter("%d %b"))
     plt.setp(rhr_ax.get_xticklabels(), rotation=30, ha="right")

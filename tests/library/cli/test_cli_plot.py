@@ -119,7 +119,7 @@ def test_short_history_gets_a_week_of_axis_not_years(
     assert _plot(db, config, target) == 0
     text = target.read_text(encoding="utf-8")
     assert "02 Mar" in text
-    assert "08 Mar" in text  # a week from the one morning
+    assert "07 Mar" in text  # a week from the session before the one morning
     assert "2027" not in text
     assert "2025" not in text
     assert "Jan" not in text
