@@ -40,7 +40,7 @@ from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
-from hrv_readiness.report.plot import UserChart, render_plot
+from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
 from hrv_readiness.report.table import rich_table
 from hrv_readiness.simulation import synthesize_rr_ms
@@ -77,6 +77,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="mornings to simulate per person, today included (default: the whole "
         "six-week story; 1 = a first morning with no history)",
     )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where the chart of both histories goes (.png, .svg or .pdf; "
+        "default: household.png in --data-dir)",
+    )
     parser.add_argument("--mqtt-host", default="localhost", help="broker host (default: localhost)")
     parser.add_argument("--mqtt-port", type=int, default=1883, help="broker port (default: 1883)")
     parser.add_argument(
@@ -95,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.plot is not None:
+        try:
+            plot_format(args.plot)
+        except HrvError as err:
+            print(f"hrv-collector demo: {err}", file=sys.stderr)
+            return 2
     db_path = demo_db_path(args.data_dir, args.days)
     if db_path.exists():
         if not _made_by_demo(db_path):
@@ -171,7 +185,7 @@ async def _demo(args: argparse.Namespace, db_path: Path) -> int:
     for user, rows in reports:
         out.print()
         out.print(rich_table(names.get(user, user), rows))
-    chart = data_dir / f"{db_path.stem.replace('hrv', 'household', 1)}.png"
+    chart = args.plot or data_dir / f"{db_path.stem.replace('hrv', 'household', 1)}.png"
     _write_chart(charts, chart)
     for person, processed in results:
         _print_summary(person, processed)
