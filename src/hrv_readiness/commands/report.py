@@ -24,6 +24,7 @@ from hrv_readiness.commands.history_options import (
     readiness_settings,
 )
 from hrv_readiness.commands.json_output import ReportOutput, UserReport
+from hrv_readiness.commands.option_errors import did_you_mean, user_id
 from hrv_readiness.errors import InputError
 from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
@@ -59,7 +60,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--user", help="only this user (default: everyone in the history)")
+    parser.add_argument(
+        "--user", type=user_id, help="only this user (default: everyone in the history)"
+    )
     parser.add_argument("--days", type=_days, default=60, help="how many days back (default: 60)")
     parser.add_argument(
         "--until",
@@ -92,8 +95,10 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(path) as store:
         known = store.users()
         if args.user is not None and args.user not in known:
-            msg = f"no history for user {args.user!r}; known users: " + (
-                ", ".join(known) if known else "none yet"
+            msg = (
+                f"--user {args.user}: no history for this user; known users: "
+                + (", ".join(known) if known else "none yet")
+                + did_you_mean(args.user, known)
             )
             raise UnknownUserError(msg, user=args.user, known=known)
         for user in [args.user] if args.user is not None else known:

@@ -244,7 +244,8 @@ def test_report_plot_without_matplotlib_says_what_to_install(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("--user", "zed"), "no history for user 'zed'; known users: alice"),
+        (("--user", "zed"), "--user zed: no history for this user; known users: alice"),
+        (("--user", "alicee"), "known users: alice; did you mean alice?"),
         (("--db", "/nonexistent/dir/hrv.sqlite3"), "no history database"),
     ],
 )
