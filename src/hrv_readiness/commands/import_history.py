@@ -30,7 +30,7 @@ from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import save_reading
 from hrv_readiness.errors import HrvError, InputError
 from hrv_readiness.hrv.io import read_rr_file
-from hrv_readiness.store import Store
+from hrv_readiness.store import DuplicateReadingError, Store
 from hrv_readiness.store.export import EXPORT_FORMATS, import_history
 
 _MORNING = dt.time(7, 0)
@@ -145,13 +145,22 @@ def _import(args: argparse.Namespace, path: Path) -> ImportedFile:
     user = _need_user(args, path, "an RR file")
     rr_ms = read_rr_file(path)
     day = date_of_rr_file(path)
-    processed, _ = save_reading(
-        args,
-        user=user,
-        rr_ms=rr_ms,
-        measured_at=dt.datetime.combine(day, _MORNING).astimezone(),
-        day=day,
-    )
+    try:
+        processed, _ = save_reading(
+            args,
+            user=user,
+            rr_ms=rr_ms,
+            measured_at=dt.datetime.combine(day, _MORNING).astimezone(),
+            day=day,
+        )
+    except DuplicateReadingError:
+        return ImportedFile(
+            path=str(path),
+            kind="rr",
+            ok=True,
+            message=f"{path}: {user}'s morning of {day} is already there (skipped)",
+            readings_skipped=1,
+        )
     readiness = processed.stored.readiness
     verdict = readiness.status.replace("_", " ") if readiness is not None else "rejected"
     return ImportedFile(

@@ -41,10 +41,7 @@ def add_save_arguments(parser: argparse.ArgumentParser, *, config: bool = True) 
         action="store_true",
         help="store the reading and its verdict in --user's history (builds the baseline)",
     )
-    if config:
-        add_db_argument(parser)
-    else:
-        add_db_argument(parser, config=False)
+    add_db_argument(parser, config=config)
 
 
 def save_reading(

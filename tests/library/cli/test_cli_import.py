@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING
 
 from hrv_readiness.cli import main
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
@@ -131,3 +132,17 @@ def test_rr_or_summary_files_need_a_user(
     _, err = capsys.readouterr()
     assert code == 2
     assert "give --user NAME" in err
+
+
+def test_an_rr_file_imported_twice_is_skipped_the_second_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "hrv.sqlite3"
+    rr = tmp_path / "2026-01-17 06-47-13.txt"  # Elite HRV names its RR exports so
+    rr.write_text("\n".join(f"{v:.0f}" for v in synthesize_rr_ms(RrScenario(seed=9))))
+    assert main(["import", str(rr), "--user", "alice", "--db", str(db)]) == 0
+    assert "alice's morning of 2026-01-17" in capsys.readouterr().out
+    assert main(["import", str(rr), "--user", "alice", "--db", str(db)]) == 0
+    assert "already there (skipped)" in capsys.readouterr().out
+    with Store.open(db) as store:
+        assert len(store.readings("alice")) == 1
