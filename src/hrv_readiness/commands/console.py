@@ -12,22 +12,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.text import Text
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
 #: Width of plain output to a file or a pipe (rich would use 80 and wrap the tables).
 _PLAIN_WIDTH = 120
-
-#: The headline colours: status first, then the fatigue types.
-STATUS_STYLES: dict[str, str] = {
-    "ready": "bold green",
-    "caution": "bold yellow",
-    "rest": "bold red",
-    "building_baseline": "cyan",
-    "rejected": "magenta",
-}
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -41,11 +31,6 @@ def console(*, stderr: bool = False) -> Console:
         width=None if tty else _PLAIN_WIDTH,
         soft_wrap=not tty,
     )
-
-
-def status_text(status: str, suffix: str = "") -> Text:
-    """``ready`` / ``caution`` / ``rest`` ... in its colour, underscores as spaces."""
-    return Text(status.replace("_", " ") + suffix, style=STATUS_STYLES.get(status, ""))
 
 
 def print_json(model: BaseModel) -> None:

@@ -42,7 +42,7 @@ from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_rec
 from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
 from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
-from hrv_readiness.report.table import rich_table
+from hrv_readiness.report.table import render_table
 from hrv_readiness.simulation import synthesize_rr_ms
 from hrv_readiness.simulation.household import HOUSEHOLD, SimulatedDay, simulate_person
 from hrv_readiness.store import Store
@@ -184,7 +184,7 @@ async def _demo(args: argparse.Namespace, db_path: Path) -> int:
     out = console()
     for user, rows in reports:
         out.print()
-        out.print(rich_table(names.get(user, user), rows))
+        out.print(render_table(names.get(user, user), rows))
     chart = args.plot or data_dir / f"{db_path.stem.replace('hrv', 'household', 1)}.png"
     _write_chart(charts, chart)
     for person, processed in results:

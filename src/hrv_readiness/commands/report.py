@@ -28,7 +28,7 @@ from hrv_readiness.commands.option_errors import did_you_mean, user_id
 from hrv_readiness.errors import InputError
 from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
-from hrv_readiness.report.table import rich_table
+from hrv_readiness.report.table import render_table
 from hrv_readiness.store import Store
 
 
@@ -150,7 +150,7 @@ def _show(
         if index:
             out.print()
         if rows:
-            out.print(rich_table(names[user], rows))
+            out.print(render_table(names[user], rows))
         else:
             out.print(f"{names[user]}: no readings from {since} to {until}", markup=False)
     if args.plot is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hrv_readiness.commands.check_output import print_check_json
 from hrv_readiness.config import load_config
 from hrv_readiness.daemon import Daemon
+from hrv_readiness.errors import ConfigError
 from hrv_readiness.logs import configure_logging
 from hrv_readiness.mqtt.transport import tls_context
 
@@ -45,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.json and not args.check:
+        msg = "--json goes with --check (the daemon logs, it prints no document)"
+        raise ConfigError(msg)
     config = load_config(args.config)
     if args.check and args.json:
         print_check_json(args.config, config)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from hrv_readiness.commands.console import status_text
+from hrv_readiness.report.styles import status_text
 
 if TYPE_CHECKING:
     from rich.console import Console
