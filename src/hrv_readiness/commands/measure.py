@@ -33,7 +33,7 @@ from hrv_readiness.commands.history_options import check_configured_user, iso_da
 from hrv_readiness.commands.json_output import MeasureOutput, RecordingOutput, SavedReading
 from hrv_readiness.commands.option_errors import user_id, validation_message
 from hrv_readiness.commands.progress import ProgressDisplay
-from hrv_readiness.commands.saving import add_save_arguments, save_reading
+from hrv_readiness.commands.saving import add_save_arguments, readings_on, save_reading
 from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.config import load_config
 from hrv_readiness.errors import ConfigError, InputError
@@ -154,8 +154,9 @@ def run(args: argparse.Namespace) -> int:
             msg = f"--speed {args.speed:g}: must be more than 0 (e.g. --speed 20)"
             raise ConfigError(msg)
         day = args.date or local_today()
+        attempt = readings_on(args, args.user, day) if args.save else 0
         rr_ms = synthesize_rr_ms(
-            RrScenario(duration_s=settings.duration_s + 60.0, seed=_seed(args.user, day))
+            RrScenario(duration_s=settings.duration_s + 60.0, seed=_seed(args.user, day, attempt))
         )
         source = SimulatedStrap(rr_ms.tolist(), speed=args.speed)
     else:
@@ -173,9 +174,12 @@ def run(args: argparse.Namespace) -> int:
     return _report(args, result)
 
 
-def _seed(user: str | None, day: dt.date) -> int:
-    """A different simulated morning per user and day, the same on a rerun."""
-    return day.toordinal() * 31 + sum(map(ord, user or ""))
+def _seed(user: str | None, day: dt.date, attempt: int) -> int:
+    """A different simulated morning per user, day and attempt, reproducible.
+
+    Measuring again after a rejected reading gives new beats, as it would in life.
+    """
+    return (day.toordinal() * 31 + sum(map(ord, user or ""))) * 16 + attempt
 
 
 def _settings(args: argparse.Namespace, config: Config | None) -> MeasurementSettings:

@@ -89,3 +89,12 @@ def save_reading(
         readiness=processed.stored.readiness,
     )
     return processed, saved
+
+
+def readings_on(args: argparse.Namespace, user: str, day: dt.date) -> int:
+    """How many readings ``user`` already has for the morning ``day`` (0 without a history)."""
+    path = db_path(args)
+    if not path.exists():
+        return 0
+    with Store.open(path) as store:
+        return sum(1 for reading in store.readings(user, since=day) if reading.date == day)
