@@ -264,7 +264,13 @@ def _ribbon_legend(ax: Any, rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
     )
 
 
-def _draw_hrv(ax: Any, rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
+def _usable(rows: Sequence[ReportRow]) -> list[ReportRow]:
+    """The mornings with numbers: the lines run across a rejected one (marked apart)."""
+    return [row for row in rows if row.status != "rejected"]
+
+
+def _draw_hrv(ax: Any, all_rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
+    rows = _usable(all_rows)
     dates = [row.date for row in rows]
     ax.fill_between(
         dates,
@@ -300,7 +306,7 @@ def _draw_hrv(ax: Any, rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
         linewidth=2,
         label="7-day mean",
     )
-    for row in rows:
+    for row in all_rows:
         if row.status == "rejected":
             ax.axvline(row.date, color="#D55E00", alpha=0.3, linestyle=":")
     values = [r.ln_rmssd for r in rows if r.ln_rmssd is not None]
@@ -311,7 +317,8 @@ def _draw_hrv(ax: Any, rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
 
 
-def _draw_rhr(ax: Any, rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
+def _draw_rhr(ax: Any, all_rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
+    rows = _usable(all_rows)
     dates = [row.date for row in rows]
     ax.fill_between(
         dates,
