@@ -50,11 +50,11 @@ def run(args: argparse.Namespace) -> int:
         msg = "--json goes with --check (the daemon logs, it prints no document)"
         raise ConfigError(msg)
     config = load_config(args.config)
-    if args.check and args.json:
-        print_check_json(args.config, config)
-        return 0
     if args.check:
         tls_context(config.mqtt)  # the certificate files must load, as at run time
+        if args.json:
+            print_check_json(args.config, config)
+            return 0
         users = ", ".join(
             f"{u.id} ({u.strap.address or u.strap.name_pattern if u.strap else 'no strap'})"
             for u in config.users
