@@ -13,7 +13,7 @@ shows a first morning with no history ("building baseline").
 
 Each story has its own database in ``--data-dir`` (``hrv.sqlite3`` for the whole
 story, ``hrv-days-N.sqlite3`` for ``--days N``), so a short demo never replaces the
-six-week one. Rerunning a story replaces that story's database and says so; a
+two-month one. Rerunning a story replaces that story's database and says so; a
 database that holds anyone but the demo household is never touched.
 """
 
@@ -75,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         default=None,
         help="mornings to simulate per person, today included (default: the whole "
-        "six-week story; 1 = a first morning with no history)",
+        "two-month story; 1 = a first morning with no history)",
     )
     parser.add_argument(
         "--plot",
