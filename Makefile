@@ -1,8 +1,8 @@
 # The two commands a newcomer needs; everything else is set up by them.
 .PHONY: demo test dist bench-hrv bench-hrv-sweep bench-mqtt bench-footprint clean
 
-demo:  ## simulated household morning: strap -> HRV -> readiness -> SQLite -> MQTT
-	@bash scripts/demo.sh
+demo:  ## simulated household morning (runtime-only venv; PYTHON=python3.11, ARGS="--days 1")
+	@bash scripts/demo.sh $(ARGS)
 
 test:  ## venvs, broker binary, ruff, mypy --strict, collector + integration tests
 	@bash scripts/test.sh
@@ -23,4 +23,4 @@ bench-footprint:  ## daemon RSS and CPU idle (2 users) and while measuring, agai
 	@bash scripts/bench.sh benchmarks/footprint.py
 
 clean:
-	rm -rf .venv .venv311 .venv-ha dist build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .venv311 .venv-ha .venv-demo-* dist build .mypy_cache .ruff_cache .pytest_cache

@@ -11,6 +11,7 @@ ensure_collector_venv_311
 ensure_ha_venv
 ensure_debian_binary mosquitto mosquitto
 ensure_debian_binary dbus-daemon dbus
+ensure_debian_binary chromium chromium
 set +e
 
 export PATH="$PATH:/usr/sbin"
@@ -26,6 +27,7 @@ step() {  # step NAME COMMAND...
 }
 
 step "release: the wheel in clean venvs (3.11, 3.13)" bash scripts/check_wheel.sh
+step "make demo in an empty clone (3.11, 3.13)" bash scripts/check_demo.sh
 step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
 step "mypy --strict src/" .venv/bin/mypy src
@@ -39,6 +41,8 @@ step "integration tests (Home Assistant 2025.4.4)" .venv-ha/bin/python -m pytest
     --junitxml="$reports/integration.xml" -q \
     --cov=custom_components.hrv_readiness --cov-config=tests/integration/.coveragerc \
     --cov-report=term:skip-covered --cov-fail-under=95
+step "real browser: the example dashboard in hass + Chromium" .venv-ha/bin/python -m pytest \
+    -c tests/e2e/pytest.ini tests/e2e --junitxml="$reports/e2e.xml" -q
 
 .venv/bin/python scripts/summarize_junit.py "$reports"/*.xml
 if [ ${#failed_steps[@]} -gt 0 ]; then

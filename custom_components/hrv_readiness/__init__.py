@@ -19,9 +19,11 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
-from .const import BLUEPRINT_FILE, CONF_ADDRESS, DOMAIN, LOGGER
+from .collector import async_ensure_collector_device, is_collector_device
+from .const import BLUEPRINT_FILE, BLUEPRINT_FILES, CONF_ADDRESS, DOMAIN, LOGGER
 from .runtime import HrvRuntime
 from .services import async_setup_services
+from .statistics import HistoryImporter
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -37,28 +39,29 @@ PLATFORMS: list[Platform] = [
 ]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-BLUEPRINT_SOURCE = Path(__file__).parent / "blueprints" / "automation" / BLUEPRINT_FILE
+BLUEPRINT_DIR = Path(__file__).parent / "blueprints" / "automation"
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
     """Register the actions and offer the blueprint."""
     async_setup_services(hass)
-    await hass.async_add_executor_job(install_blueprint, Path(hass.config.config_dir))
+    for name in BLUEPRINT_FILES:
+        await hass.async_add_executor_job(install_blueprint, Path(hass.config.config_dir), name)
     return True
 
 
-def install_blueprint(config_dir: Path) -> Path | None:
+def install_blueprint(config_dir: Path, name: str = BLUEPRINT_FILE) -> Path | None:
     """Copy the shipped blueprint into the user's blueprints once; never overwrite edits.
 
     Returns where it is, or ``None`` when it cannot be written (the integration works
     without it; the file is also in the release for a manual import).
     """
-    target = config_dir / "blueprints" / "automation" / DOMAIN / BLUEPRINT_FILE
+    target = config_dir / "blueprints" / "automation" / DOMAIN / name
     if target.exists():
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(BLUEPRINT_SOURCE, target)
+        shutil.copyfile(BLUEPRINT_DIR / name, target)
     except OSError as err:
         LOGGER.warning("Could not install the blueprint into %s: %s", target.parent, err)
         return None
@@ -72,14 +75,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
         from .strap_hub import StrapHub  # noqa: PLC0415 - bleak only for strap entries
 
         hub: StrapHub | HrvRuntime = StrapHub(hass, entry)
-    else:
-        if not await mqtt.async_wait_for_mqtt_client(hass):
-            raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
-        hub = HrvRuntime(hass, entry)
-    entry.runtime_data = hub
+        entry.runtime_data = hub
+        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+        await hub.async_start()
+        return True
+    if not await mqtt.async_wait_for_mqtt_client(hass):
+        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
+    runtime = HrvRuntime(hass, entry)
+    entry.runtime_data = runtime
+    async_ensure_collector_device(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    # Start only once the platforms listen, so the first users reach entities.
-    await hub.async_start()
+    # Start only once the platforms listen, so retained messages reach entities.
+    await runtime.async_start()
+    await HistoryImporter(runtime).async_start()
     return True
 
 
@@ -95,6 +103,8 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Allow removing a user's device only when the collector no longer serves that user."""
     runtime = entry.runtime_data
+    if is_collector_device(runtime, device):
+        return False  # it goes with the config entry
     user_id = runtime.user_for_device(device)
     if user_id is None:
         return True  # not one of this entry's users

@@ -1,4 +1,4 @@
-"""Binary sensor: recovery is low today (readiness status caution or rest)."""
+"""Binary sensors: recovery is low today, and whether the collector is connected."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
+from .collector import HrvCollectorEntity
 from .const import LOW_RECOVERY_STATUSES
 from .entity import HrvEntity
 from .hub import signal_user_added
+from .runtime import HrvRuntime
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -23,10 +25,13 @@ if TYPE_CHECKING:
 
 PARALLEL_UPDATES = 0
 
-RECOVERY_LOW = BinarySensorEntityDescription(
-    key="recovery_low",
-    translation_key="recovery_low",
-    device_class=BinarySensorDeviceClass.PROBLEM,
+#: No device class: "Problem"/"OK" would misread a body's state; the translation says
+#: "Low"/"Normal" and the icons a heart.
+RECOVERY_LOW = BinarySensorEntityDescription(key="recovery_low", translation_key="recovery_low")
+CONNECTIVITY = BinarySensorEntityDescription(
+    key="connectivity",
+    translation_key="collector_connectivity",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
 )
 
 
@@ -35,8 +40,10 @@ async def async_setup_entry(
     entry: HrvConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the binary sensor of every user, now and whenever a user appears."""
+    """Add the collector's connectivity, and every user's recovery-low sensor."""
     runtime = entry.runtime_data
+    if isinstance(runtime, HrvRuntime):  # a strap entry has no collector device
+        async_add_entities([HrvCollectorConnectivity(runtime, CONNECTIVITY)])
 
     @callback
     def add_user(user_id: str) -> None:
@@ -51,11 +58,22 @@ class HrvRecoveryLowSensor(HrvEntity, BinarySensorEntity):
     """On when today's readiness says caution or rest; unknown while building baseline."""
 
     @property
+    def available(self) -> bool:
+        user = self.user
+        return user is not None and user.state is not None and user.state.readiness is not None
+
+    @property
     def is_on(self) -> bool | None:
         user = self.user
-        if user is None or user.state is None or user.state.readiness is None:
+        readiness = None if user is None or user.state is None else user.state.readiness
+        if readiness is None or readiness.status == "building_baseline":
             return None
-        status = user.state.readiness.status
-        if status == "building_baseline":
-            return None
-        return status in LOW_RECOVERY_STATUSES
+        return readiness.status in LOW_RECOVERY_STATUSES
+
+
+class HrvCollectorConnectivity(HrvCollectorEntity, BinarySensorEntity):
+    """On while Home Assistant is on the broker and the collector says it is online."""
+
+    @property
+    def is_on(self) -> bool:
+        return self._runtime.available

@@ -67,5 +67,10 @@ class HrvCommandButton(HrvEntity, ButtonEntity):
 
     entity_description: HrvButtonDescription
 
+    @property
+    def available(self) -> bool:
+        """Only while the collector is online to receive the command."""
+        return super().available and self._runtime.available
+
     async def async_press(self) -> None:
         await self._runtime.async_send_command(self._user_id, self.entity_description.command, {})

@@ -107,3 +107,6 @@ MORNING_RETRY_AFTER: Final = timedelta(minutes=10)
 #: The history database of every strap entry, in Home Assistant's config directory
 #: (the collector's format: `hrv-collector export --db <path>` reads it).
 STORE_FILE: Final = "hrv_readiness.sqlite3"
+MORNING_BRIEF_FILE: Final = "morning_brief.yaml"
+#: The automation blueprints offered in the user's blueprints folder.
+BLUEPRINT_FILES: Final = (BLUEPRINT_FILE, MORNING_BRIEF_FILE)

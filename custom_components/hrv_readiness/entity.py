@@ -34,12 +34,14 @@ class HrvEntity(Entity):
 
     @property
     def available(self) -> bool:
-        """Available while the hub's values are current and the user exists.
+        """Available once the entry has told us about this user.
 
-        For a collector: HA is on the broker and the collector is online (its status is
-        ``offline`` after a clean shutdown and, as its Last Will, after a crash).
+        A morning reading stays today's reading when the collector goes offline (a Pi
+        reboot, right after ``hrv-collector demo``) or the strap is out of reach: the
+        collector's own connectivity entity says it is down, the person's values stay
+        shown. Platforms narrow this to "has a value" (sensors) or "can act" (buttons).
         """
-        return self._runtime.available and self.user is not None
+        return self.user is not None
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()

@@ -44,6 +44,11 @@ def signal_user_updated(entry_id: str, user_id: str) -> str:
     return f"{DOMAIN}_{entry_id}_{user_id}_updated"
 
 
+def signal_collector_updated(entry_id: str) -> str:
+    """Dispatcher signal: something on this entry changed (the collector's own entities)."""
+    return f"{DOMAIN}_{entry_id}_updated"
+
+
 def signal_reading_event(entry_id: str, user_id: str) -> str:
     """Dispatcher signal: ``(event_type, data)`` of a live reading event of the user."""
     return f"{DOMAIN}_{entry_id}_{user_id}_event"
@@ -59,6 +64,9 @@ class UserData:
     measurement: Measurement | None = None
     #: The decoded payloads as received, for diagnostics.
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The state of the newest reading seen so far: events compare with it, and a
+    #: reading older than it (a demo re-run, an import) is no news.
+    newest: UserState | None = None
 
 
 class HrvHub(ABC):
@@ -90,6 +98,11 @@ class HrvHub(ABC):
     @property
     def model(self) -> str:
         return MODEL
+
+    @property
+    def via_device(self) -> tuple[str, str] | None:
+        """The device every user's device hangs off (the collector's), if any."""
+        return None
 
     @abstractmethod
     def diagnostics(self) -> dict[str, Any]:
@@ -136,6 +149,7 @@ class HrvHub(ABC):
             model=self.model,
             name=user.name,
             sw_version=self.sw_version,
+            via_device=self.via_device,
         )
         if created:
             async_dispatcher_send(self.hass, signal_user_added(self.entry.entry_id), user_id)
@@ -155,15 +169,24 @@ class HrvHub(ABC):
         entry_id = self.entry.entry_id
         for uid in list(self.users) if user_id is None else [user_id]:
             async_dispatcher_send(self.hass, signal_user_updated(entry_id, uid))
+        async_dispatcher_send(self.hass, signal_collector_updated(entry_id))
 
     @callback
     def set_state(
         self, user: UserData, state: UserState, raw: dict[str, Any], *, live: bool
     ) -> None:
-        """A new state of ``user``; ``live`` (not a replay) fires the reading events."""
-        previous = user.state
+        """A new state of ``user``; ``live`` (not a replay) fires the reading events.
+
+        Only the newest reading is news: a state about an older reading than one already
+        seen (a demo re-run, an import) is shown but fires nothing.
+        """
+        previous = user.newest
         user.state = state
         user.raw["state"] = raw
+        if _older(state, previous):
+            live = False
+        else:
+            user.newest = state
         if live:
             base = {
                 "device_id": self.device_id(user.user_id),
@@ -204,3 +227,10 @@ class HrvHub(ABC):
     def check_stale_readings(self, _now: object = None) -> None:
         for user in list(self.users.values()):
             self.update_no_reading_issue(user)
+
+
+def _older(state: UserState, than: UserState | None) -> bool:
+    """True when ``state`` is about a reading older than the one of ``than``."""
+    if than is None or than.reading is None or state.reading is None:
+        return False
+    return state.reading.measured_at < than.reading.measured_at

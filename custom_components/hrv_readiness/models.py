@@ -119,6 +119,30 @@ class Measurement:
     updated_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """One morning of ``<user>/history``: the reading that counted and its verdict."""
+
+    date: date
+    measured_at: datetime
+    ln_rmssd: float
+    resting_hr_bpm: float | None
+    score: int | None
+    status: str | None
+    ln_rmssd_7d_mean: float | None
+    ln_rmssd_normal_low: float | None
+    ln_rmssd_normal_high: float | None
+    ln_rmssd_swc_low: float | None
+    ln_rmssd_swc_high: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    collector_id: str
+    user: str
+    points: tuple[HistoryPoint, ...]
+
+
 # --- field readers -------------------------------------------------------------------
 
 
@@ -348,4 +372,48 @@ def measurement_from_json(data: dict[str, Any]) -> Measurement:
         artifacts=_optional_int(data, "artifacts", "artifacts"),
         reason=_optional_string(data, "reason", "reason"),
         updated_at=_optional_datetime(data, "updated_at", "updated_at"),
+    )
+
+
+def history_from_json(data: dict[str, Any]) -> History:
+    """``<base>/<collector>/<user>/history`` (contract v1.2) from a decoded payload."""
+    raw_points = data.get("points")
+    if not isinstance(raw_points, list):
+        raise PayloadError(f"expected a list, got {raw_points!r:.40}", field="points")
+    points = []
+    for index, raw in enumerate(raw_points):
+        field = f"points[{index}]"
+        item = _object(raw, field)
+        measured_at = _optional_datetime(item, "measured_at", f"{field}.measured_at")
+        day = _optional_date(item, "date", f"{field}.date")
+        ln_rmssd = _optional_number(item, "ln_rmssd", f"{field}.ln_rmssd")
+        for name, value in (("measured_at", measured_at), ("date", day), ("ln_rmssd", ln_rmssd)):
+            if value is None:
+                raise PayloadError("missing", field=f"{field}.{name}")
+        assert measured_at is not None  # noqa: S101 - checked above (for mypy)
+        assert day is not None  # noqa: S101
+        assert ln_rmssd is not None  # noqa: S101
+
+        def number(name: str, item: dict[str, Any] = item, field: str = field) -> float | None:
+            return _optional_number(item, name, f"{field}.{name}")
+
+        points.append(
+            HistoryPoint(
+                date=day,
+                measured_at=measured_at,
+                ln_rmssd=ln_rmssd,
+                resting_hr_bpm=number("resting_hr_bpm"),
+                score=_optional_int(item, "score", f"{field}.score"),
+                status=_optional_string(item, "status", f"{field}.status"),
+                ln_rmssd_7d_mean=number("ln_rmssd_7d_mean"),
+                ln_rmssd_normal_low=number("ln_rmssd_normal_low"),
+                ln_rmssd_normal_high=number("ln_rmssd_normal_high"),
+                ln_rmssd_swc_low=number("ln_rmssd_swc_low"),
+                ln_rmssd_swc_high=number("ln_rmssd_swc_high"),
+            )
+        )
+    return History(
+        collector_id=_identifier(data, "collector_id", "collector_id"),
+        user=_identifier(data, "user", "user"),
+        points=tuple(sorted(points, key=lambda p: p.measured_at)),
     )

@@ -86,6 +86,11 @@ class HrvRuntime(HrvHub):
     def sw_version(self) -> str | None:
         return None if self.announce is None else self.announce.sw_version
 
+    @property
+    def via_device(self) -> tuple[str, str] | None:
+        """Every user's device hangs off the collector's own device (collector.py)."""
+        return (DOMAIN, self.collector_id)
+
     async def async_start(self) -> None:
         """Subscribe to the collector's topics; the subscriptions end with the entry."""
         self.broker_connected = mqtt.is_connected(self.hass)

@@ -1,11 +1,13 @@
-"""Sensors: readiness, HRV metrics, baseline, measurement progress, strap battery."""
+"""Sensors: readiness, HRV metrics, baseline, measurement, strap battery, collector seen."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
@@ -14,14 +16,16 @@ from homeassistant.components.sensor import (
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.util.dt import utcnow
 
+from .collector import HrvCollectorEntity
 from .const import FATIGUE_TYPES, MEASUREMENT_STATES, READINESS_STATUSES
 from .entity import HrvEntity
 from .hub import signal_user_added
+from .runtime import HrvRuntime
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import datetime
 
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
@@ -84,6 +88,7 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
         translation_key="readiness_score",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
         value_fn=lambda u: None if (r := _readiness(u)) is None else r.score,
     ),
     HrvSensorDescription(
@@ -148,28 +153,28 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
     HrvSensorDescription(
         key="ln_rmssd_normal_low",
         translation_key="ln_rmssd_normal_low",
-        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_normal_low,
     ),
     HrvSensorDescription(
         key="ln_rmssd_normal_high",
         translation_key="ln_rmssd_normal_high",
-        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_normal_high,
     ),
     HrvSensorDescription(
         key="ln_rmssd_swc_low",
         translation_key="ln_rmssd_swc_low",
-        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_swc_low,
     ),
     HrvSensorDescription(
         key="ln_rmssd_swc_high",
         translation_key="ln_rmssd_swc_high",
-        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         value_fn=lambda u: None if (b := _baseline(u)) is None else b.ln_rmssd_swc_high,
     ),
@@ -214,8 +219,9 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
         translation_key="measurement_state",
         device_class=SensorDeviceClass.ENUM,
         options=list(MEASUREMENT_STATES),
+        # No measurement message yet means none is under way: idle, not unknown.
         value_fn=lambda u: (
-            None if (m := _measurement(u)) is None else _option(m.state, MEASUREMENT_STATES)
+            "idle" if (m := _measurement(u)) is None else _option(m.state, MEASUREMENT_STATES)
         ),
         attributes_fn=lambda u: None if (m := _measurement(u)) is None else {"reason": m.reason},
     ),
@@ -223,7 +229,9 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
         key="measurement_progress",
         translation_key="measurement_progress",
         native_unit_of_measurement=PERCENTAGE,
-        value_fn=lambda u: None if (m := _measurement(u)) is None else m.progress_pct,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda u: 0 if (m := _measurement(u)) is None else m.progress_pct,
     ),
     HrvSensorDescription(
         key="strap_battery",
@@ -231,12 +239,19 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
         device_class=SensorDeviceClass.BATTERY,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=lambda u: (
             None if u.state is None or u.state.strap is None else u.state.strap.battery_pct
         ),
     ),
+)
+
+LAST_SEEN = SensorEntityDescription(
+    key="last_seen",
+    translation_key="collector_last_seen",
+    device_class=SensorDeviceClass.TIMESTAMP,
 )
 
 
@@ -247,6 +262,8 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every user, now and whenever a user appears."""
     runtime = entry.runtime_data
+    if isinstance(runtime, HrvRuntime):  # a strap entry has no collector device
+        async_add_entities([HrvCollectorLastSeen(runtime, LAST_SEEN)])
 
     @callback
     def add_user(user_id: str) -> None:
@@ -263,6 +280,11 @@ class HrvSensor(HrvEntity, SensorEntity):
     entity_description: HrvSensorDescription
 
     @property
+    def available(self) -> bool:
+        """Available while there is a value: unknown would only hide a missing field."""
+        return super().available and self.native_value is not None
+
+    @property
     def native_value(self) -> StateType | datetime:
         user = self.user
         return None if user is None else self.entity_description.value_fn(user)
@@ -271,3 +293,26 @@ class HrvSensor(HrvEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any] | None:
         user = self.user
         return None if user is None else self.entity_description.attributes_fn(user)
+
+
+class HrvCollectorLastSeen(HrvCollectorEntity, RestoreSensor):
+    """When the collector was last heard from while online (kept across restarts)."""
+
+    _attr_native_value: datetime | None = None
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        last = await self.async_get_last_sensor_data()
+        if last is not None and isinstance(last.native_value, datetime):
+            self._attr_native_value = last.native_value
+        self._seen()
+
+    @callback
+    def _handle_update(self) -> None:
+        self._seen()
+        super()._handle_update()
+
+    @callback
+    def _seen(self) -> None:
+        if self._runtime.available:
+            self._attr_native_value = utcnow()

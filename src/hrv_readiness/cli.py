@@ -1,9 +1,11 @@
 """The ``hrv-collector`` command line: one module per subcommand in src/hrv_readiness/commands/.
 
 Each command module exposes ``register(subparsers)``, which adds its parser and sets
-``func`` (returning the exit code). Errors of the project's own hierarchy end the
-program with one clear line and exit status 2; anything else is a bug and keeps its
-traceback.
+``func`` (returning the exit code). Every error a user can cause ends the program
+with one line on stderr that names the option as typed and, for a near miss,
+suggests the fix (no usage block), and exit status 2: argparse's errors are
+rewritten by :class:`CliParser`, the project's own errors (:class:`HrvError`) are
+printed as they are. Anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import NoReturn, cast
 
 from hrv_readiness import __version__
+from hrv_readiness.commands.option_errors import argparse_message, unknown_options
 from hrv_readiness.errors import HrvError
 
 #: Subcommand modules, in the order `--help` lists them.
@@ -34,8 +37,22 @@ COMMAND_MODULES: tuple[str, ...] = (
 CommandFunc = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class CliParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line with a suggestion, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.fail(argparse_message(message, known_options=self.option_names()))
+
+    def fail(self, text: str) -> NoReturn:
+        print(f"{self.prog}: {text} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+    def option_names(self) -> list[str]:
+        return [option for action in self._actions for option in action.option_strings]
+
+
+def build_parser() -> CliParser:
+    parser = CliParser(
         prog="hrv-collector",
         description="Morning HRV readiness from a chest strap, published to Home Assistant.",
     )
@@ -55,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        command = cast("CliParser", _subparsers(parser)[args.command])
+        command.fail(unknown_options(extras, command.option_names()))
     logging.basicConfig(
         level=args.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -69,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps them nowhere public
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return dict(action.choices)
+    return {}
 
 
 if __name__ == "__main__":

@@ -14,17 +14,19 @@ is allowed, e.g.::
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
 from datetime import time
 from pathlib import Path  # noqa: TC003 - pydantic resolves it at run time
-from typing import Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -33,10 +35,13 @@ from pydantic import (
 
 from hrv_readiness.ble.models import MeasurementSettings
 from hrv_readiness.errors import ConfigError
-from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT
+from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, DEFAULT_MAX_UNCERTAINTY_PCT
 from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.readiness.settings import ReadinessSettings
 from hrv_readiness.store.paths import default_data_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 _ID_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
 _MAC_PATTERN = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
@@ -115,9 +120,43 @@ class UserSection(_Frozen):
         return self.name or self.id
 
 
+_CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def _clock_time(value: object) -> object:
+    """A naive local time from ``"05:30"``; YAML's traps refused with the fix."""
+    if isinstance(value, bool):
+        msg = "expected a time like '05:30' (in quotes)"
+        raise ValueError(msg)  # noqa: TRY004 - pydantic wants ValueError
+    if isinstance(value, int):
+        # YAML 1.1 reads an unquoted 5:00 as the base-60 number 300.
+        hours, minutes = divmod(value, 60)
+        msg = (
+            f"YAML read the unquoted time {hours}:{minutes:02d} as the number {value}; "
+            f"write it in quotes: '{hours:02d}:{minutes:02d}'"
+        )
+        raise ValueError(msg)  # noqa: TRY004
+    if isinstance(value, time):
+        if value.tzinfo is not None:
+            msg = "a local time without a time zone, like '05:30'"
+            raise ValueError(msg)
+        return value
+    if isinstance(value, str):
+        match = _CLOCK_TIME.fullmatch(value.strip())
+        if match is None:
+            msg = "expected a 24-hour time like '05:30'"
+            raise ValueError(msg)
+        return time(int(match[1]), int(match[2]))
+    msg = "expected a time like '05:30' (in quotes)"
+    raise ValueError(msg)
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+
+
 class MorningWindow(_Frozen):
-    start: time = time(5, 0)
-    end: time = time(10, 0)
+    start: ClockTime = time(5, 0)
+    end: ClockTime = time(10, 0)
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
@@ -142,6 +181,14 @@ class MeasurementSection(MeasurementSettings):
         le=50.0,
         description="Readings with more corrected beats than this (%) are rejected "
         "(hrv-analysis rejects above 4 %; docs/model.md).",
+    )
+    max_uncertainty_pct: float = Field(
+        default=DEFAULT_MAX_UNCERTAINTY_PCT,
+        gt=0.0,
+        le=100.0,
+        description="Readings whose RMSSD could be off by more than this (%) because of "
+        "their corrections are rejected (docs/hrv.md: at 4 % no accepted benchmark "
+        "reading is more than 15 % off; higher accepts more readings, less exactly).",
     )
 
     def session_settings(self) -> MeasurementSettings:
@@ -185,8 +232,12 @@ class Config(_Frozen):
 
     @model_validator(mode="after")
     def _user_overrides_are_valid(self) -> Self:
-        for user in self.users:
-            self.readiness_for(user.id)
+        for index, user in enumerate(self.users):
+            try:
+                self.readiness_for(user.id)
+            except ValidationError as err:
+                # Not a ValueError, so pydantic lets it through; parse_config formats it.
+                raise _OverrideError(err, loc=("users", index, "readiness")) from None
         return self
 
     def user(self, user_id: str) -> UserSection:
@@ -207,31 +258,111 @@ class Config(_Frozen):
         )
 
 
-def format_validation_error(err: ValidationError, *, source: str) -> str:
-    """One line per problem: ``source: a.b[0].c = 'value' — what is allowed``."""
+#: Keys whose values are never shown in a message (a typo of one, too).
+_SECRET_KEY = re.compile(r"pas+w|passwd|secret|token|credential", re.IGNORECASE)
+#: Secrets shorter than this are not searched for in messages (they would match words).
+_MIN_REDACTED_LENGTH = 3
+
+
+class _OverrideError(ConfigError):
+    """A user's ``readiness:`` overrides are invalid; ``loc`` is where they are."""
+
+    def __init__(self, err: ValidationError, *, loc: tuple[str | int, ...]) -> None:
+        super().__init__(format_validation_error(err, source="config", prefix=loc))
+        self.error = err
+        self.loc = loc
+
+
+def format_validation_error(
+    err: ValidationError,
+    *,
+    source: str,
+    secrets: Collection[str] = (),
+    prefix: tuple[str | int, ...] = (),
+) -> str:
+    """One line per problem: ``source: a.b[0].c = 'value' — what is allowed``.
+
+    A value is shown only when it is a scalar that cannot be a secret: never a whole
+    section, never the value of a password-like key or of an unknown key, and no
+    string of ``secrets`` in any form. A problem caused by another one inside it
+    (a list that failed because an item failed) is left out.
+    """
+    problems = err.errors(include_url=False)
+    locations = [(*prefix, *problem["loc"]) for problem in problems]
     lines = []
-    for problem in err.errors(include_url=False):
-        path = ""
-        for part in problem["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    for problem, loc in zip(problems, locations, strict=True):
+        if any(other[: len(loc)] == loc and other != loc for other in locations):
+            continue  # a consequence of a problem deeper inside
+        path = _path(loc)
         message = str(problem["msg"]).removeprefix("Value error, ")
         if problem["type"] == "extra_forbidden":
             message = "unknown key (check the spelling against config.example.yaml)"
         elif problem["type"] == "missing":
             message = "required but missing"
         where = path or "(top level)"
-        if problem["type"] == "missing" or problem["input"] is None:
-            lines.append(f"{source}: {where} — {message}")
+        value = problem.get("input")
+        if _shows_value(problem["type"], loc, value):
+            lines.append(f"{source}: {where} = {value!r} — {message}")
         else:
-            lines.append(f"{source}: {where} = {problem['input']!r} — {message}")
-    return "\n".join(lines)
+            lines.append(f"{source}: {where} — {message}")
+    return redact("\n".join(lines), secrets)
+
+
+def _path(loc: tuple[object, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _shows_value(kind: str, loc: tuple[object, ...], value: object) -> bool:
+    if kind in {"missing", "extra_forbidden"} or value is None:
+        return False
+    if any(isinstance(part, str) and _SECRET_KEY.search(part) for part in loc):
+        return False
+    if isinstance(value, list | tuple | dict):
+        return not value  # an empty one says what is wrong; a full one may hold a secret
+    return isinstance(value, str | int | float | bool)
+
+
+def redact(text: str, secrets: Collection[str]) -> str:
+    """``text`` with every form of every secret (as written, repr, JSON) replaced."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) < _MIN_REDACTED_LENGTH:
+            continue
+        for form in {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]}:
+            text = text.replace(form, "***")
+    return text
+
+
+def _secrets(value: object, *, under_secret: bool = False) -> set[str]:
+    """Every scalar under a password-like key of the raw config, as text."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            secret_key = under_secret or bool(_SECRET_KEY.search(str(key)))
+            found |= _secrets(item, under_secret=secret_key)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _secrets(item, under_secret=under_secret)
+    elif under_secret and value is not None:
+        found.add(str(value))
+    return found
 
 
 def parse_config(data: object, *, source: str = "config") -> Config:
     try:
         return Config.model_validate(data)
+    except _OverrideError as err:
+        message = format_validation_error(
+            err.error, source=source, secrets=_secrets(data), prefix=err.loc
+        )
+        raise ConfigError(message) from None
     except ValidationError as err:
-        raise ConfigError(format_validation_error(err, source=source)) from err
+        message = format_validation_error(err, source=source, secrets=_secrets(data))
+        # Not chained: pydantic's error repeats every input, the password included, and
+        # a logged traceback would carry it into the journal.
+        raise ConfigError(message) from None
 
 
 def load_config(path: Path) -> Config:
@@ -255,15 +386,56 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         msg = f"{path}: expected a mapping of sections (collector, users, mqtt, ...)"
         raise ConfigError(msg)
-    return parse_config(_expand_env(data), source=str(path))
+    try:
+        expanded = _expand_env(data)
+    except _UnsetVariablesError as err:
+        msg = "\n".join(f"{path}: {line}" for line in err.lines)
+        raise ConfigError(msg) from None
+    return parse_config(expanded, source=str(path))
 
 
-def _expand_env(value: object) -> object:
-    """Expand ``${VAR}`` in strings so secrets (MQTT password) can live in the environment."""
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _expand_env(value: object, path: str = "") -> object:
+    """Expand ``${VAR}`` in strings so secrets (MQTT password) can live in the environment.
+
+    Only the ``${VAR}`` form: a ``$`` anywhere else (a password like ``pa$word``) is
+    kept. A variable that is not set is an error naming where it is used.
+    """
+    unset: list[tuple[str, str]] = []
+    expanded = _expand(value, path, unset)
+    if unset:
+        lines = [
+            f"{where or '(top level)'} — environment variable {name} is not set"
+            for where, name in unset
+        ]
+        raise _UnsetVariablesError(lines)
+    return expanded
+
+
+class _UnsetVariablesError(Exception):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _expand(value: object, path: str, unset: list[tuple[str, str]]) -> object:
     if isinstance(value, str):
-        return os.path.expandvars(value)
+
+        def replace(match: re.Match[str]) -> str:
+            name = match[1]
+            if name not in os.environ:
+                unset.append((path, name))
+                return ""
+            return os.environ[name]
+
+        return _ENV_REFERENCE.sub(replace, value)
     if isinstance(value, dict):
-        return {key: _expand_env(item) for key, item in value.items()}
+        return {
+            key: _expand(item, f"{path}.{key}" if path else str(key), unset)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [_expand_env(item) for item in value]
+        return [_expand(item, f"{path}[{index}]", unset) for index, item in enumerate(value)]
     return value

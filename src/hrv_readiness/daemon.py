@@ -13,7 +13,11 @@ pieces the CLI uses:
 * one *command loop*: ``measure``, ``wellness``, ``training`` and ``recompute`` from
   MQTT (already validated by ``hrv_readiness.mqtt.commands``; invalid ones were answered
   with ``command_rejected`` there). Wellness and training entries are stored and the
-  user's state is recomputed.
+  user's state is recomputed. A store error (locked, read-only, damaged file) rejects
+  that one command (``store_unavailable``); the daemon and every other user carry on.
+* the ``state`` of every user is the state *as of now* (``pipeline.current_state``),
+  rebuilt at every (re)connect, exactly what a ``recompute`` publishes; the retained
+  ``measurement`` says ``idle`` at start and at shutdown.
 * the :class:`~hrv_readiness.mqtt.publisher.Publisher` drains the store's outbox, so a
   reading is stored before it is published and survives a broker outage.
 
@@ -33,22 +37,31 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hrv_readiness.aio import cancel_and_wait
-from hrv_readiness.ble.models import Recording, SessionEvent, SessionState
+from hrv_readiness.ble.models import Progress, Recording, SessionEvent, SessionState
 from hrv_readiness.ble.session import run_measurement
-from hrv_readiness.errors import HrvError
+from hrv_readiness.errors import HrvError, StoreError
 from hrv_readiness.mqtt.commands import (
+    InvalidCommandError,
     MeasureCommand,
     RecomputeCommand,
     TrainingCommand,
     WellnessCommand,
     accepted_event,
+    command_name,
+    rejection_event,
 )
+from hrv_readiness.mqtt.history import history_messages
 from hrv_readiness.mqtt.messages import OutgoingMessage
-from hrv_readiness.mqtt.payloads import AnnouncedUser, EventPayload, MeasurementPayload
+from hrv_readiness.mqtt.payloads import (
+    AnnouncedUser,
+    EventPayload,
+    MeasurementPayload,
+    StatePayload,
+)
 from hrv_readiness.mqtt.publisher import Publisher
-from hrv_readiness.mqtt.state import state_message, state_payload
+from hrv_readiness.mqtt.state import state_message
 from hrv_readiness.mqtt.topics import Topics
-from hrv_readiness.pipeline import RecordingInput, assess_day, process_recording
+from hrv_readiness.pipeline import RecordingInput, current_state, process_recording
 from hrv_readiness.store import OutboxMessage, Store
 
 if TYPE_CHECKING:
@@ -87,6 +100,8 @@ class _UserRuntime:
     measure_now: asyncio.Event = field(default_factory=asyncio.Event)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_progress_s: float = 0.0
+    #: The latest progress of the measurement under way (None before recording).
+    last_progress: Progress | None = None
 
 
 class Daemon:
@@ -124,11 +139,15 @@ class Daemon:
                 users=[AnnouncedUser(id=u.id, name=u.display_name) for u in self.config.users],
                 outbox=store,
                 name=self.config.collector.display_name,
-                retained=self._latest_states(store),
+                # Rebuilt at every (re)connect: the state as of now, whoever wrote last.
+                refresh_retained=lambda: self._latest_states(store),
                 now=lambda: self._now().astimezone(dt.UTC),
                 today=lambda: self._now().date(),
             )
             self._publisher = publisher
+            # Nothing is being measured yet, whatever a killed collector left retained.
+            for user_id in self._users:
+                publisher.publish_nowait(self._idle_message(user_id))
             async with publisher, asyncio.TaskGroup() as tasks:
                 workers = [
                     tasks.create_task(self._user_loop(runtime), name=f"user-{user_id}")
@@ -143,26 +162,44 @@ class Daemon:
                 await stop.wait()
                 _LOGGER.info("shutting down")
                 await cancel_and_wait(workers)
+                # A measurement cut short by the shutdown is not going on any more.
+                for user_id in self._users:
+                    with contextlib.suppress(HrvError):
+                        await publisher.publish(self._idle_message(user_id))
             self._publisher = None
             self._store = None
         _LOGGER.info("stopped; database closed")
 
     def _latest_states(self, store: Store) -> list[OutgoingMessage]:
-        """The state of every user as last decided, republished after each reconnect."""
+        """The state of every user as of now (recomputed), republished after each reconnect.
+
+        Not the verdict stored at measurement time: a wellness or training entry made
+        since then has changed it, and the state must say what a ``recompute`` says.
+        """
         messages = []
-        topics = self._topics
         for user_id in self._users:
-            reading = store.latest_reading(user_id)
-            if reading is None:
-                continue
-            payload = state_payload(
-                collector_id=topics.collector_id,
-                reading=reading,
-                readiness=reading.readiness,
+            payload = self._current_state(store, user_id)
+            if payload is not None:
+                messages.append(state_message(self._topics, payload))
+        # The mornings before, for charts (retained; after the states on the wire).
+        messages.extend(
+            history_messages(
+                store,
+                self._topics,
+                list(self._users),
                 published_at=self._now().astimezone(dt.UTC),
             )
-            messages.append(state_message(topics, payload))
+        )
         return messages
+
+    def _current_state(self, store: Store, user_id: str) -> StatePayload | None:
+        return current_state(
+            store,
+            user=user_id,
+            settings=self.config.readiness_for(user_id),
+            topics=self._topics,
+            published_at=self._now().astimezone(dt.UTC),
+        )
 
     @property
     def _topics(self) -> Topics:
@@ -178,16 +215,25 @@ class Daemon:
         assert self._store is not None  # noqa: S101 - set by run()
         return any(r.usable for r in self._store.readings(user_id, since=today))
 
+    def _due(self, user_id: str) -> bool:
+        """True when the morning routine should measure ``user_id`` now."""
+        now = self._now()
+        return (
+            self.config.measurement.automatic
+            and self._in_morning_window(now)
+            and not self._measured_today(user_id, now.date())
+        )
+
     async def _user_loop(self, runtime: _UserRuntime) -> None:
         user_id = runtime.user.id
         while True:
             requested = runtime.measure_now.is_set()
-            now = self._now()
-            automatic = (
-                self.config.measurement.automatic
-                and self._in_morning_window(now)
-                and not self._measured_today(user_id, now.date())
-            )
+            try:
+                automatic = self._due(user_id)
+            except StoreError as err:
+                # Not knowing whether today is measured is no reason to stop: ask again.
+                _LOGGER.error("%s: %s; trying again later", user_id, err)  # noqa: TRY400
+                automatic = False
             if requested or automatic:
                 runtime.measure_now.clear()
                 await self.measure(user_id, requested=requested)
@@ -211,7 +257,12 @@ class Daemon:
         def on_event(event: SessionEvent) -> None:
             self._publish_progress(runtime, event, settings.duration_s)
 
+        runtime.last_progress = None
+        runtime.last_progress_s = 0.0
+        self._publish_event(user_id, "measurement_started")
         result = await run_measurement(runtime.source, settings, on_event=on_event)
+        if result.recording is not None:
+            self._publish_complete(runtime, result.recording)
         if result.recording is None:
             level = logging.WARNING if requested else logging.INFO
             _LOGGER.log(level, "measurement of %s %s: %s", user_id, result.state, result.reason)
@@ -242,7 +293,14 @@ class Daemon:
                 topics=self._topics,
                 published_at=self._now().astimezone(dt.UTC),
                 artifact_reject_pct=self.config.measurement.artifact_reject_pct,
+                max_uncertainty_pct=self.config.measurement.max_uncertainty_pct,
             )
+        except StoreError as err:
+            _LOGGER.error("reading of %s could not be stored: %s", user_id, err)  # noqa: TRY400
+            self._publish_event(
+                user_id, "measurement_failed", reason=f"the reading could not be stored: {err}"
+            )
+            return None
         except HrvError as err:
             _LOGGER.warning("reading of %s not usable: %s", user_id, err)
             self._publish_event(user_id, "measurement_rejected", reason=str(err))
@@ -250,6 +308,14 @@ class Daemon:
         self.readings_stored += 1
         if self._publisher is not None:
             self._publisher.notify_outbox()
+            # Sent after the outbox (the new state), so a chart never runs ahead of it.
+            for message in history_messages(
+                self._store,
+                self._topics,
+                [user_id],
+                published_at=self._now().astimezone(dt.UTC),
+            ):
+                self._publisher.publish_nowait(message)
         if processed.hrv.usable:
             readiness = processed.readiness
             _LOGGER.info(
@@ -269,37 +335,82 @@ class Daemon:
         return processed
 
     def _publish_progress(self, runtime: _UserRuntime, event: SessionEvent, total_s: float) -> None:
-        publisher = self._publisher
-        if publisher is None:
-            return
+        if self._publisher is None or event.state is SessionState.COMPLETE:
+            return  # complete: published with the recording's numbers by _measure_locked
         loop = asyncio.get_running_loop()
         progress = event.progress
         if progress is not None:
+            runtime.last_progress = progress
             if loop.time() - runtime.last_progress_s < _PROGRESS_INTERVAL_S:
                 return
             runtime.last_progress_s = loop.time()
-        elif event.state is SessionState.WAITING_FOR_STRAP:
-            self._publish_event(runtime.user.id, "measurement_started")
-        state = "connecting" if event.state is SessionState.RECONNECTING else event.state.value
+        # A state change keeps the numbers recorded so far (0 before recording).
+        shown = progress or runtime.last_progress
+        ended = event.state in {SessionState.ABORTED, SessionState.FAILED}
+        message = self._measurement_message(
+            runtime.user.id,
+            "connecting" if event.state is SessionState.RECONNECTING else event.state.value,
+            elapsed_s=shown.elapsed_s if shown else 0.0,
+            total_s=shown.total_s if shown else total_s,
+            heart_rate_bpm=shown.heart_rate_bpm if shown else None,
+            beats=shown.beats if shown else 0,
+            artifacts=shown.artifacts if shown else 0,
+            reason=(event.message or None) if ended else None,
+        )
+        self._publisher.publish_nowait(message)
+
+    def _publish_complete(self, runtime: _UserRuntime, recording: Recording) -> None:
+        last = runtime.last_progress
+        if self._publisher is None:
+            return
+        message = self._measurement_message(
+            runtime.user.id,
+            "complete",
+            elapsed_s=recording.duration_s,
+            total_s=self.config.measurement.duration_s,
+            heart_rate_bpm=last.heart_rate_bpm if last else None,
+            beats=len(recording.rr_ms),
+            artifacts=last.artifacts if last else 0,
+        )
+        self._publisher.publish_nowait(message)
+
+    def _idle_message(self, user_id: str) -> OutgoingMessage:
+        return self._measurement_message(
+            user_id, "idle", elapsed_s=0.0, total_s=self.config.measurement.duration_s
+        )
+
+    def _measurement_message(
+        self,
+        user_id: str,
+        state: str,
+        *,
+        elapsed_s: float,
+        total_s: float,
+        heart_rate_bpm: int | None = None,
+        beats: int = 0,
+        artifacts: int = 0,
+        reason: str | None = None,
+    ) -> OutgoingMessage:
+        if state == "complete":
+            progress_pct = 100
+        elif total_s > 0:
+            progress_pct = int(100 * min(elapsed_s / total_s, 1.0))
+        else:
+            progress_pct = 0
         payload = MeasurementPayload(
             state=state,  # type: ignore[arg-type]
-            elapsed_s=progress.elapsed_s if progress else 0.0,
-            total_s=progress.total_s if progress else total_s,
-            progress_pct=int(100 * min(progress.elapsed_s / progress.total_s, 1.0))
-            if progress and progress.total_s
-            else (100 if event.state is SessionState.COMPLETE else 0),
-            heart_rate_bpm=progress.heart_rate_bpm if progress else None,
-            beats=progress.beats if progress else 0,
-            artifacts=progress.artifacts if progress else 0,
-            reason=event.message or None
-            if event.state in {SessionState.ABORTED, SessionState.FAILED}
-            else None,
+            elapsed_s=max(elapsed_s, 0.0),
+            total_s=total_s,
+            progress_pct=progress_pct,
+            heart_rate_bpm=heart_rate_bpm,
+            beats=beats,
+            artifacts=artifacts,
+            reason=reason,
             updated_at=self._now().astimezone(dt.UTC),
         )
-        message = OutgoingMessage(
-            self._topics.measurement(runtime.user.id), payload.to_bytes(), qos=1, retain=True
+        return OutgoingMessage(
+            self._topics.measurement(user_id), payload.to_bytes(), qos=1, retain=True
         )
-        publisher.publish_nowait(message)
 
     def _publish_event(self, user_id: str, kind: str, **detail: str) -> None:
         publisher = self._publisher
@@ -318,12 +429,42 @@ class Daemon:
     async def _command_loop(self) -> None:
         assert self._publisher is not None  # noqa: S101
         async for command in self._publisher.commands():
-            await self.handle(command)
+            try:
+                await self.handle(command)
+            except Exception:  # one command must never stop the others (or the daemon)
+                _LOGGER.exception("command %s for %s failed", type(command).__name__, command.user)
 
     async def handle(self, command: Command) -> None:
-        """Act on one validated command and answer it."""
+        """Act on one validated command and answer it (accepted, or rejected with why)."""
         assert self._store is not None  # noqa: S101
         publisher = self._publisher
+        try:
+            self._act_on(command)
+        except StoreError as err:
+            _LOGGER.error(  # noqa: TRY400 - the store error says it all
+                "command %s for %s not carried out: %s", type(command).__name__, command.user, err
+            )
+            if publisher is not None:
+                refused = InvalidCommandError(
+                    f"not carried out, nothing changed: {err}",
+                    code="store_unavailable",
+                    user=command.user,
+                    command=command_name(command),
+                    request_id=command.request_id,
+                )
+                await publisher.publish_event(
+                    rejection_event(refused, at=self._now().astimezone(dt.UTC)),
+                    user=command.user,
+                )
+            return
+        _LOGGER.info("command %s for %s accepted", type(command).__name__, command.user)
+        if publisher is not None:
+            await publisher.publish_event(
+                accepted_event(command, at=self._now().astimezone(dt.UTC)), user=command.user
+            )
+
+    def _act_on(self, command: Command) -> None:
+        assert self._store is not None  # noqa: S101
         if isinstance(command, MeasureCommand):
             runtime = self._users[command.user]
             # A measurement already under way answers the request; do not queue a second.
@@ -337,34 +478,14 @@ class Daemon:
             self.recompute(command.user)
         elif isinstance(command, RecomputeCommand):
             self.recompute(command.user)
-        _LOGGER.info("command %s for %s accepted", type(command).__name__, command.user)
-        if publisher is not None:
-            await publisher.publish_event(
-                accepted_event(command, at=self._now().astimezone(dt.UTC)), user=command.user
-            )
 
     def recompute(self, user_id: str) -> bool:
         """Re-assess the user's latest usable reading with today's entries; queue its state."""
         store = self._store
         assert store is not None  # noqa: S101
-        reading = next((r for r in reversed(store.readings(user_id)) if r.usable), None)
-        if reading is None or reading.ln_rmssd is None or reading.mean_hr_bpm is None:
+        payload = self._current_state(store, user_id)
+        if payload is None:
             return False
-        readiness = assess_day(
-            store,
-            user=user_id,
-            day=reading.date,
-            ln_rmssd=reading.ln_rmssd,
-            resting_hr_bpm=reading.mean_hr_bpm,
-            settings=self.config.readiness_for(user_id),
-        )
-        at = self._now().astimezone(dt.UTC)
-        payload = state_payload(
-            collector_id=self.config.collector.id,
-            reading=reading,
-            readiness=readiness,
-            published_at=at,
-        )
         message = state_message(self._topics, payload)
         store.enqueue(
             [
@@ -373,7 +494,7 @@ class Daemon:
                     payload=message.payload,
                     qos=1,
                     retain=True,
-                    created_at=at,
+                    created_at=payload.published_at,
                 )
             ]
         )

@@ -40,7 +40,15 @@ class ReadingRejectedError(InputError):
 
 
 class StrapError(HrvError):
-    """The heart-rate strap or the Bluetooth stack failed."""
+    """The heart-rate strap or the Bluetooth stack failed.
+
+    ``address`` is the strap's Bluetooth address when one strap is concerned
+    (``None`` for the adapter or a scan).
+    """
+
+    def __init__(self, message: str, *, address: str | None = None) -> None:
+        super().__init__(message)
+        self.address = address
 
 
 class StoreError(HrvError):
@@ -48,7 +56,12 @@ class StoreError(HrvError):
 
 
 class BrokerError(HrvError):
-    """The MQTT broker could not be reached or refused us."""
+    """The MQTT broker at ``host``:``port`` could not be reached or refused us."""
+
+    def __init__(self, message: str, *, host: str, port: int) -> None:
+        super().__init__(message)
+        self.host = host
+        self.port = port
 
 
 class CommandRejectedError(HrvError):

@@ -21,8 +21,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
-from hrv_readiness.mqtt.payloads import StatePayload, StrapPayload
+from hrv_readiness.hrv import (
+    DEFAULT_ARTIFACT_REJECT_PCT,
+    DEFAULT_MAX_UNCERTAINTY_PCT,
+    HrvResult,
+    analyze,
+)
 from hrv_readiness.mqtt.state import state_message, state_payload
 from hrv_readiness.readiness import DailyReading, Readiness, ReadinessSettings, assess
 from hrv_readiness.store import OutboxMessage, StoredReading
@@ -31,6 +35,7 @@ from hrv_readiness.store.history import daily_history
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from hrv_readiness.mqtt.payloads import StatePayload
     from hrv_readiness.mqtt.topics import Topics
     from hrv_readiness.store import Store
 
@@ -99,6 +104,7 @@ def process_recording(
     published_at: dt.datetime,
     artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT,
     collector_id: str | None = None,
+    max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT,
 ) -> ProcessedReading:
     """Analyse, assess, store and queue one recording; return what was decided.
 
@@ -112,6 +118,7 @@ def process_recording(
     hrv = analyze(
         recording.rr_ms,
         artifact_reject_pct=artifact_reject_pct,
+        max_uncertainty_pct=max_uncertainty_pct,
         segment_starts=recording.segment_starts,
     )
     readiness: Readiness | None
@@ -127,7 +134,7 @@ def process_recording(
             settings=settings,
         )
     else:
-        readiness = _last_verdict(store, recording.user)
+        readiness = _current_verdict(store, recording.user, settings)
     stored = StoredReading(
         user=recording.user,
         measured_at=recording.measured_at,
@@ -143,15 +150,10 @@ def process_recording(
         quality_reason=hrv.quality.reason or "",
         source=recording.strap_name or "",
         readiness=readiness if hrv.usable else None,
-    )
-    strap = (
-        StrapPayload(
-            name=recording.strap_name,
-            address=recording.strap_address,
-            battery_pct=recording.battery_pct,
-        )
-        if recording.strap_name is not None
-        else None
+        pnn50_pct=hrv.pnn50_pct if hrv.usable else None,
+        beats=hrv.beats,
+        strap_address=recording.strap_address if recording.strap_name is not None else None,
+        battery_pct=recording.battery_pct if recording.strap_name is not None else None,
     )
     if topics is not None:
         collector_id = topics.collector_id
@@ -163,9 +165,6 @@ def process_recording(
         reading=stored,
         readiness=readiness,
         published_at=published_at,
-        strap=strap,
-        beats=hrv.beats,
-        pnn50_pct=hrv.pnn50_pct,
     )
     outbox = () if topics is None else _queued(topics, payload, published_at)
     reading_id = store.add_reading(stored, outbox=outbox)
@@ -174,11 +173,44 @@ def process_recording(
     )
 
 
-def _last_verdict(store: Store, user: str) -> Readiness | None:
-    for reading in reversed(store.readings(user)):
-        if reading.readiness is not None:
-            return reading.readiness
-    return None
+def current_state(
+    store: Store,
+    *,
+    user: str,
+    settings: ReadinessSettings,
+    topics: Topics,
+    published_at: dt.datetime,
+) -> StatePayload | None:
+    """The user's ``state`` as of now: the latest reading, the verdict recomputed.
+
+    The verdict is that of the latest usable reading assessed with everything stored
+    now (a wellness or training entry made after the measurement counts), not the one
+    stored when it was measured. ``None`` when the user has no reading.
+    """
+    latest = store.latest_reading(user)
+    if latest is None:
+        return None
+    return state_payload(
+        collector_id=topics.collector_id,
+        reading=latest,
+        readiness=_current_verdict(store, user, settings),
+        published_at=published_at,
+    )
+
+
+def _current_verdict(store: Store, user: str, settings: ReadinessSettings) -> Readiness | None:
+    """The latest usable reading assessed with what is stored now (``None``: none yet)."""
+    reading = next((r for r in reversed(store.readings(user)) if r.usable), None)
+    if reading is None or reading.ln_rmssd is None or reading.mean_hr_bpm is None:
+        return None
+    return assess_day(
+        store,
+        user=user,
+        day=reading.date,
+        ln_rmssd=reading.ln_rmssd,
+        resting_hr_bpm=reading.mean_hr_bpm,
+        settings=settings,
+    )
 
 
 def _queued(topics: Topics, payload: StatePayload, at: dt.datetime) -> list[OutboxMessage]:

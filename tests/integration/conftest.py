@@ -23,7 +23,7 @@ for path in (ROOT, ROOT / "tests"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from hrv_helpers import FakeCollector, hrv_entry, state_of, wait_for  # noqa: E402
+from hrv_helpers import CONNECTIVITY, FakeCollector, hrv_entry, state_of, wait_for  # noqa: E402
 from support.mosquitto import MosquittoBroker  # noqa: E402
 
 if TYPE_CHECKING:
@@ -123,4 +123,5 @@ async def setup_entry(hass: HomeAssistant, collector: FakeCollector) -> MockConf
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "72")
+    await wait_for(hass, lambda: state_of(hass, CONNECTIVITY) == "on")
     return entry

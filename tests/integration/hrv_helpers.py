@@ -23,6 +23,9 @@ COLLECTOR_ID = "pi_kitchen"
 BASE_TOPIC = "hrv_readiness"
 PREFIX = f"{BASE_TOPIC}/{COLLECTOR_ID}"
 WAIT_TIMEOUT_S = 15.0
+#: The collector device's connectivity entity (named after the config entry).
+CONNECTIVITY = f"binary_sensor.hrv_readiness_{COLLECTOR_ID}_connection"
+LAST_SEEN = f"sensor.hrv_readiness_{COLLECTOR_ID}_last_seen"
 
 ANNOUNCE: dict[str, Any] = {
     "schema_version": 1,
@@ -209,3 +212,42 @@ def hrv_entry(*, collector_id: str = COLLECTOR_ID, base_topic: str = BASE_TOPIC)
 def state_of(hass: HomeAssistant, entity_id: str) -> str | None:
     state = hass.states.get(entity_id)
     return None if state is None else state.state
+
+
+def history_payload(
+    user: str = "alice", *, mornings: int = 60, last: str = "2026-11-22T06:41:03+00:00"
+) -> dict[str, Any]:
+    """A ``history`` message (contract v1.2): ``mornings`` daily points ending at ``last``."""
+    from datetime import datetime, timedelta  # noqa: PLC0415 - only this helper needs them
+
+    end = datetime.fromisoformat(last)
+    points = []
+    for index in range(mornings):
+        at = end - timedelta(days=mornings - 1 - index, minutes=index % 7)
+        ln = round(4.0 + 0.2 * ((index * 37) % 11 - 5) / 5, 3)
+        baseline = index >= 14
+        points.append(
+            {
+                "date": at.date().isoformat(),
+                "measured_at": at.isoformat(),
+                "ln_rmssd": ln,
+                "rmssd_ms": round(2.718281828**ln, 2),
+                "resting_hr_bpm": 55.0 + index % 5,
+                "score": 60 + index % 40 if baseline else None,
+                "status": "ready" if baseline else "building_baseline",
+                "fatigue_type": "recovered" if baseline else "unknown",
+                "ln_rmssd_7d_mean": 4.0 if index >= 3 else None,
+                "ln_rmssd_normal_low": 3.7 if baseline else None,
+                "ln_rmssd_normal_high": 4.3 if baseline else None,
+                "ln_rmssd_swc_low": 3.95 if baseline else None,
+                "ln_rmssd_swc_high": 4.05 if baseline else None,
+            }
+        )
+    return {
+        "schema_version": 1,
+        "collector_id": COLLECTOR_ID,
+        "user": user,
+        "published_at": "2026-11-22T06:43:10+00:00",
+        "days": 90,
+        "points": points,
+    }

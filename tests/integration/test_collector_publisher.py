@@ -19,10 +19,11 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from hrv_helpers import hrv_entry, state_of, wait_for
+from hrv_helpers import CONNECTIVITY, hrv_entry, state_of, wait_for
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.hrv_readiness.const import DOMAIN, EVENT_READING
+from hrv_readiness.hrv import analyze
 from hrv_readiness.mqtt import AnnouncedUser, MeasureCommand, MqttSettings, Publisher, Topics
 from hrv_readiness.mqtt.commands import WellnessCommand
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
@@ -75,11 +76,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def history(store: Store) -> list[ProcessedReading]:
-    """Alice's six weeks, analysed, assessed, stored and queued by the collector."""
-    return [
-        record(store, day.date, synthesize_rr_ms(day.scenario))
+    """Alice's two months, analysed, assessed, stored and queued by the collector.
+
+    Up to her last usable morning: the test compares every metric of the last state.
+    """
+    recordings = [
+        (day.date, synthesize_rr_ms(day.scenario))
         for day in simulate_person(ALICE, last_day=LAST_DAY)
     ]
+    while not analyze(recordings[-1][1]).usable:
+        recordings.pop()
+    return [record(store, day, rr_ms) for day, rr_ms in recordings]
 
 
 @pytest.fixture
@@ -185,11 +192,15 @@ async def test_collector_to_entities_and_back(
         6,
     )
 
-    # The collector leaves: its entities become unavailable.
+    # The collector leaves: its connectivity turns off, the buttons (which need it) go
+    # unavailable, and Alice's reading of the morning stays shown.
+    score = state_of(hass, "sensor.alice_readiness_score")
     await publisher.stop()
-    await wait_for(
-        hass, lambda: state_of(hass, "sensor.alice_readiness_score") == STATE_UNAVAILABLE
-    )
+    await wait_for(hass, lambda: state_of(hass, CONNECTIVITY) == "off")
+    assert state_of(hass, "button.alice_start_measurement") == STATE_UNAVAILABLE
+    assert score not in {None, "unknown", STATE_UNAVAILABLE}
+    assert state_of(hass, "sensor.alice_readiness_score") == score
+    assert state_of(hass, "sensor.alice_readiness_status") in {"ready", "caution", "rest"}
 
 
 def mqtt_discovered(hass: HomeAssistant) -> list[er.RegistryEntry]:
@@ -220,7 +231,7 @@ async def test_switching_collector_discovery_off_leaves_no_duplicates(
             lambda: ir.async_get(hass).async_get_issue(DOMAIN, f"duplicate_discovery_{COLLECTOR}"),
         )
     ours = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(ours) == 23
+    assert len(ours) == 25
 
     async with collector(discovery=False) as without_discovery:
         await without_discovery.wait_connected(15.0)

@@ -158,8 +158,7 @@ async def home(hass: HomeAssistant, mqtt_entry: MockConfigEntry) -> None:
                 "use_blueprint": {
                     "path": "hrv_readiness/poor_recovery_dim_lights.yaml",
                     "input": {
-                        "readiness_sensor": "sensor.alice_readiness_score",
-                        "threshold": 50,
+                        "readiness_status": "sensor.alice_readiness_status",
                         "morning_start": "00:00:00",
                         "morning_end": "23:59:59",
                         "lights": {"entity_id": "light.bedroom"},

@@ -86,6 +86,39 @@ async def test_new_reading_events(
     assert [e.data["type"] for e in events[3:]] == ["new_reading", "fatigue_type_changed"]
 
 
+async def test_old_readings_fire_nothing(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
+) -> None:
+    """Re-running the demo or importing history replays mornings weeks old, live, in
+    order: none of them is news. Only a reading newer than the newest seen is."""
+    events = async_capture_events(hass, EVENT_READING)
+    await collector.state(
+        state_payload(score=80, measured_at="2026-11-24T06:40:00+00:00"), retain=False
+    )
+    await wait_for(hass, lambda: len(events) == 1)
+    for day, (status, fatigue) in enumerate(
+        [("rest", "nervous_system"), ("caution", "muscular"), ("rest", "combined")], start=1
+    ):
+        await collector.state(
+            state_payload(
+                score=30,
+                status=status,
+                fatigue_type=fatigue,
+                measured_at=f"2026-11-0{day}T06:40:00+00:00",
+            ),
+            retain=False,
+        )
+    await collector.state(
+        state_payload(score=82, measured_at="2026-11-25T06:40:00+00:00"), retain=False
+    )
+    await wait_for(hass, lambda: len(events) >= 2)
+    await hass.async_block_till_done()
+    assert [(e.data["type"], e.data["measured_at"]) for e in events] == [
+        ("new_reading", "2026-11-24T06:40:00+00:00"),
+        ("new_reading", "2026-11-25T06:40:00+00:00"),
+    ]
+
+
 async def test_device_triggers_listed(hass: HomeAssistant, setup_entry: MockConfigEntry) -> None:
     triggers = await async_get_device_automations(
         hass, DeviceAutomationType.TRIGGER, alice(hass).id

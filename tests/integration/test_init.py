@@ -40,10 +40,12 @@ BOB = {"id": "bob", "name": "Bob"}
 
 
 def user_devices(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, str | None]:
+    """The users' devices (not the collector's own), by identifier."""
     registry = dr.async_get(hass)
     return {
-        next(iter(device.identifiers))[1]: device.name
+        key: device.name
         for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
+        if (key := next(iter(device.identifiers))[1]) != COLLECTOR_ID
     }
 
 
@@ -56,6 +58,11 @@ async def test_setup_creates_one_device_per_user(
     assert device is not None
     assert device.manufacturer == "HRV Readiness"
     assert device.sw_version == "0.1.0"
+    # Every person's device hangs off the collector's own.
+    collector = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, COLLECTOR_ID)})
+    assert collector is not None
+    assert device.via_device_id == collector.id
+    assert (collector.name, collector.model) == ("HRV Readiness (pi_kitchen)", "Collector")
 
 
 async def test_unload_and_reload(
@@ -73,7 +80,7 @@ async def test_unload_and_reload(
 
     assert await hass.config_entries.async_setup(setup_entry.entry_id)
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "10")
-    assert len(er.async_entries_for_config_entry(er.async_get(hass), setup_entry.entry_id)) == 23
+    assert len(er.async_entries_for_config_entry(er.async_get(hass), setup_entry.entry_id)) == 25
 
 
 async def test_reload_keeps_entities(hass: HomeAssistant, setup_entry: MockConfigEntry) -> None:
@@ -195,6 +202,18 @@ async def test_remove_stale_device_only(
     )
     response = await client.receive_json()
     assert not response["success"]  # Alice is still served by the collector
+
+    # The collector's own device goes with the config entry, not by hand.
+    own = registry.async_get_device(identifiers={(DOMAIN, COLLECTOR_ID)})
+    assert own is not None
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": setup_entry.entry_id,
+            "device_id": own.id,
+        }
+    )
+    assert not (await client.receive_json())["success"]
 
     # A device the collector no longer announces (e.g. left from an old config) can go.
     old = registry.async_get_or_create(

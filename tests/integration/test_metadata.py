@@ -124,6 +124,7 @@ def test_hacs_release_zip(tmp_path: Path) -> None:
         assert json.loads(archive.read("manifest.json"))["domain"] == DOMAIN
     assert {"__init__.py", "manifest.json", "translations/en.json", "services.yaml"} <= names
     assert "blueprints/automation/poor_recovery_dim_lights.yaml" in names
+    assert "blueprints/automation/morning_brief.yaml" in names
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     # HACS unpacks the asset into custom_components/<domain>/ (zip_release): the
     # zip's root is the component's root, so the manifest lands at the right path.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,8 @@ import yaml
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.helpers import entity_registry as er
 from hrv_helpers import (
+    CONNECTIVITY,
+    LAST_SEEN,
     CollectorProcess,
     FakeCollector,
     hrv_entry,
@@ -19,6 +22,8 @@ from hrv_helpers import (
     state_payload,
     wait_for,
 )
+
+from custom_components.hrv_readiness.statistics import STATISTICS, statistic_id
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -65,7 +70,11 @@ async def test_entity_snapshot(
     assert await hass.config_entries.async_reload(setup_entry.entry_id)
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_strap_battery") == "80")
 
-    assert entity_table(hass, setup_entry) == snapshot
+    table = entity_table(hass, setup_entry)
+    # The wall clock: checked here, not frozen into the snapshot.
+    last_seen = table[LAST_SEEN].pop("state")
+    assert datetime.fromisoformat(last_seen) <= datetime.now(UTC)
+    assert table == snapshot
 
 
 async def test_values_follow_new_states(
@@ -123,9 +132,11 @@ async def test_building_baseline_and_rejected_reading(
         "sensor.alice_rmssd",
         "sensor.alice_lnrmssd_7_day_baseline",
         "sensor.alice_lnrmssd_normal_range_low",
-        "binary_sensor.alice_recovery_low",
     ):
-        assert state_of(hass, entity_id) == STATE_UNKNOWN, entity_id
+        # No value, so nothing to show: unavailable, not a made-up or stale number.
+        assert state_of(hass, entity_id) == STATE_UNAVAILABLE, entity_id
+    # The verdict exists but says neither yes nor no yet.
+    assert state_of(hass, "binary_sensor.alice_recovery_low") == STATE_UNKNOWN
     assert state_of(hass, "sensor.alice_fatigue_type") == "unknown"
 
 
@@ -136,26 +147,30 @@ async def test_state_without_reading_or_readiness(
     payload["reading"] = None
     payload["readiness"] = None
     await collector.state(payload)
-    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == STATE_UNKNOWN)
-    assert state_of(hass, "sensor.alice_last_reading") == STATE_UNKNOWN
-    assert state_of(hass, "binary_sensor.alice_recovery_low") == STATE_UNKNOWN
+    await wait_for(
+        hass, lambda: state_of(hass, "sensor.alice_readiness_score") == STATE_UNAVAILABLE
+    )
+    assert state_of(hass, "sensor.alice_last_reading") == STATE_UNAVAILABLE
+    assert state_of(hass, "binary_sensor.alice_recovery_low") == STATE_UNAVAILABLE
     assert hass.states.get("sensor.alice_readiness_status").attributes.get("reasons") is None
 
 
 async def test_unknown_enum_values_are_unknown_not_errors(
     hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
 ) -> None:
-    """A newer collector may add a status or fatigue type; the entity says unknown."""
+    """A newer collector may add a status or fatigue type; the entity has no value."""
     await collector.state(state_payload(status="deload", fatigue_type="jet_lag", score=60))
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "60")
-    assert state_of(hass, "sensor.alice_readiness_status") == STATE_UNKNOWN
-    assert state_of(hass, "sensor.alice_fatigue_type") == STATE_UNKNOWN
+    assert state_of(hass, "sensor.alice_readiness_status") == STATE_UNAVAILABLE
+    assert state_of(hass, "sensor.alice_fatigue_type") == STATE_UNAVAILABLE
 
 
 async def test_measurement_progress(
     hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
 ) -> None:
-    assert state_of(hass, "sensor.alice_measurement") == STATE_UNKNOWN
+    # Nothing under way before the first measurement: idle at 0 %, not unknown.
+    assert state_of(hass, "sensor.alice_measurement") == "idle"
+    assert state_of(hass, "sensor.alice_measurement_progress") == "0"
     await collector.publish(
         "alice/measurement",
         {
@@ -178,7 +193,7 @@ async def test_measurement_progress(
     )
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "failed")
     assert hass.states.get("sensor.alice_measurement").attributes["reason"] == "strap not found"
-    assert state_of(hass, "sensor.alice_measurement_progress") == STATE_UNKNOWN
+    assert state_of(hass, "sensor.alice_measurement_progress") == STATE_UNAVAILABLE
 
 
 async def test_measurement_of_unknown_user_is_ignored(
@@ -200,17 +215,23 @@ async def test_availability_follows_the_last_will(
     caplog.set_level(logging.INFO, logger="custom_components.hrv_readiness")
     process = CollectorProcess(broker)  # the collector's session, in its own process
     await hass.async_block_till_done()
+    last_seen = state_of(hass, LAST_SEEN)
+    assert last_seen not in {None, STATE_UNKNOWN, STATE_UNAVAILABLE}
     process.kill()  # no DISCONNECT: the broker publishes the Last Will "offline"
-    await wait_for(
-        hass, lambda: state_of(hass, "sensor.alice_readiness_score") == STATE_UNAVAILABLE
-    )
+    await wait_for(hass, lambda: state_of(hass, CONNECTIVITY) == "off")
+    # The collector is down; the person's morning is still the morning's.
     assert state_of(hass, "button.alice_start_measurement") == STATE_UNAVAILABLE
-    assert state_of(hass, "binary_sensor.alice_recovery_low") == STATE_UNAVAILABLE
+    assert state_of(hass, "sensor.alice_readiness_score") == "72"
+    assert state_of(hass, "sensor.alice_readiness_status") == "ready"
+    assert state_of(hass, "binary_sensor.alice_recovery_low") == "off"
+    assert state_of(hass, LAST_SEEN) == last_seen
 
     async with FakeCollector(broker) as restarted:
         await restarted.publish("status", "offline")  # repeated: still logged only once
         await restarted.online()
-        await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "72")
+        await wait_for(hass, lambda: state_of(hass, CONNECTIVITY) == "on")
+        assert state_of(hass, "button.alice_start_measurement") == STATE_UNKNOWN
+        assert state_of(hass, LAST_SEEN) >= last_seen
         await restarted.online()
         await hass.async_block_till_done()
 
@@ -232,24 +253,35 @@ async def test_availability_follows_the_last_will(
 async def test_example_dashboard_uses_real_entities(
     hass: HomeAssistant, setup_entry: MockConfigEntry
 ) -> None:
-    """The dashboard in docs/home-assistant.md parses and names entities that exist."""
-    text = (ROOT / "docs" / "home-assistant.md").read_text(encoding="utf-8")
-    block = text.split("## Example dashboard", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
-    dashboard = yaml.safe_load(block)
-    referenced = set(re.findall(r"\b(?:sensor|binary_sensor|button)\.alice_[a-z0-9_]+", block))
-    assert dashboard["views"][0]["cards"]
+    """docs/dashboard.yaml parses and names entities and statistics that exist.
+
+    (tests/e2e loads it into a real Home Assistant and looks at it in a browser.)
+    """
+    text = (ROOT / "docs" / "dashboard.yaml").read_text(encoding="utf-8")
+    dashboard = yaml.safe_load(text)
+    assert dashboard["views"][0]["type"] == "sections"
+    referenced = set(re.findall(r"\b(?:sensor|binary_sensor|button)\.alice_[a-z0-9_]+", text))
     assert len(referenced) >= 10
     missing = sorted(entity_id for entity_id in referenced if hass.states.get(entity_id) is None)
     assert missing == []
+    # The demo collector's statistics, named as the integration names them.
+    statistics = set(re.findall(r"hrv_readiness:demo_alice_[a-z0-9_]+", text))
+    known = {statistic_id("demo", "alice", d.key) for d in STATISTICS}
+    assert statistics
+    assert statistics <= known
+    # The gauge's bands are the status bands (ready from 60, caution from 30).
+    cards = [c for section in dashboard["views"][0]["sections"] for c in section["cards"]]
+    [gauge] = [c for c in cards if c["type"] == "gauge"]
+    assert gauge["severity"] == {"green": 60, "yellow": 30, "red": 0}
 
 
-async def test_broker_loss_makes_entities_unavailable(
+async def test_broker_loss_turns_connectivity_off_and_keeps_values(
     hass: HomeAssistant,
     mqtt_entry: MockConfigEntry,
     broker: MosquittoBroker,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Without the broker nothing is current, even though the last status said online."""
+    """Without the broker the collector is unreachable, whatever its last status said."""
     caplog.set_level(logging.INFO, logger="custom_components.hrv_readiness")
     entry = hrv_entry()
     entry.add_to_hass(hass)
@@ -260,15 +292,15 @@ async def test_broker_loss_makes_entities_unavailable(
     await before.state()
     assert await hass.config_entries.async_setup(entry.entry_id)
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "72")
+    await wait_for(hass, lambda: state_of(hass, CONNECTIVITY) == "on")
     await before.close_quietly()
     # A repeated "connected" changes nothing.
     entry.runtime_data._on_broker_connection(connected=True)
     assert "MQTT broker is back" not in caplog.text
 
     broker.stop()
-    await wait_for(
-        hass, lambda: state_of(hass, "sensor.alice_readiness_score") == STATE_UNAVAILABLE
-    )
+    await wait_for(hass, lambda: state_of(hass, CONNECTIVITY) == "off")
+    assert state_of(hass, "sensor.alice_readiness_score") == "72"
     assert "pi_kitchen is unavailable: lost the MQTT broker" in caplog.text
 
     broker.start()  # empty: this broker keeps no retained messages across restarts

@@ -20,22 +20,10 @@ class AdapterUnavailableError(StrapError):
 class StrapNotFoundError(StrapError):
     """No heart-rate strap advertised within the scan time."""
 
-    def __init__(self, message: str, *, address: str | None = None) -> None:
-        super().__init__(message)
-        self.address = address
-
 
 class StrapBusyError(StrapError):
     """The strap refused the connection because another device (a phone app) holds it."""
 
-    def __init__(self, message: str, *, address: str) -> None:
-        super().__init__(message)
-        self.address = address
-
 
 class StrapConnectionError(StrapError):
     """Connecting to the strap or setting up its notifications failed."""
-
-    def __init__(self, message: str, *, address: str) -> None:
-        super().__init__(message)
-        self.address = address

@@ -59,22 +59,27 @@ def _message(err: BaseException) -> str:
 
 def _translate_cause(cause: BaseException, address: str | None) -> StrapError | None:
     if isinstance(cause, BleakBluetoothNotAvailableError):
-        return AdapterUnavailableError(f"Bluetooth adapter not available: {_message(cause)}")
+        return AdapterUnavailableError(
+            f"Bluetooth adapter not available: {_message(cause)}", address=address
+        )
     if isinstance(cause, BleakDBusError):
         if cause.dbus_error in _ADAPTER_DBUS_ERRORS:
             return AdapterUnavailableError(
                 f"Bluetooth adapter not available: {cause.dbus_error}"
-                f" ({cause.dbus_error_details or 'no details'})"
+                f" ({cause.dbus_error_details or 'no details'})",
+                address=address,
             )
         if cause.dbus_error in _BUSY_DBUS_ERRORS and address is not None:
             return StrapBusyError(f"{BUSY_MESSAGE} ({cause.dbus_error})", address=address)
     if isinstance(cause, FileNotFoundError | ConnectionRefusedError):
         return AdapterUnavailableError(
-            f"Bluetooth adapter not available: the D-Bus system bus is not reachable ({cause})"
+            f"Bluetooth adapter not available: the D-Bus system bus is not reachable ({cause})",
+            address=address,
         )
     if isinstance(cause, EOFError | BrokenPipeError | ConnectionResetError):
         return AdapterUnavailableError(
-            f"Bluetooth adapter not available: lost the D-Bus connection ({cause!r})"
+            f"Bluetooth adapter not available: lost the D-Bus connection ({cause!r})",
+            address=address,
         )
     return None
 
@@ -89,10 +94,12 @@ def translate_bleak_error(err: BaseException, *, address: str | None = None) -> 
         if (translated := _translate_cause(cause, address)) is not None:
             return translated
     if address is None:
-        return AdapterUnavailableError(f"Bluetooth adapter not available: {err}")
+        return AdapterUnavailableError(f"Bluetooth adapter not available: {err}", address=address)
     if isinstance(err, BleakError) and "not found" in str(err).lower():
         return StrapNotFoundError(f"strap {address} not found: {err}", address=address)
-    return StrapConnectionError(f"connecting to {address} failed: {err}", address=address)
+    if isinstance(err, TimeoutError):
+        return StrapConnectionError(f"connecting to {address} timed out", address=address)
+    return StrapConnectionError(f"connecting to {address} failed: {_message(err)}", address=address)
 
 
 async def scan_for_straps(

@@ -11,9 +11,13 @@ States (:class:`~hrv_readiness.ble.models.SessionState`)::
 * waiting_for_strap: scan until the strap advertises (``strap_wait_s``); an
   unavailable adapter is waited out (``adapter_wait_s``).
 * connecting: one attempt is bounded by ``connect_timeout_s``; a busy strap or a
-  failed connect is retried up to ``max_reconnects`` times.
-* waiting_for_contact: notifications without skin contact are discarded; none for
-  ``contact_timeout_s`` aborts. A strap without contact detection counts as contact.
+  failed connect is retried up to ``max_reconnects`` times, but a connect that times
+  out twice in a row ends the session (a hung Connect does not come back).
+* Once connected, the session is pinned to that strap's address: a reconnect never
+  continues on another strap that matches the same pattern.
+* waiting_for_contact: notifications without skin contact are discarded (they do
+  not count towards the unit check either); none for ``contact_timeout_s`` aborts.
+  A strap without contact detection counts as contact.
 * settling: the first ``settle_s`` seconds of RR (summed RR) are discarded.
 * recording: RR are kept until their sum reaches ``duration_s``. A progress event
   follows every notification (elapsed/total, HR, beats, artifacts so far).
@@ -60,7 +64,8 @@ from hrv_readiness.ble.models import (
     StrapInfo,
 )
 from hrv_readiness.ble.parser import RR_UNITS_PER_SECOND, parse_heart_rate_measurement
-from hrv_readiness.errors import StrapError
+from hrv_readiness.errors import InputError, StrapError
+from hrv_readiness.hrv import analyze
 
 if TYPE_CHECKING:
     from hrv_readiness.ble.source import StrapLink, StrapSource
@@ -69,15 +74,13 @@ _LOGGER = logging.getLogger(__name__)
 
 EventCallback = Callable[[SessionEvent], None]
 
-#: A successive difference above this share of the previous RR counts as an artifact
-#: in the running progress count (Malik's 20 % rule); the HRV package does the real
-#: artifact detection on the finished recording.
-_RUNNING_ARTIFACT_SHARE = 0.20
 #: HR-field x mean RR / 60000 is ~1.0 for 1/1024 s and 1000/1024 = 0.977 for ms. A
 #: ratio far outside both means the HR field is not derived from the RR (averaged,
 #: stale, or junk): then it proves nothing and the spec's unit is kept.
 _MS_UNIT_RATIO_RANGE = (0.962, 0.988)
 _MS_UNIT_MIN_PACKETS = 5
+#: A connect timing out this often in a row ends the session (it is not coming back).
+_MAX_CONNECT_TIMEOUTS = 2
 #: Time allowed to close a link (bluetoothd may be gone and never answer).
 _CLOSE_TIMEOUT_S = 5.0
 
@@ -135,31 +138,20 @@ class _Recorder:
     rr_parsed: list[float] = field(default_factory=list)
     segments: list[int] = field(default_factory=list)
     segment: int = 0
-    artifacts: int = 0
     started_at: datetime | None = None
 
     def clear(self) -> None:
         self.rr_parsed.clear()
         self.segments.clear()
         self.segment += 1
-        self.artifacts = 0
         self.started_at = None
 
     def break_segment(self) -> None:
         self.segment += 1
 
     def add(self, rr: float) -> None:
-        scale = self.units.scale
-        value = rr * scale
         if self.started_at is None:
             self.started_at = datetime.now(UTC)
-        if not self.settings.min_rr_ms <= value <= self.settings.max_rr_ms or (
-            self.rr_parsed
-            and self.segments[-1] == self.segment
-            and abs(value - self.rr_parsed[-1] * scale)
-            > _RUNNING_ARTIFACT_SHARE * self.rr_parsed[-1] * scale
-        ):
-            self.artifacts += 1
         self.rr_parsed.append(rr)
         self.segments.append(self.segment)
 
@@ -175,7 +167,8 @@ class _Recorder:
             / 1000.0
         )
 
-    def build(self, info: StrapInfo, reconnects: int) -> Recording:
+    def _kept(self) -> tuple[list[float], list[int], int]:
+        """The plausible RR (true ms), where their runs start, and how many were dropped."""
         scale = self.units.scale
         kept: list[float] = []
         starts: list[int] = []
@@ -191,6 +184,25 @@ class _Recorder:
                 starts.append(len(kept))
             previous_segment = segment
             kept.append(value)
+        return kept, starts, implausible
+
+    @property
+    def artifacts(self) -> int:
+        """Artifacts so far, counted as the finished reading's will be.
+
+        The HRV engine's own detection on the RR recorded so far (the same call the
+        finished recording gets), so the live counter ends on the final count
+        (implausible intervals are dropped and reported apart). Too few beats yet: 0.
+        """
+        kept, starts, _ = self._kept()
+        try:
+            return analyze(kept, segment_starts=tuple(starts) or (0,)).artifacts.total
+        except InputError:
+            return 0
+
+    def build(self, info: StrapInfo, reconnects: int) -> Recording:
+        scale = self.units.scale
+        kept, starts, implausible = self._kept()
         return Recording(
             rr_ms=tuple(kept),
             started_at=self.started_at or datetime.now(UTC),
@@ -224,6 +236,8 @@ class _Session:
         self.recorder = _Recorder(settings=settings, units=self.units)
         self.link_losses = 0
         self.info: StrapInfo | None = None
+        #: The strap of this measurement once connected: reconnects go to it only.
+        self.pinned_address: str | None = None
         self.settled_ms = 0.0
         self.resume_recording = False
         self.contact_wait_start = 0.0
@@ -251,10 +265,13 @@ class _Session:
         strap_deadline = self.loop.time() + self.settings.strap_wait_s
         adapter_deadline: float | None = None
         connect_failures = 0
+        timeouts_in_a_row = 0
         while True:
             try:
                 strap = await self.find(strap_deadline)
                 adapter_deadline = None
+                # It is there: failing to connect is counted, not held against the wait.
+                strap_deadline = self.loop.time() + self.settings.strap_wait_s
                 link = await self.connect(strap)
             except AdapterUnavailableError as err:
                 now = self.loop.time()
@@ -273,31 +290,78 @@ class _Session:
             except (StrapBusyError, StrapConnectionError, StrapNotFoundError, TimeoutError) as err:
                 # Not found here means it went away between the scan and the connect.
                 connect_failures += 1
+                timed_out = isinstance(err, TimeoutError) or isinstance(err.__cause__, TimeoutError)
+                timeouts_in_a_row = timeouts_in_a_row + 1 if timed_out else 0
+                reason = self.connect_failure(err, strap)
+                if timeouts_in_a_row >= _MAX_CONNECT_TIMEOUTS:
+                    # A Connect that never returns does not return on the sixth try either.
+                    raise self.end(
+                        SessionState.FAILED,
+                        f"{reason}, {timeouts_in_a_row} times in a row — move the strap closer,"
+                        " wake it (moisten the electrodes) or restart Bluetooth",
+                    ) from err
                 if connect_failures > self.settings.max_reconnects:
-                    reason = BUSY_HINT if isinstance(err, StrapBusyError) else str(err)
                     raise self.end(
                         SessionState.FAILED,
                         f"could not connect after {connect_failures} attempts: {reason}",
                     ) from err
-                message = BUSY_HINT if isinstance(err, StrapBusyError) else f"retrying: {err}"
+                message = BUSY_HINT if isinstance(err, StrapBusyError) else f"retrying: {reason}"
                 self.emit(self.state, message)
                 await asyncio.sleep(self.settings.retry_delay_s)
                 continue
+            self.pinned_address = link.info.address
             return link
 
+    def connect_failure(self, err: Exception, strap: DiscoveredStrap) -> str:
+        """Why a connect failed, in words (never an empty reason)."""
+        if isinstance(err, StrapBusyError):
+            return BUSY_HINT
+        if isinstance(err, TimeoutError) or isinstance(err.__cause__, TimeoutError):
+            return (
+                f"{strap.name} ({strap.address}) did not answer within"
+                f" {self.settings.connect_timeout_s:g} s"
+            )
+        return str(err) or type(err).__name__
+
     async def find(self, deadline: float) -> DiscoveredStrap:
+        """The strap, once it advertises; after the first connect only that same strap.
+
+        A household's straps may all match the user's pattern: a reconnect must never
+        continue on another person's strap and mix two people's beats in one reading.
+        """
         while True:
             remaining = deadline - self.loop.time()
             try:
-                return await self.source.find(max(0.1, min(self.settings.scan_s, remaining)))
+                strap = await self.source.find(max(0.1, min(self.settings.scan_s, remaining)))
             except StrapNotFoundError as err:
                 if self.loop.time() >= deadline:
+                    wanted = (
+                        f"strap {self.pinned_address} (measured so far)"
+                        if self.pinned_address
+                        else self.source.description
+                    )
                     raise self.end(
                         SessionState.FAILED,
-                        f"{self.source.description} not found within"
+                        f"{wanted} not found within"
                         f" {self.settings.strap_wait_s:g} s — is it worn, in range and not"
                         " held by a phone app?",
                     ) from err
+                continue
+            if self.pinned_address is None or strap.address == self.pinned_address:
+                return strap
+            _LOGGER.debug(
+                "ignoring %s (%s): this measurement is on %s",
+                strap.name,
+                strap.address,
+                self.pinned_address,
+            )
+            if self.loop.time() >= deadline:
+                raise self.end(
+                    SessionState.FAILED,
+                    f"strap {self.pinned_address} (measured so far) not found within"
+                    f" {self.settings.strap_wait_s:g} s; only other straps are in range",
+                )
+            await asyncio.sleep(min(self.settings.retry_delay_s, 0.2))
 
     async def connect(self, strap: DiscoveredStrap) -> StrapLink:
         self.emit(SessionState.CONNECTING, f"connecting to {strap.name} ({strap.address})")
@@ -388,10 +452,12 @@ class _Session:
         while True:
             measurement = await self.next_measurement()
             now = self.loop.time()
-            self.units.add(measurement)
             if measurement.sensor_contact is False:
                 self.lose_contact(now)
                 continue
+            # Only packets with contact tell the unit: without it the HR field is stale
+            # or zero and the RR junk, and seconds of them would outvote the real ones.
+            self.units.add(measurement)
             self.check_rr_flow(measurement, now)
             if self.state is SessionState.WAITING_FOR_CONTACT:
                 self.gain_contact()

@@ -44,6 +44,8 @@ BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 #: Reads of optional characteristics must not hold up a measurement.
 _READ_TIMEOUT_S = 5.0
 _DISCONNECT_TIMEOUT_S = 5.0
+#: Without a pinned strap, listen this long and take the strongest one heard.
+_STRONGEST_WINDOW_S = 2.0
 
 #: What bleak and its D-Bus layer raise when a link cannot be made or used
 #: (bleak-retry-connector treats AttributeError and KeyError as bleak errors too).
@@ -71,8 +73,8 @@ class BleakStrapSource:
 
     ``address`` or ``name`` (a shell-style pattern on the advertised name, e.g.
     ``"Polar H10 ABCD*"``) pins one strap — needed when a household has several; the
-    address wins when both are given. With neither, the first strap advertising the
-    Heart Rate service is used.
+    address wins when both are given. With neither, the strongest strap advertising
+    the Heart Rate service (the one worn closest) is used.
     """
 
     def __init__(
@@ -108,6 +110,8 @@ class BleakStrapSource:
         return True
 
     async def find(self, timeout_s: float) -> DiscoveredStrap:
+        if self.address is None and self.name is None:
+            return await self._find_strongest(timeout_s)
         best: dict[str, tuple[BLEDevice, int]] = {}
 
         def detected(device: BLEDevice, adv: AdvertisementData) -> bool:
@@ -116,6 +120,7 @@ class BleakStrapSource:
             best[device.address.upper()] = (device, adv.rssi)
             return True
 
+        await self._close_stale_connections()
         kwargs = {"bluez": {"adapter": self.adapter}} if self.adapter else {}
         try:
             device = await BleakScanner.find_device_by_filter(
@@ -135,6 +140,68 @@ class BleakStrapSource:
         return DiscoveredStrap(
             name=device.name or address, address=address, rssi_dbm=best[address][1]
         )
+
+    async def _find_strongest(self, timeout_s: float) -> DiscoveredStrap:
+        """The strongest strap heard in the first listening window that hears any."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            window_s = max(0.1, min(_STRONGEST_WINDOW_S, deadline - loop.time()))
+            try:
+                if self.adapter is None:
+                    found = await BleakScanner.discover(
+                        timeout=window_s, service_uuids=[HEART_RATE_SERVICE_UUID], return_adv=True
+                    )
+                else:
+                    found = await BleakScanner.discover(
+                        timeout=window_s,
+                        service_uuids=[HEART_RATE_SERVICE_UUID],
+                        return_adv=True,
+                        bluez={"adapter": self.adapter},
+                    )
+            except (BleakError, OSError, EOFError) as err:
+                raise translate_bleak_error(err) from err
+            heard = [(device, adv) for device, adv in found.values() if self._wanted(device, adv)]
+            if heard:
+                device, adv = max(heard, key=lambda item: item[1].rssi)
+                address = device.address.upper()
+                self._devices[address] = device
+                return DiscoveredStrap(
+                    name=device.name or adv.local_name or address,
+                    address=address,
+                    rssi_dbm=adv.rssi,
+                )
+            if loop.time() >= deadline:
+                raise StrapNotFoundError(f"{self.description} not found within {timeout_s:g} s")
+
+    async def _close_stale_connections(self) -> None:
+        """Disconnect our strap if BlueZ is still connected to it with nobody listening.
+
+        A collector killed mid-measurement leaves the link up in bluetoothd; the strap
+        then stops advertising and is "not found" on every later attempt. Only a strap
+        pinned by address or name is touched, never one a pattern-less search would
+        merely match (it could be another user's live link).
+        """
+        if self.address is None and self.name is None:
+            return
+        try:
+            async with asyncio.timeout(_READ_TIMEOUT_S):
+                stale = await _connected_heart_rate_devices()
+        except (OSError, EOFError, TimeoutError) as err:
+            _LOGGER.debug("cannot list BlueZ's connected devices: %r", err)
+            return
+        for path, address, name in stale:
+            if self.address is not None:
+                if address.upper() != self.address:
+                    continue
+            elif not fnmatch.fnmatchcase(name, self.name or ""):
+                continue
+            _LOGGER.warning("%s (%s) is still connected from before: disconnecting", name, address)
+            try:
+                async with asyncio.timeout(_DISCONNECT_TIMEOUT_S):
+                    await _bluez_call(path, "org.bluez.Device1", "Disconnect")
+            except (OSError, EOFError, TimeoutError) as err:
+                _LOGGER.debug("disconnecting %s failed: %r", address, err)
 
     async def connect(
         self,
@@ -234,3 +301,56 @@ async def _bluez_battery_percentage(device: BLEDevice) -> int | None:
         return None
     value = reply.body[0].value
     return int(value) if isinstance(value, int) else None
+
+
+async def _connected_heart_rate_devices() -> list[tuple[str, str, str]]:
+    """(D-Bus path, address, name) of every BlueZ device connected with the HR service."""
+    from dbus_fast import BusType, Message, MessageType  # noqa: PLC0415 - BlueZ only
+    from dbus_fast.aio import MessageBus  # noqa: PLC0415
+
+    bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
+    try:
+        reply = await bus.call(
+            Message(
+                destination="org.bluez",
+                path="/",
+                interface="org.freedesktop.DBus.ObjectManager",
+                member="GetManagedObjects",
+            )
+        )
+    finally:
+        bus.disconnect()
+    if reply.message_type != MessageType.METHOD_RETURN:
+        return []
+    found = []
+    for path, interfaces in reply.body[0].items():
+        device = interfaces.get("org.bluez.Device1")
+        if device is None or not _variant(device, "Connected"):
+            continue
+        uuids = _variant(device, "UUIDs")
+        if not isinstance(uuids, list) or HEART_RATE_SERVICE_UUID not in [
+            str(u).lower() for u in uuids
+        ]:
+            continue
+        address = str(_variant(device, "Address") or "")
+        name = str(_variant(device, "Name") or _variant(device, "Alias") or address)
+        found.append((str(path), address, name))
+    return found
+
+
+def _variant(properties: dict[str, object], key: str) -> object:
+    value = properties.get(key)
+    return getattr(value, "value", value)
+
+
+async def _bluez_call(path: str, interface: str, member: str) -> None:
+    from dbus_fast import BusType, Message  # noqa: PLC0415 - BlueZ only
+    from dbus_fast.aio import MessageBus  # noqa: PLC0415
+
+    bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
+    try:
+        await bus.call(
+            Message(destination="org.bluez", path=path, interface=interface, member=member)
+        )
+    finally:
+        bus.disconnect()

@@ -4,6 +4,10 @@ FILE holds RR intervals in milliseconds: one per line (Elite HRV, Polar Flow RR
 exports), a CSV/TSV/semicolon table with an ``rr`` / ``rr_ms`` / "RR-interval [ms]"
 column (Polar Sensor Logger), or a Polar ``.hrm`` file. ``-`` reads standard input.
 
+``--save --user NAME [--date YYYY-MM-DD]`` also stores the reading with the verdict
+of that morning in NAME's history (default date: today), so readings recorded with
+another app build the baseline; ``import`` takes many such files at once.
+
 Exit status: 0 for a usable reading, 1 when the reading is rejected (too many
 artifacts; the reason is printed), 2 for a file that is not an RR file.
 """
@@ -11,11 +15,21 @@ artifacts; the reason is printed), 2 for a file that is not an RR file.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
+from hrv_readiness.commands.console import console
+from hrv_readiness.commands.history_options import check_configured_user, iso_date, local_today
+from hrv_readiness.commands.option_errors import user_id
+from hrv_readiness.commands.saving import add_save_arguments, save_reading
+from hrv_readiness.commands.verdict import print_saved
+from hrv_readiness.errors import InputError
 from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
 from hrv_readiness.hrv.io import parse_rr_text, read_rr_file
+
+#: The time of day a reading saved for a given --date is stored at.
+_MORNING = dt.time(7, 0)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,10 +56,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="reject readings with more artifacts than this share of beats "
         f"(default {DEFAULT_ARTIFACT_REJECT_PCT:g} %%)",
     )
+    parser.add_argument("--user", type=user_id, help="with --save: whose reading it is")
+    parser.add_argument(
+        "--date",
+        type=iso_date,
+        default=None,
+        help="with --save: the morning of the reading (YYYY-MM-DD; default: today)",
+    )
+    add_save_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.save and args.user is None:
+        msg = "--save needs --user NAME: whose history the reading goes into"
+        raise InputError(msg)
+    if not args.save and (args.user is not None or args.date is not None):
+        msg = "--user and --date go with --save (store the reading in that history)"
+        raise InputError(msg)
+    if args.save:
+        check_configured_user(args, args.user)
     if args.file == "-":
         rr_ms = parse_rr_text(sys.stdin.read(), source="stdin")
     else:
@@ -55,6 +85,22 @@ def run(args: argparse.Namespace) -> int:
         print(result.model_dump_json(indent=2))
     else:
         print(format_result(result))
+    if args.save:
+        today = local_today()
+        day = args.date or today
+        if day > today:
+            msg = f"--date {day} is in the future (today is {today})"
+            raise InputError(msg)
+        measured_at = (
+            dt.datetime.now().astimezone()
+            if args.date is None
+            else dt.datetime.combine(day, _MORNING).astimezone()
+        )
+        processed, saved = save_reading(
+            args, user=args.user, rr_ms=rr_ms, measured_at=measured_at, day=day
+        )
+        # With --json, stdout stays the one HrvResult document.
+        print_saved(console(stderr=args.json), processed, saved)
     return 0 if result.usable else 1
 
 

@@ -6,10 +6,15 @@ simulated strap into the same measurement session the daemon uses, analysed by t
 HRV engine, assessed against the stored history, written to SQLite and published as
 retained JSON to the MQTT broker.
 
-By default the household of `hrv_readiness.simulation.household` is replayed: six weeks
+By default the household of `hrv_readiness.simulation.household` is replayed: two months
 of earlier mornings (Alice through a heavy block into systemic fatigue and back,
 Bob through a sore-but-fine week), then this morning is measured live. ``--days 1``
 shows a first morning with no history ("building baseline").
+
+Each story has its own database in ``--data-dir`` (``hrv.sqlite3`` for the whole
+story, ``hrv-days-N.sqlite3`` for ``--days N``), so a short demo never replaces the
+two-month one. Rerunning a story replaces that story's database and says so; a
+database that holds anyone but the demo household is never touched.
 """
 
 from __future__ import annotations
@@ -24,14 +29,18 @@ from typing import TYPE_CHECKING
 from hrv_readiness.ble.models import MeasurementSettings
 from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
+from hrv_readiness.commands.console import console
 from hrv_readiness.commands.progress import ProgressDisplay
+from hrv_readiness.commands.verdict import verdict_lines
 from hrv_readiness.errors import BrokerError, HrvError
+from hrv_readiness.mqtt.history import history_messages
+from hrv_readiness.mqtt.oneshot import publish_pending
 from hrv_readiness.mqtt.payloads import AnnouncedUser
-from hrv_readiness.mqtt.publisher import publish_pending
 from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
+from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
 from hrv_readiness.report.table import render_table
 from hrv_readiness.simulation import synthesize_rr_ms
@@ -59,14 +68,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--data-dir",
         type=Path,
         default=DEFAULT_DATA_DIR,
-        help=f"where the demo database is (re)created (default: {DEFAULT_DATA_DIR})",
+        help=f"where the demo databases and chart are written (default: {DEFAULT_DATA_DIR})",
     )
     parser.add_argument(
         "--days",
         type=int,
         default=None,
         help="mornings to simulate per person, today included (default: the whole "
-        "six-week story; 1 = a first morning with no history)",
+        "two-month story; 1 = a first morning with no history)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where the chart of both histories goes (.png, .svg or .pdf; "
+        "default: household.png in --data-dir)",
     )
     parser.add_argument("--mqtt-host", default="localhost", help="broker host (default: localhost)")
     parser.add_argument("--mqtt-port", type=int, default=1883, help="broker port (default: 1883)")
@@ -81,20 +98,48 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     if args.days is not None and args.days < 1:
-        print("hrv-collector demo: --days must be at least 1", file=sys.stderr)
+        print(
+            f"hrv-collector demo: --days {args.days}: must be at least 1 (1 = a first morning)",
+            file=sys.stderr,
+        )
         return 2
-    return asyncio.run(_demo(args))
+    if args.plot is not None:
+        try:
+            plot_format(args.plot)
+        except HrvError as err:
+            print(f"hrv-collector demo: {err}", file=sys.stderr)
+            return 2
+    db_path = demo_db_path(args.data_dir, args.days)
+    if db_path.exists():
+        if not _made_by_demo(db_path):
+            print(
+                f"hrv-collector demo: {db_path} holds users the demo did not make; "
+                "it is left alone: choose another --data-dir",
+                file=sys.stderr,
+            )
+            return 2
+        print(f"Replacing {db_path}, the database of an earlier run of this demo story")
+        for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+            stale.unlink(missing_ok=True)
+    return asyncio.run(_demo(args, db_path))
 
 
-async def _demo(args: argparse.Namespace) -> int:
+def demo_db_path(data_dir: Path, days: int | None) -> Path:
+    """The database of one demo story: one per ``--days``, the whole story apart."""
+    return data_dir / ("hrv.sqlite3" if days is None else f"hrv-days-{days}.sqlite3")
+
+
+def _made_by_demo(path: Path) -> bool:
+    try:
+        with Store.open(path) as store:
+            users = set(store.users())
+    except HrvError:
+        return False
+    return users <= {person.user for person in HOUSEHOLD}
+
+
+async def _demo(args: argparse.Namespace, db_path: Path) -> int:
     data_dir: Path = args.data_dir
-    db_path = data_dir / "hrv.sqlite3"
-    for stale in (
-        db_path,
-        db_path.with_name("hrv.sqlite3-wal"),
-        db_path.with_name("hrv.sqlite3-shm"),
-    ):
-        stale.unlink(missing_ok=True)
     topics = Topics(base="hrv_readiness", collector_id=COLLECTOR_ID)
     settings = ReadinessSettings()
     today = dt.datetime.now().astimezone().date()
@@ -124,11 +169,24 @@ async def _demo(args: argparse.Namespace) -> int:
             (person.user, _history_rows(store, person.user, settings, today))
             for person, _ in results
         ]
+        charts = [
+            UserChart(
+                name=person.name,
+                rows=rows,
+                training=store.training(user),
+                wellness=store.wellness(user),
+            )
+            for (person, _), (user, rows) in zip(results, reports, strict=True)
+        ]
         print()
         await _publish(store, args, topics)
+    names = {person.user: person.name for person in HOUSEHOLD}
+    out = console()
     for user, rows in reports:
-        print(f"\n{render_table(user, rows)}")
-    _write_chart(reports, data_dir / "household.png")
+        out.print()
+        out.print(render_table(names.get(user, user), rows))
+    chart = args.plot or data_dir / f"{db_path.stem.replace('hrv', 'household', 1)}.png"
+    _write_chart(charts, chart)
     for person, processed in results:
         _print_summary(person, processed)
     return 0
@@ -147,11 +205,9 @@ def _history_rows(
     )
 
 
-def _write_chart(reports: list[tuple[str, list[ReportRow]]], path: Path) -> None:
+def _write_chart(charts: list[UserChart], path: Path) -> None:
     try:
-        from hrv_readiness.report.plot import render_plot  # noqa: PLC0415 - matplotlib is optional
-
-        render_plot(reports, path)
+        render_plot(charts, path)
     except HrvError as err:
         print(f"\n(no chart: {err})")
         return
@@ -225,9 +281,10 @@ async def _measure(
         speed=speed,
         name=f"Simulated H10 {day.user.upper()}",
     )
-    result = await run_measurement(
-        strap, MeasurementSettings(duration_s=120.0, settle_s=10.0), on_event=ProgressDisplay()
-    )
+    with ProgressDisplay() as display:
+        result = await run_measurement(
+            strap, MeasurementSettings(duration_s=120.0, settle_s=10.0), on_event=display
+        )
     if result.recording is None:
         print(f"  measurement {result.state}: {result.reason}")
         return None
@@ -252,7 +309,14 @@ async def _publish(store: Store, args: argparse.Namespace, topics: Topics) -> No
     mqtt = MqttSettings(host=args.mqtt_host, port=args.mqtt_port, base_topic=topics.base)
     users = [AnnouncedUser(id=person.user, name=person.name) for person in HOUSEHOLD]
     try:
-        sent = await publish_pending(mqtt, COLLECTOR_ID, users, store, timeout_s=3.0)
+        # The mornings as one retained history per person: charts get real dates
+        # instead of 42 states arriving in the same second.
+        history = history_messages(
+            store, topics, [user.id for user in users], published_at=dt.datetime.now(dt.UTC)
+        )
+        sent = await publish_pending(
+            mqtt, COLLECTOR_ID, users, store, timeout_s=3.0, retained=history
+        )
     except BrokerError as err:
         print(f"MQTT: {err} — the results are stored and shown below, but not published.")
         return
@@ -277,23 +341,6 @@ def _print_summary(person: SimulatedPerson, processed: ProcessedReading | None) 
             f"             RMSSD {hrv.rmssd_ms:.1f} ms   lnRMSSD {hrv.ln_rmssd:.2f}   "
             f"resting HR {hrv.mean_hr_bpm:.1f} bpm   artifacts {hrv.artifacts.artifact_pct:.1f} %"
         )
-    readiness = processed.readiness
-    if readiness is None:
-        print("  readiness  none yet")
-        return
-    score = "–" if readiness.score is None else f"{readiness.score}/100"
-    print(
-        f"  readiness  {readiness.status.replace('_', ' ')}   score {score}   "
-        f"fatigue type {readiness.fatigue_type.replace('_', ' ')}"
-    )
-    if readiness.readings_needed:
-        print(f"             {readiness.readings_needed} more mornings until advice")
-    b = readiness.baselines
-    if b.ln_rmssd_7d_mean is not None and b.swc_lower is not None and b.swc_upper is not None:
-        print(
-            f"  baseline   7-day lnRMSSD {b.ln_rmssd_7d_mean:.2f} "
-            f"(SWC band {b.swc_lower:.2f}–{b.swc_upper:.2f})"
-        )
-    for reason in readiness.reasons:
-        print(f"  why        {reason.text}")
-    print(f"  today      {readiness.advice}")
+    out = console()
+    for line in verdict_lines(processed.readiness):
+        out.print(line)

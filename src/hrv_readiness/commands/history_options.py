@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.settings import ReadinessSettings
 from hrv_readiness.store.paths import DATA_DIR_ENV, default_db_path
 
@@ -14,14 +16,19 @@ if TYPE_CHECKING:
     from hrv_readiness.config import Config
 
 
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="collector config (YAML): its storage.data_dir and readiness settings are used",
-    )
+class UnknownUserError(InputError):
+    """A ``--user`` that the config (or the history) does not know."""
+
+
+def add_db_argument(parser: argparse.ArgumentParser, *, config: bool = True) -> None:
+    if config:
+        parser.add_argument(
+            "--config",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="collector config (YAML): its storage.data_dir and readiness settings are used",
+        )
     parser.add_argument(
         "--db",
         type=Path,
@@ -32,13 +39,22 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def load_config_of(args: argparse.Namespace) -> Config | None:
+    """The config of ``--config``, if given."""
+    return _config(args)
+
+
 def _config(args: argparse.Namespace) -> Config | None:
     path: Path | None = getattr(args, "config", None)
     if path is None:
         return None
-    from hrv_readiness.config import load_config  # noqa: PLC0415 - only when asked for
+    cached: Config | None = getattr(args, "_loaded_config", None)
+    if cached is None:
+        from hrv_readiness.config import load_config  # noqa: PLC0415 - only when asked for
 
-    return load_config(path)
+        cached = load_config(path)
+        args._loaded_config = cached  # noqa: SLF001 - read once per command
+    return cached
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -58,6 +74,29 @@ def readiness_settings(args: argparse.Namespace, user: str) -> ReadinessSettings
     if any(u.id == user for u in config.users):
         return config.readiness_for(user)
     return config.readiness
+
+
+def check_configured_user(args: argparse.Namespace, user: str) -> None:
+    """With ``--config``, ``user`` must be one of its users (a typo would start a history)."""
+    config = _config(args)
+    if config is None:
+        return
+    known = [u.id for u in config.users]
+    if user not in known:
+        close = difflib.get_close_matches(user, known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        msg = f"--user {user}: not a user in {args.config} (users: {', '.join(known)}){hint}"
+        raise UnknownUserError(msg)
+
+
+def display_name(args: argparse.Namespace, user: str) -> str:
+    """The user's name from ``--config`` (``name:``), else the id."""
+    config = _config(args)
+    if config is not None:
+        for u in config.users:
+            if u.id == user and u.name:
+                return u.name
+    return user
 
 
 def iso_date(text: str) -> dt.date:

@@ -4,6 +4,10 @@ The questionnaire (soreness, energy, sleep, stress: 0-10; heavy legs: yes/no) is
 what tells muscular fatigue apart — HRV cannot see it (Flatt 2018). The training
 log explains a systemic dip (Buchheit 2014). Logging the questionnaire twice on one
 morning replaces the first entry; training sessions add up.
+
+Without --date the questionnaire is for this morning and a training session for
+yesterday (logged the morning after, as Home Assistant's log_training does).
+With --config, --user must be one of the config's users.
 """
 
 from __future__ import annotations
@@ -11,16 +15,43 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from hrv_readiness.commands.history_options import add_db_argument, db_path, iso_date, local_today
+from hrv_readiness.commands.console import print_json
+from hrv_readiness.commands.history_options import (
+    add_db_argument,
+    check_configured_user,
+    db_path,
+    iso_date,
+    local_today,
+)
+from hrv_readiness.commands.json_output import LogOutput
+from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.errors import InvalidRecordError
-from hrv_readiness.readiness.models import SESSION_TYPES, TrainingEntry, WellnessEntry
+from hrv_readiness.readiness.models import (
+    MAX_SESSION_MINUTES,
+    SESSION_TYPES,
+    TrainingEntry,
+    WellnessEntry,
+    default_training_date,
+)
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
     import datetime as dt
 
 _WELLNESS_FIELDS = ("soreness", "energy", "sleep", "stress")
+#: Model field -> the option that sets it, for error messages.
+_OPTIONS = {
+    "user": "--user",
+    "date": "--date",
+    "soreness": "--soreness",
+    "energy": "--energy",
+    "sleep_quality": "--sleep",
+    "stress": "--stress",
+    "session_type": "--training",
+    "effort": "--effort",
+    "duration_min": "--minutes",
+}
 
 
 class LogInputError(InputError):
@@ -45,8 +76,8 @@ def _minutes(text: str) -> int:
     except ValueError:
         msg = f"expected whole minutes, got {text!r}"
         raise argparse.ArgumentTypeError(msg) from None
-    if not 0 <= value <= 24 * 60:
-        msg = f"expected 0 to 1440 minutes, got {value}"
+    if not 0 <= value <= MAX_SESSION_MINUTES:
+        msg = f"expected 0 to {MAX_SESSION_MINUTES} minutes, got {value}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -58,9 +89,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--user", required=True, help="whose log (e.g. alice)")
+    parser.add_argument("--user", required=True, type=user_id, help="whose log (e.g. alice)")
     parser.add_argument(
-        "--date", type=iso_date, default=None, help="the morning (YYYY-MM-DD; default: today)"
+        "--date",
+        type=iso_date,
+        default=None,
+        help="the day (YYYY-MM-DD; default: today for how you feel, yesterday for training)",
     )
     feel = parser.add_argument_group("how you feel (all four together, 0-10)")
     feel.add_argument("--soreness", type=_rating, help="muscle soreness: 0 none ... 10 extreme")
@@ -70,20 +104,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     feel.add_argument(
         "--heavy-legs", action="store_true", help="legs feel heavy (caution if > 48 h)"
     )
-    train = parser.add_argument_group("training (on --date)")
+    train = parser.add_argument_group("training (on --date, default yesterday)")
     train.add_argument("--training", choices=SESSION_TYPES, help="session type")
     train.add_argument(
         "--effort", type=_rating, help="session effort 0-10 (required with --training)"
     )
     train.add_argument(
-        "--minutes", type=_minutes, help="session duration (required with --training)"
+        "--minutes",
+        type=_minutes,
+        help=f"session duration, 0-{MAX_SESSION_MINUTES} (required with --training)",
     )
+    parser.add_argument("--json", action="store_true", help="print what was stored as JSON")
     add_db_argument(parser)
     parser.set_defaults(func=run)
 
 
 def _entries(
-    args: argparse.Namespace, day: dt.date
+    args: argparse.Namespace, day: dt.date, training_day: dt.date
 ) -> tuple[WellnessEntry | None, TrainingEntry | None]:
     given = [name for name in _WELLNESS_FIELDS if getattr(args, name) is not None]
     if given and len(given) < len(_WELLNESS_FIELDS):
@@ -124,13 +161,13 @@ def _entries(
                 raise LogInputError(msg)
             training = TrainingEntry(
                 user=args.user,
-                date=day,
+                date=training_day,
                 session_type=args.training,
                 effort=effort,
                 duration_min=minutes,
             )
     except InvalidRecordError as err:
-        msg = f"{err.field}: {err.problem}"
+        msg = f"{_OPTIONS.get(err.field, err.field)}: {err.problem}"
         raise LogInputError(msg) from err
     return wellness, training
 
@@ -141,21 +178,29 @@ def run(args: argparse.Namespace) -> int:
     if day > today:
         msg = f"--date {day} is in the future (today is {today}): log mornings that happened"
         raise LogInputError(msg)
-    wellness, training = _entries(args, day)  # validate everything before writing
+    check_configured_user(args, args.user)
+    training_day = args.date or default_training_date(today)
+    wellness, training = _entries(args, day, training_day)  # validate everything first
+    lines: list[str] = []
+    replaced = False
     with Store.open(db_path(args)) as store:
         if wellness is not None:
             replaced = store.wellness_for(wellness.user, day) is not None
             store.add_wellness(wellness)
             legs = ", heavy legs" if wellness.heavy_legs else ""
-            print(
+            lines.append(
                 f"{wellness.user} {day}: soreness {wellness.soreness}, energy {wellness.energy}, "
                 f"sleep {wellness.sleep_quality}, stress {wellness.stress}{legs}"
                 + (" (replaced this morning's earlier entry)" if replaced else "")
             )
         if training is not None:
             store.add_training(training)
-            print(
-                f"{training.user} {day}: {training.session_type.replace('_', ' ')}, "
+            lines.append(
+                f"{training.user} {training.date}: {training.session_type.replace('_', ' ')}, "
                 f"effort {training.effort}/10, {training.duration_min} min"
             )
+    if args.json:
+        print_json(LogOutput(wellness=wellness, training=training, replaced_wellness=replaced))
+    else:
+        print("\n".join(lines))
     return 0

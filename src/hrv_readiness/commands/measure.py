@@ -4,9 +4,12 @@ Finds the strap (``--address`` or ``--name`` pins one, needed when a household h
 several; with ``--config`` and ``--user``, that user's strap and the config's
 measurement settings are used, and options override them),
 connects, waits for skin contact, lets the first seconds settle, records
-``--duration`` seconds of RR and prints the reading's summary with its HRV. It does
-not store or publish the reading (the daemon does); ``--simulate`` replays a
-synthetic morning through the same session code, no radio needed.
+``--duration`` seconds of RR and prints the reading's summary with its HRV.
+``--save --user NAME`` stores it in NAME's history with the verdict of the morning,
+as the daemon would (no daemon needed: 14 saved mornings give the first advice);
+``--simulate`` replays a synthetic morning through the same session code, no radio
+needed. ``--json`` prints the result as one JSON document (schema:
+src/hrv_readiness/commands/schemas/measure.json).
 
 Exit status: 0 complete, 1 aborted (no skin contact: measure again), 2 failed.
 """
@@ -19,23 +22,41 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from hrv_readiness.ble.models import MeasurementSettings, SessionState
 from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.ble.strap import BleakStrapSource
+from hrv_readiness.commands.console import console, print_json
+from hrv_readiness.commands.history_options import check_configured_user, iso_date, local_today
+from hrv_readiness.commands.json_output import MeasureOutput, RecordingOutput, SavedReading
+from hrv_readiness.commands.option_errors import user_id, validation_message
 from hrv_readiness.commands.progress import ProgressDisplay
+from hrv_readiness.commands.saving import add_save_arguments, readings_on, save_reading
+from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.config import load_config
 from hrv_readiness.errors import ConfigError, InputError
-from hrv_readiness.hrv import analyze
+from hrv_readiness.hrv import HrvResult, analyze
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from hrv_readiness.ble.models import MeasurementResult, Recording
     from hrv_readiness.ble.source import StrapSource
     from hrv_readiness.config import Config
+    from hrv_readiness.pipeline import ProcessedReading
 
 _INTERACTIVE_ADAPTER_WAIT_S = 10.0
 _EXIT = {SessionState.COMPLETE: 0, SessionState.ABORTED: 1, SessionState.FAILED: 2}
+#: Session setting -> the option that sets it, for error messages.
+_OPTIONS = {
+    "duration_s": "--duration",
+    "settle_s": "--settle",
+    "strap_wait_s": "--strap-wait",
+    "adapter_wait_s": "--adapter-wait",
+}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,7 +74,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="collector config (YAML): the user's strap and the measurement settings",
     )
     parser.add_argument(
-        "--user", default=None, help="whose reading this is (with --config: whose strap)"
+        "--user",
+        default=None,
+        type=user_id,
+        help="whose reading this is (with --config: whose strap)",
     )
     parser.add_argument(
         "--duration",
@@ -99,31 +123,63 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=20.0,
         help="replay speed of --simulate (default: 20, so 2 minutes take 6 s)",
     )
+    parser.add_argument(
+        "--date",
+        type=iso_date,
+        default=None,
+        help="with --save: the morning it is stored for (YYYY-MM-DD; default: today)",
+    )
+    add_save_arguments(parser, config=False)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.save and args.user is None:
+        msg = "--save needs --user NAME: whose history the reading goes into"
+        raise ConfigError(msg)
+    if args.date is not None and not args.save:
+        msg = "--date goes with --save: it is the morning the reading is stored for"
+        raise ConfigError(msg)
     config = load_config(args.config) if args.config is not None else None
+    if args.save:
+        check_configured_user(args, args.user)  # before two minutes of lying still
     try:
         settings = _settings(args, config)
-    except ValueError as err:  # pydantic's ValidationError is a ValueError
-        print(f"hrv-collector measure: invalid option: {_first_error(err)}", file=sys.stderr)
-        return 2
+    except ValidationError as err:
+        raise ConfigError(validation_message(err, _OPTIONS)) from err
     source: StrapSource
     if args.simulate:
         if not args.speed > 0:
-            print("hrv-collector measure: --speed must be positive", file=sys.stderr)
-            return 2
-        rr_ms = synthesize_rr_ms(RrScenario(duration_s=settings.duration_s + 60.0))
+            msg = f"--speed {args.speed:g}: must be more than 0 (e.g. --speed 20)"
+            raise ConfigError(msg)
+        day = args.date or local_today()
+        attempt = readings_on(args, args.user, day) if args.save else 0
+        rr_ms = synthesize_rr_ms(
+            RrScenario(duration_s=settings.duration_s + 60.0, seed=_seed(args.user, day, attempt))
+        )
         source = SimulatedStrap(rr_ms.tolist(), speed=args.speed)
     else:
         address, name = _strap_of(args, config)
         source = BleakStrapSource(address=address, name=name, adapter=args.adapter)
-    who = f" for {args.user}" if args.user else ""
-    print(f"measuring {settings.duration_s:g} s{who}: put the strap on, lie still, breathe easy")
-    display = ProgressDisplay(every_s=10.0)
-    result = asyncio.run(run_measurement(source, settings, on_event=display))
-    return _report(result)
+    out = console()
+    if not args.json:
+        who = f" for {args.user}" if args.user else ""
+        out.print(
+            f"measuring {settings.duration_s:g} s{who}: put the strap on, lie still, breathe easy",
+            markup=False,
+        )
+    with ProgressDisplay(every_s=10.0, quiet=args.json) as display:
+        result = asyncio.run(run_measurement(source, settings, on_event=display))
+    return _report(args, result)
+
+
+def _seed(user: str | None, day: dt.date, attempt: int) -> int:
+    """A different simulated morning per user, day and attempt, reproducible.
+
+    Measuring again after a rejected reading gives new beats, as it would in life.
+    """
+    return (day.toordinal() * 31 + sum(map(ord, user or ""))) * 16 + attempt
 
 
 def _settings(args: argparse.Namespace, config: Config | None) -> MeasurementSettings:
@@ -157,21 +213,63 @@ def _strap_of(args: argparse.Namespace, config: Config | None) -> tuple[str | No
     return strap.address, strap.name_pattern
 
 
-def _first_error(err: ValueError) -> str:
-    errors = getattr(err, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{field}: {first.get('msg')} (got {first.get('input')!r})"
-    return str(err)
-
-
-def _report(result: MeasurementResult) -> int:
-    if result.recording is None:
+def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
+    recording = result.recording
+    hrv: HrvResult | None = None
+    hrv_error: str | None = None
+    saved: SavedReading | None = None
+    processed: ProcessedReading | None = None
+    if recording is not None:
+        try:
+            hrv = analyze(recording.rr_ms, segment_starts=recording.segment_starts)
+        except InputError as err:
+            hrv_error = str(err)
+        if args.save and hrv is not None:
+            processed, saved = save_reading(
+                args,
+                user=args.user,
+                rr_ms=recording.rr_ms,
+                measured_at=recording.started_at,
+                day=args.date or local_today(),
+                segment_starts=recording.segment_starts,
+                strap=(recording.strap_name, recording.strap_address, recording.battery_pct),
+            )
+    if args.json:
+        print_json(
+            MeasureOutput(
+                state=result.state.value,  # type: ignore[arg-type]
+                reason=result.reason or None,
+                recording=_recording_output(recording) if recording is not None else None,
+                hrv=hrv,
+                hrv_error=hrv_error,
+                saved=saved,
+            )
+        )
+        return _EXIT[result.state]
+    if recording is None:
         print(f"hrv-collector measure: {result.state.value}: {result.reason}", file=sys.stderr)
         return _EXIT[result.state]
-    print(summary(result.recording))
+    out = console()
+    out.print(summary(recording), markup=False, highlight=False)
+    if processed is not None and saved is not None:
+        print_saved(out, processed, saved)
+    elif args.save:
+        out.print("  not saved: the reading has no HRV to store", markup=False)
     return 0
+
+
+def _recording_output(recording: Recording) -> RecordingOutput:
+    return RecordingOutput(
+        started_at=recording.started_at,
+        duration_s=recording.duration_s,
+        beats=len(recording.rr_ms),
+        strap_name=recording.strap_name,
+        strap_address=recording.strap_address,
+        battery_pct=recording.battery_pct,
+        reconnects=recording.reconnects,
+        dropped_rr=recording.implausible_rr,
+        segment_starts=list(recording.segment_starts),
+    )
 
 
 def summary(recording: Recording) -> str:
@@ -191,7 +289,7 @@ def summary(recording: Recording) -> str:
         ),
     ]
     try:
-        hrv = analyze(recording.rr_ms)
+        hrv = analyze(recording.rr_ms, segment_starts=recording.segment_starts)
     except InputError as err:
         lines.append(f"  HRV not computed: {err}")
         return "\n".join(lines)

@@ -1,58 +1,106 @@
 """Live display of a measurement session's events on a terminal (or a log file).
 
-On a terminal the progress line redraws itself; when output goes to a file or a
-pipe, one line is printed every ``every_s`` seconds of recording so logs stay short.
+On a terminal a rich progress bar redraws itself with the time left, heart rate,
+beats and artifacts so far; when output goes to a file or a pipe, one plain line is
+printed every ``every_s`` seconds of recording so logs stay short. State changes
+(connecting, skin contact, settling ...) are one line each in both cases.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, Self, TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from hrv_readiness.ble.models import SessionEvent, SessionState
 
-_BAR_WIDTH = 20
+if TYPE_CHECKING:
+    from hrv_readiness.ble.models import Progress as SessionProgress
 
 
 class ProgressDisplay:
-    """A callable ``on_event`` for :func:`hrv_readiness.ble.session.run_measurement`."""
+    """A callable ``on_event`` for :func:`hrv_readiness.ble.session.run_measurement`.
 
-    def __init__(self, stream: TextIO | None = None, *, every_s: float = 30.0) -> None:
+    Call :meth:`close` (or use it as a context manager) when the session is over.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, *, every_s: float = 30.0, quiet: bool = False
+    ) -> None:
         self._stream = stream if stream is not None else sys.stdout
-        self._tty = self._stream.isatty()
+        self._console = Console(file=self._stream, highlight=False)
+        self._tty = self._console.is_terminal
         self._every_s = every_s
+        self._quiet = quiet
         self._next_line_s = 0.0
-        self._open_line = False
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __call__(self, event: SessionEvent) -> None:
+        if self._quiet:
+            return
         if event.progress is not None:
-            self._progress(event)
+            self._progress(event.progress)
             return
         if event.state is SessionState.RECORDING:
             return
-        self._end_line()
         text = event.state.value.replace("_", " ")
         if event.message:
             text += f": {event.message}"
-        print(f"  {text}", file=self._stream, flush=True)
+        if event.state in {SessionState.COMPLETE, SessionState.ABORTED, SessionState.FAILED}:
+            self.close()
+        self._console.print(f"  {text}", markup=False)
 
-    def _progress(self, event: SessionEvent) -> None:
-        p = event.progress
-        assert p is not None  # noqa: S101 - checked by the caller
-        fraction = min(p.elapsed_s / p.total_s, 1.0) if p.total_s > 0 else 0.0
-        bar = "#" * int(_BAR_WIDTH * fraction)
-        line = (
-            f"  recording [{bar:<{_BAR_WIDTH}}] {p.elapsed_s:3.0f}/{p.total_s:.0f} s  "
-            f"HR {p.heart_rate_bpm:3d} bpm  beats {p.beats:3d}  artifacts {p.artifacts}"
-        )
+    def _progress(self, p: SessionProgress) -> None:
         if self._tty:
-            print(f"\r{line}", end="", file=self._stream, flush=True)
-            self._open_line = True
-        elif p.elapsed_s >= self._next_line_s or fraction >= 1.0:
-            print(line, file=self._stream, flush=True)
+            self._live(p)
+            return
+        fraction = min(p.elapsed_s / p.total_s, 1.0) if p.total_s > 0 else 0.0
+        if p.elapsed_s >= self._next_line_s or fraction >= 1.0:
+            print(
+                f"  recording {p.elapsed_s:3.0f}/{p.total_s:.0f} s  HR {p.heart_rate_bpm:3d} bpm"
+                f"  beats {p.beats:3d}  artifacts {p.artifacts}",
+                file=self._stream,
+                flush=True,
+            )
             self._next_line_s = p.elapsed_s + self._every_s
 
-    def _end_line(self) -> None:
-        if self._open_line:
-            print(file=self._stream)
-            self._open_line = False
+    def _live(self, p: SessionProgress) -> None:
+        if self._bar is None:
+            self._bar = Progress(
+                TextColumn("  recording"),
+                BarColumn(bar_width=30),
+                TextColumn("{task.completed:3.0f}/{task.total:.0f} s"),
+                TimeRemainingColumn(compact=True),
+                TextColumn("{task.fields[detail]}"),
+                console=self._console,
+                transient=False,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("recording", total=p.total_s, detail="")
+        assert self._task is not None  # noqa: S101 - set with the bar
+        self._bar.update(
+            self._task,
+            completed=p.elapsed_s,
+            detail=f"left  HR {p.heart_rate_bpm} bpm  beats {p.beats}  artifacts {p.artifacts}",
+        )
+
+    def close(self) -> None:
+        """Stop the live bar (it stays on screen as the last line)."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -1,9 +1,11 @@
-"""``hrv-collector report``: the history as a table, and optionally a PNG chart.
+"""``hrv-collector report``: the history as a table, and optionally a chart.
 
 One row per morning: lnRMSSD, its 7-day mean, the SWC band, resting HR, the
-status and fatigue type decided that morning, and the score. ``--plot FILE.png``
-also draws daily lnRMSSD, the 7-day mean, the normal range and SWC band, resting
-HR and fatigue-type markers (needs the optional ``plot`` extra: matplotlib).
+status and fatigue type decided that morning, and the score. ``--json`` prints it
+as JSON (schema: src/hrv_readiness/commands/schemas/report.json). ``--plot FILE``
+(.png, .svg or .pdf) also draws the status/score ribbon, daily lnRMSSD with its
+7-day mean, normal range and SWC band, resting HR, and the training and
+questionnaire days (needs the optional ``plot`` extra: matplotlib).
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from hrv_readiness.commands.console import console, print_json
 from hrv_readiness.commands.history_options import (
     add_db_argument,
     db_path,
+    display_name,
     iso_date,
     local_today,
     readiness_settings,
 )
+from hrv_readiness.commands.json_output import ReportOutput, UserReport
+from hrv_readiness.commands.option_errors import did_you_mean, user_id
 from hrv_readiness.errors import InputError
+from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
 from hrv_readiness.report.table import render_table
 from hrv_readiness.store import Store
@@ -53,7 +60,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--user", help="only this user (default: everyone in the history)")
+    parser.add_argument(
+        "--user", type=user_id, help="only this user (default: everyone in the history)"
+    )
     parser.add_argument("--days", type=_days, default=60, help="how many days back (default: 60)")
     parser.add_argument(
         "--until",
@@ -61,12 +70,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="last day of the report (YYYY-MM-DD; default: today)",
     )
-    parser.add_argument("--plot", type=Path, metavar="FILE.png", help="also write a PNG chart")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE",
+        help="also write a chart: PNG, SVG or PDF by the file's extension",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
     add_db_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.plot is not None:
+        plot_format(args.plot)  # a wrong extension is said before any work
     path = db_path(args)
     if not path.exists():
         msg = f"no history database at {path}: measure or log first, or pass --db"
@@ -74,11 +91,14 @@ def run(args: argparse.Namespace) -> int:
     until: dt.date = args.until or local_today()
     since = until - dt.timedelta(days=args.days - 1)
     reports: list[tuple[str, list[ReportRow]]] = []
+    charts: list[UserChart] = []
     with Store.open(path) as store:
         known = store.users()
         if args.user is not None and args.user not in known:
-            msg = f"no history for user {args.user!r}; known users: " + (
-                ", ".join(known) if known else "none yet"
+            msg = (
+                f"--user {args.user}: no history for this user; known users: "
+                + (", ".join(known) if known else "none yet")
+                + did_you_mean(args.user, known)
             )
             raise UnknownUserError(msg, user=args.user, known=known)
         for user in [args.user] if args.user is not None else known:
@@ -91,19 +111,48 @@ def run(args: argparse.Namespace) -> int:
                 until=until,
             )
             reports.append((user, rows))
+            charts.append(
+                UserChart(
+                    name=display_name(args, user),
+                    rows=rows,
+                    training=store.training(user, since=since),
+                    wellness=store.wellness(user, since=since),
+                )
+            )
+    if args.plot is not None:
+        render_plot(charts, args.plot)
+    return _show(args, path, reports, since, until)
+
+
+def _show(
+    args: argparse.Namespace,
+    path: Path,
+    reports: list[tuple[str, list[ReportRow]]],
+    since: dt.date,
+    until: dt.date,
+) -> int:
+    names = {user: display_name(args, user) for user, _ in reports}
+    if args.json:
+        print_json(
+            ReportOutput(
+                since=since,
+                until=until,
+                users=[UserReport(user=u, name=names[u], rows=rows) for u, rows in reports],
+                chart=str(args.plot) if args.plot is not None else None,
+            )
+        )
+        return 0
+    out = console()
     if not reports:
-        print(f"The history at {path} is empty.")
+        out.print(f"The history at {path} is empty.", markup=False)
         return 0
     for index, (user, rows) in enumerate(reports):
         if index:
-            print()
+            out.print()
         if rows:
-            print(render_table(user, rows))
+            out.print(render_table(names[user], rows))
         else:
-            print(f"{user}: no readings from {since} to {until}")
+            out.print(f"{names[user]}: no readings from {since} to {until}", markup=False)
     if args.plot is not None:
-        from hrv_readiness.report.plot import render_plot  # noqa: PLC0415 - matplotlib is optional
-
-        render_plot(reports, args.plot)
-        print(f"\nChart written to {args.plot}")
+        out.print(f"\nChart written to {args.plot}", markup=False)
     return 0

@@ -8,9 +8,12 @@ import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hrv_readiness.commands.check_output import print_check_json
 from hrv_readiness.config import load_config
 from hrv_readiness.daemon import Daemon
+from hrv_readiness.errors import ConfigError
 from hrv_readiness.logs import configure_logging
+from hrv_readiness.mqtt.transport import tls_context
 
 if TYPE_CHECKING:
     import argparse
@@ -36,12 +39,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="validate the config file, print a summary and exit",
     )
+    parser.add_argument(
+        "--json", action="store_true", help="with --check: print the summary as JSON"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.json and not args.check:
+        msg = "--json goes with --check (the daemon logs, it prints no document)"
+        raise ConfigError(msg)
     config = load_config(args.config)
     if args.check:
+        tls_context(config.mqtt)  # the certificate files must load, as at run time
+        if args.json:
+            print_check_json(args.config, config)
+            return 0
         users = ", ".join(
             f"{u.id} ({u.strap.address or u.strap.name_pattern if u.strap else 'no strap'})"
             for u in config.users

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from rich.box import SIMPLE_HEAD
+from rich.table import Table
+
 from hrv_readiness.ble.scanner import scan_for_straps
+from hrv_readiness.commands.console import console, print_json
+from hrv_readiness.commands.json_output import ScanOutput, StrapOutput
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="how long to scan (default: 5)",
     )
     parser.add_argument("--adapter", help="Bluetooth adapter to use, e.g. hci1 (default: first)")
+    parser.add_argument("--json", action="store_true", help="print the straps as JSON")
     parser.set_defaults(func=run)
 
 
@@ -39,15 +45,27 @@ def _positive_seconds(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     straps = asyncio.run(scan_for_straps(args.timeout, adapter=args.adapter))
+    if args.json:
+        print_json(
+            ScanOutput(
+                timeout_s=args.timeout,
+                straps=[
+                    StrapOutput(name=s.name, address=s.address, rssi_dbm=s.rssi_dbm) for s in straps
+                ],
+            )
+        )
+        return 0 if straps else 1
     if not straps:
         print(
             f"no heart-rate strap found in {args.timeout:g} s — is it worn (moist electrodes),"
             " in range and not connected to a phone app?"
         )
         return 1
-    width = max(len(s.name) for s in straps)
-    print(f"{'NAME':<{width}}  {'ADDRESS':<17}  RSSI")
+    table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("NAME", "ADDRESS", "RSSI"):
+        table.add_column(column, justify="right" if column == "RSSI" else "left")
     for strap in straps:
         rssi = f"{strap.rssi_dbm} dBm" if strap.rssi_dbm is not None else "?"
-        print(f"{strap.name:<{width}}  {strap.address:<17}  {rssi}")
+        table.add_row(strap.name, strap.address, rssi)
+    console().print(table)
     return 0

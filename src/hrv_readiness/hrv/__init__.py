@@ -8,7 +8,11 @@ rejects the reading with a reason.
 
 from __future__ import annotations
 
-from hrv_readiness.hrv.analyze import DEFAULT_ARTIFACT_REJECT_PCT, analyze
+from hrv_readiness.hrv.analyze import (
+    DEFAULT_ARTIFACT_REJECT_PCT,
+    DEFAULT_MAX_UNCERTAINTY_PCT,
+    analyze,
+)
 from hrv_readiness.hrv.errors import (
     EmptySeriesError,
     ImplausibleIntervalError,
@@ -23,6 +27,7 @@ from hrv_readiness.hrv.models import ArtifactCounts, HrvResult, Quality, Quality
 
 __all__ = [
     "DEFAULT_ARTIFACT_REJECT_PCT",
+    "DEFAULT_MAX_UNCERTAINTY_PCT",
     "ArtifactCounts",
     "EmptySeriesError",
     "HrvResult",

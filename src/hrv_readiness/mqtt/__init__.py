@@ -21,7 +21,15 @@ from hrv_readiness.mqtt.commands import (
     parse_command,
     rejection_event,
 )
+from hrv_readiness.mqtt.delivery import Outbox
+from hrv_readiness.mqtt.errors import (
+    BrokerAuthError,
+    BrokerTlsError,
+    BrokerUnavailableError,
+    MqttConfigError,
+)
 from hrv_readiness.mqtt.messages import OutgoingMessage
+from hrv_readiness.mqtt.oneshot import publish_pending
 from hrv_readiness.mqtt.payloads import (
     AnnouncedUser,
     AnnouncePayload,

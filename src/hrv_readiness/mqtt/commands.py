@@ -11,7 +11,6 @@ range-checked and copied into typed fields.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -30,8 +29,10 @@ from hrv_readiness.mqtt.payloads import (
     TrainingCommandPayload,
     WellnessCommandPayload,
 )
+from hrv_readiness.readiness.models import default_training_date
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Collection
 
     from hrv_readiness.mqtt.topics import Topics
@@ -56,6 +57,7 @@ RejectionCode = Literal[
     "out_of_range",
     "invalid_value",
     "busy",
+    "store_unavailable",
 ]
 
 
@@ -168,8 +170,8 @@ def parse_command(  # noqa: C901 - one linear gate, each check a line
     """Validate one received command message and return it typed.
 
     ``today`` is the collector's local date (default of a wellness entry; a training
-    entry defaults to the day before). ``retained`` is the MQTT retain flag of the
-    received message: a retained command is a stale replay and is refused.
+    entry defaults to :func:`default_training_date`, the day before). ``retained`` is the
+    MQTT retain flag of the received message: a retained command is a stale replay and is refused.
     Raises :class:`InvalidCommandError` for anything else than a valid command for one
     of ``users``.
     """
@@ -227,7 +229,7 @@ def parse_command(  # noqa: C901 - one linear gate, each check a line
             request_id=parsed.request_id,
         )
     if isinstance(parsed, TrainingCommandPayload):
-        date = _checked_date(parsed.date or today - dt.timedelta(days=1), today, reject)
+        date = _checked_date(parsed.date or default_training_date(today), today, reject)
         return TrainingCommand(
             user=user,
             date=date,

@@ -6,9 +6,11 @@ abbreviations). Every entity reads the contract's own ``state``/``measurement``
 topics with a value template, so discovery adds no second data path. Availability is
 the collector's ``status`` topic, which the broker's Last Will turns ``offline``.
 The configs are re-sent when Home Assistant publishes ``online`` on
-``<prefix>/status`` (it restarted) and cleared (empty retained payload) on every
-connect while ``mqtt.discovery`` is off, so switching it off removes the entities and
-the integration and discovery never both create them.
+``<prefix>/status`` (it restarted). While ``mqtt.discovery`` is off the collector
+listens on its users' config topics and clears (empty retained payload) only a config
+that is actually there, so switching discovery off removes the entities a previous
+run created, the integration and discovery never both create them, and a collector
+that never used discovery publishes nothing under the discovery prefix.
 """
 
 from __future__ import annotations
@@ -197,16 +199,17 @@ def discovery_messages(
     ]
 
 
-def cleanup_messages(
-    topics: Topics, users: Sequence[AnnouncedUser], *, prefix: str
-) -> list[OutgoingMessage]:
-    """Empty retained configs: Home Assistant removes the devices of these users."""
-    return [
-        OutgoingMessage(
-            discovery_config_topic(prefix, device_id(topics.collector_id, user.id)),
-            b"",
-            qos=1,
-            retain=True,
-        )
-        for user in users
-    ]
+def config_topics(topics: Topics, users: Sequence[AnnouncedUser], *, prefix: str) -> list[str]:
+    """The discovery config topic of every user (what discovery-off listens on)."""
+    return [discovery_config_topic(prefix, device_id(topics.collector_id, u.id)) for u in users]
+
+
+def cleanup_message(topic: str, payload: bytes, *, known: Sequence[str]) -> OutgoingMessage | None:
+    """The empty retained config that removes a config left on ``topic``, if one is there.
+
+    ``known`` are :func:`config_topics`; an empty payload is already cleared (and is
+    what our own clearing echoes back), so it needs nothing.
+    """
+    if topic not in known or not payload.strip():
+        return None
+    return OutgoingMessage(topic, b"", qos=1, retain=True)

@@ -28,6 +28,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from hrv_readiness.readiness.models import MAX_SESSION_MINUTES
 from hrv_readiness.readiness.reasons import ReasonCode
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -203,6 +204,47 @@ class MeasurementPayload(_Outgoing):
     updated_at: Timestamp
 
 
+#: Mornings kept in the retained ``history`` payload (enough for a 60-day chart).
+HISTORY_DAYS = 90
+
+
+class HistoryPointPayload(_Outgoing):
+    """One morning of the history: the reading that counted and that day's verdict.
+
+    Metrics the day had no value for (a baseline still being built) are ``null``.
+    """
+
+    date: dt.date
+    measured_at: Timestamp
+    ln_rmssd: float
+    rmssd_ms: Annotated[float, Field(ge=0)] | None
+    resting_hr_bpm: Annotated[float, Field(gt=0)] | None
+    score: Annotated[int, Field(ge=0, le=100)] | None
+    status: ReadinessStatus | None
+    fatigue_type: FatigueType | None
+    ln_rmssd_7d_mean: float | None
+    ln_rmssd_normal_low: float | None
+    ln_rmssd_normal_high: float | None
+    ln_rmssd_swc_low: float | None
+    ln_rmssd_swc_high: float | None
+
+
+class HistoryPayload(_Outgoing):
+    """``<base>/<collector>/<user>/history`` (retained, v1.2): the last mornings, oldest first.
+
+    At most one point per date (the reading that counted that morning) and at most
+    ``days`` dates back from the newest; the whole list is republished after every new
+    reading, so a consumer replaces what it had (importing twice adds nothing).
+    """
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    collector_id: Identifier
+    user: Identifier
+    published_at: Timestamp
+    days: Annotated[int, Field(ge=1)]
+    points: tuple[HistoryPointPayload, ...]
+
+
 DetailValue = str | int | float | bool | None
 
 
@@ -253,7 +295,7 @@ class TrainingCommandPayload(_Incoming):
     date: dt.date | None = None
     session_type: SessionType
     effort: Score0to10
-    duration_min: Annotated[StrictInt, Field(ge=0, le=600)]
+    duration_min: Annotated[StrictInt, Field(ge=0, le=MAX_SESSION_MINUTES)]
 
 
 COMMAND_PAYLOADS: dict[CommandName, type[_Incoming]] = {
@@ -269,6 +311,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "state": StatePayload,
     "measurement": MeasurementPayload,
     "event": EventPayload,
+    "history": HistoryPayload,
     "command_measure": MeasureCommandPayload,
     "command_wellness": WellnessCommandPayload,
     "command_training": TrainingCommandPayload,

@@ -40,11 +40,15 @@ def _round(value: float | None, digits: int) -> float | None:
 def reading_payload(
     reading: StoredReading, *, beats: int | None = None, pnn50_pct: float | None = None
 ) -> ReadingPayload:
-    """``reading`` of the state payload; ``beats``/``pnn50_pct`` from the HRV result if known.
+    """``reading`` of the state payload; ``beats``/``pnn50_pct`` default to the stored ones.
 
-    Without ``beats`` the number of stored RR intervals is used.
+    Without either, the number of stored RR intervals is used for ``beats``.
     """
     rejected = reading.quality == "rejected"
+    if beats is None:
+        beats = reading.beats
+    if pnn50_pct is None:
+        pnn50_pct = reading.pnn50_pct
     return ReadingPayload(
         measured_at=reading.measured_at,
         date=reading.date,
@@ -58,6 +62,15 @@ def reading_payload(
         artifact_pct=round(reading.artifact_pct, 2),
         quality=reading.quality,
         quality_reason=reading.quality_reason or None,
+    )
+
+
+def strap_payload(reading: StoredReading) -> StrapPayload | None:
+    """The strap that measured ``reading`` (``None`` when the store does not know it)."""
+    if not reading.source:
+        return None
+    return StrapPayload(
+        name=reading.source, address=reading.strap_address, battery_pct=reading.battery_pct
     )
 
 
@@ -112,7 +125,14 @@ def state_payload(
     beats: int | None = None,
     pnn50_pct: float | None = None,
 ) -> StatePayload:
-    """The ``state`` payload of ``reading.user``; ``readiness`` defaults to none."""
+    """The ``state`` payload of ``reading.user``; ``readiness`` defaults to none.
+
+    ``strap``, ``beats`` and ``pnn50_pct`` default to what the store kept with the
+    reading, so a state rebuilt from the store equals the one published when it was
+    measured.
+    """
+    if strap is None:
+        strap = strap_payload(reading)
     return StatePayload(
         collector_id=collector_id,
         user=reading.user,

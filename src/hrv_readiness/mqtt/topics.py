@@ -55,6 +55,10 @@ class Topics:
     def measurement(self, user: str) -> str:
         return f"{self.root}/{user}/measurement"
 
+    def history(self, user: str) -> str:
+        """The retained history of one user's mornings (contract v1.2)."""
+        return f"{self.root}/{user}/history"
+
     def event(self, user: str) -> str:
         return f"{self.root}/{user}/event"
 

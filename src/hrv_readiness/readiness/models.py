@@ -6,7 +6,7 @@ Units are in the names. Everything here is JSON-serialisable with
 
 from __future__ import annotations
 
-import datetime as dt  # noqa: TC003 - pydantic needs it at runtime
+import datetime as dt
 import math
 from typing import Annotated, Any, Literal, Self
 
@@ -46,6 +46,22 @@ Watch = Literal["parasympathetic_saturation"]
 
 #: A 0-10 questionnaire answer: an int, never a bool or a float.
 Rating = Annotated[int, Field(ge=0, le=10, strict=True)]
+#: The longest training session a person can log, from the command line and over MQTT
+#: alike (a long day in the mountains; an entry above it is a typo).
+MAX_SESSION_MINUTES = 600
+#: Minutes of a stored session: entries written before the bound above stay readable.
+_STORED_SESSION_MINUTES = 24 * 60
+
+
+def default_training_date(today: dt.date) -> dt.date:
+    """The day a training entry belongs to when none is given: yesterday.
+
+    Training is logged the morning after, next to the reading it explains; the
+    command line and the MQTT ``training`` command both use this default.
+    """
+    return today - dt.timedelta(days=1)
+
+
 #: A user id as in the config file: it ends up in MQTT topics.
 UserName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")]
 
@@ -127,7 +143,7 @@ class TrainingEntry(_Record):
     date: dt.date
     session_type: SessionType
     effort: Rating
-    duration_min: Annotated[int, Field(ge=0, le=24 * 60, strict=True)]
+    duration_min: Annotated[int, Field(ge=0, le=_STORED_SESSION_MINUTES, strict=True)]
 
 
 class Reason(_Frozen):

@@ -7,6 +7,7 @@ the settings given, against the history before it, and marked ``recomputed``.
 
 from __future__ import annotations
 
+import datetime as dt  # noqa: TC003 - the --json schema of a row needs it at runtime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,6 @@ from hrv_readiness.readiness import DailyReading, Readiness, assess
 from hrv_readiness.store.history import daily_history
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Sequence
 
     from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry

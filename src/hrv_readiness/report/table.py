@@ -1,11 +1,20 @@
-"""The terminal table of a history report."""
+"""The terminal table of a history report (rich: coloured on a terminal, plain in a file)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.box import SIMPLE_HEAD
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from hrv_readiness.report.styles import status_text
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from rich.console import RenderableType
 
     from hrv_readiness.report.rows import ReportRow
 
@@ -16,10 +25,11 @@ def _number(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def render_table(user: str, rows: Sequence[ReportRow]) -> str:
-    """Aligned text table; a ``*`` marks verdicts recomputed with today's settings."""
-    lines = [f"{user}: {len(rows)} morning(s)"]
-    table: list[tuple[str, ...]] = [HEADER]
+def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
+    """The report as a rich table (status in its colour) with the latest verdict under it."""
+    table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for index, name in enumerate(HEADER):
+        table.add_column(name, justify="right" if index in {1, 2, 4, 7} else "left")
     for row in rows:
         band = (
             "-"
@@ -29,34 +39,28 @@ def render_table(user: str, rows: Sequence[ReportRow]) -> str:
         fatigue = (row.fatigue_type or "-").replace("_", " ")
         if row.watch is not None:
             fatigue += " (watch)"
-        table.append(
-            (
-                row.date.isoformat(),
-                _number(row.ln_rmssd),
-                _number(row.ln_rmssd_7d_mean),
-                band,
-                _number(row.resting_hr_bpm, 0),
-                row.status.replace("_", " ") + ("*" if row.recomputed else ""),
-                fatigue,
-                "-" if row.score is None else str(row.score),
-            )
+        table.add_row(
+            row.date.isoformat(),
+            _number(row.ln_rmssd),
+            _number(row.ln_rmssd_7d_mean),
+            band,
+            _number(row.resting_hr_bpm, 0),
+            status_text(row.status, "*" if row.recomputed else ""),
+            fatigue,
+            "-" if row.score is None else str(row.score),
         )
-    widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADER))]
-    for index, cells in enumerate(table):
-        lines.append(
-            "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
-        )
-        if index == 0:
-            lines.append("  ".join("-" * width for width in widths))
+    parts: list[RenderableType] = [Text(f"{title}: {len(rows)} morning(s)"), table]
     if rows:
         last = rows[-1]
-        lines.append("")
-        lines.append(f"Latest morning ({last.date}): {last.status.replace('_', ' ')}")
-        lines.extend(f"  - {reason}" for reason in last.reasons)
+        parts.append(Text(""))
+        latest = Text(f"Latest morning ({last.date}): ")
+        latest.append_text(status_text(last.status))
+        parts.append(latest)
+        parts.extend(Text(f"  - {reason}") for reason in last.reasons)
         if last.advice:
-            lines.append(f"  Today: {last.advice}")
+            parts.append(Text(f"  Today: {last.advice}"))
     if any(row.recomputed for row in rows):
-        lines.append("* stored without a verdict: assessed now with the current settings")
+        parts.append(Text("* stored without a verdict: assessed now with the current settings"))
     if any(row.watch is not None for row in rows):
-        lines.append("(watch) parasympathetic saturation watch: see docs/model.md")
-    return "\n".join(lines)
+        parts.append(Text("(watch) parasympathetic saturation watch: see docs/model.md"))
+    return Group(*parts)

@@ -1,14 +1,14 @@
-"""Six weeks of mornings for a simulated household (the demo's story).
+"""Two months (60 mornings) for a simulated household (the demo's story).
 
 Two people, each a sequence of days with a morning physiology (target lnRMSSD and
 resting HR), how they felt and what they trained the day before:
 
-* **Alice** trains well for four weeks, then a heavy-compound block (squats,
+* **Alice** trains well for six and a half weeks, then a heavy-compound block (squats,
   deadlifts, sprints) pushes her into *systemic* fatigue: lnRMSSD sinks below her
   normal range, resting HR rises, soreness stays low, energy falls. A deload
   week brings her back.
 * **Bob** is stable throughout, but a high-volume isolation/eccentric week in week
-  five leaves him very sore with HRV and resting HR unmoved: *muscular* fatigue.
+  eight leaves him very sore with HRV and resting HR unmoved: *muscular* fatigue.
 
 Day-to-day noise follows published magnitudes: the typical day-to-day CV of
 morning lnRMSSD is 3-8 % (Plews 2012; Buchheit 2014), resting HR varies by a
@@ -74,7 +74,7 @@ ALICE = SimulatedPerson(
     seed=11,
     phases=(
         _Phase(
-            days=28,
+            days=46,
             ln_rmssd_shift=0.0,
             resting_hr_shift_bpm=0.0,
             soreness=3,
@@ -126,7 +126,7 @@ BOB = SimulatedPerson(
     seed=23,
     phases=(
         _Phase(
-            days=30,
+            days=48,
             ln_rmssd_shift=0.0,
             resting_hr_shift_bpm=0.0,
             soreness=3,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from hrv_readiness.store.errors import (
     DatabaseUnavailableError,
     ImportFormatError,
+    RecordRefusedError,
     SchemaTooNewError,
 )
 from hrv_readiness.store.export import EXPORT_FORMATS, ExportFormat, export_history, import_history
@@ -28,6 +29,7 @@ __all__ = [
     "ImportSummary",
     "OutboxMessage",
     "Quality",
+    "RecordRefusedError",
     "SchemaTooNewError",
     "Store",
     "StoredReading",

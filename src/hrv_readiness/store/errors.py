@@ -18,6 +18,14 @@ class DatabaseUnavailableError(StoreError):
         self.path = path
 
 
+class RecordRefusedError(StoreError):
+    """The database's constraints refused a record the models should have refused first."""
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class SchemaTooNewError(StoreError):
     """The database was written by a newer version of HRV Readiness."""
 

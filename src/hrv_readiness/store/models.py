@@ -57,6 +57,14 @@ class StoredReading(BaseModel):
     quality_reason: str = ""
     source: str = ""
     readiness: Readiness | None = None
+    #: pNN50 of the analysed RR (``None`` for a rejected reading or an old import).
+    pnn50_pct: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)] | None = None
+    #: Beats the HRV engine analysed (``None``: as many as ``rr_ms`` holds).
+    beats: Annotated[int, Field(ge=0)] | None = None
+    #: The strap's Bluetooth address and battery level when it measured (its name is
+    #: ``source``).
+    strap_address: str | None = None
+    battery_pct: Annotated[int, Field(ge=0, le=100)] | None = None
 
     @field_validator("measured_at")
     @classmethod

@@ -64,6 +64,15 @@ MIGRATIONS: tuple[str, ...] = (
         created_at      TEXT    NOT NULL
     );
     """,
+    # 2: what the state message shows besides the metrics: pNN50, the beats analysed and
+    # the strap (its name is ``source``), so a state rebuilt from the store after a
+    # restart says what the one published at measurement time said.
+    """
+    ALTER TABLE readings ADD COLUMN pnn50_pct REAL;
+    ALTER TABLE readings ADD COLUMN beats INTEGER;
+    ALTER TABLE readings ADD COLUMN strap_address TEXT;
+    ALTER TABLE readings ADD COLUMN battery_pct INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

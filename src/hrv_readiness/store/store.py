@@ -23,7 +23,11 @@ from typing import TYPE_CHECKING, Self
 
 from hrv_readiness.errors import StoreError
 from hrv_readiness.readiness.models import Readiness, TrainingEntry, WellnessEntry
-from hrv_readiness.store.errors import DatabaseUnavailableError, SchemaTooNewError
+from hrv_readiness.store.errors import (
+    DatabaseUnavailableError,
+    RecordRefusedError,
+    SchemaTooNewError,
+)
 from hrv_readiness.store.models import OutboxMessage, StoredReading
 from hrv_readiness.store.schema import MIGRATIONS, SCHEMA_VERSION, decode_rr_ms, encode_rr_ms
 
@@ -45,8 +49,12 @@ class DuplicateReadingError(StoreError):
 
 _READING_COLUMNS = (
     "user, measured_at, date, duration_s, rr, rmssd_ms, ln_rmssd, sdnn_ms, mean_hr_bpm, "
-    "artifact_pct, quality, quality_reason, source, status, score, fatigue_type, readiness_json"
+    "artifact_pct, quality, quality_reason, source, status, score, fatigue_type, readiness_json, "
+    "pnn50_pct, beats, strap_address, battery_pct"
 )
+
+
+_READING_PLACEHOLDERS = ", ".join("?" * len(_READING_COLUMNS.split(",")))
 
 
 def _iso_utc(value: dt.datetime) -> str:
@@ -160,16 +168,33 @@ class Store:
                 raise DatabaseUnavailableError(msg, path=self.path) from err
             try:
                 yield self._conn
+            except sqlite3.IntegrityError as err:
+                self._rollback()
+                msg = f"{self.path} refused the record: {err}"
+                raise RecordRefusedError(msg, path=self.path) from err
+            except sqlite3.Error as err:
+                # Raised by a statement of the body (locked, read-only, disk full,
+                # corrupt page): translated here once, for every write.
+                self._rollback()
+                msg = f"cannot write to {self.path}: {err}"
+                raise DatabaseUnavailableError(msg, path=self.path) from err
             except BaseException:
-                self._conn.rollback()
+                self._rollback()
                 raise
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as err:
-                if self._conn.in_transaction:
-                    self._conn.rollback()
+                self._rollback()
                 msg = f"cannot commit to {self.path}: {err}"
                 raise DatabaseUnavailableError(msg, path=self.path) from err
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction; a failing rollback must not hide the error."""
+        try:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+        except sqlite3.Error:  # the connection is broken; the cause is raised anyway
+            pass
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -189,7 +214,7 @@ class Store:
             try:
                 cursor = conn.execute(
                     f"INSERT INTO readings ({_READING_COLUMNS}) "  # noqa: S608 - constant columns
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"VALUES ({_READING_PLACEHOLDERS})",
                     _reading_row(reading),
                 )
             except sqlite3.IntegrityError as err:
@@ -368,7 +393,7 @@ class Store:
             for reading in readings:
                 cursor = conn.execute(
                     f"INSERT OR IGNORE INTO readings ({_READING_COLUMNS}) "  # noqa: S608
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"VALUES ({_READING_PLACEHOLDERS})",
                     _reading_row(reading),
                 )
                 added_readings += cursor.rowcount
@@ -461,6 +486,10 @@ def _reading_row(r: StoredReading) -> tuple[object, ...]:
         readiness.score if readiness else None,
         readiness.fatigue_type if readiness else None,
         readiness.model_dump_json() if readiness else None,
+        r.pnn50_pct,
+        r.beats,
+        r.strap_address,
+        r.battery_pct,
     )
 
 
@@ -483,6 +512,10 @@ def _reading_from_row(row: sqlite3.Row) -> StoredReading:
         readiness=(
             Readiness.model_validate_json(readiness_json) if readiness_json is not None else None
         ),
+        pnn50_pct=row["pnn50_pct"],
+        beats=row["beats"],
+        strap_address=row["strap_address"],
+        battery_pct=row["battery_pct"],
     )
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import rr_series
 from support.fakebluez import VirtualStrap
 
 from hrv_readiness.cli import main
+from hrv_readiness.commands.json_output import SCHEMA_DIR
 
 REPO = Path(__file__).resolve().parents[3]
 BOUND_S = 60.0
@@ -59,7 +62,7 @@ async def test_measure_shows_progress_and_the_summary(bluez):
     )
     assert code == 0, err
     assert "measuring 60 s for anna" in out
-    progress = [line for line in out.splitlines() if line.strip().startswith("recording [")]
+    progress = [line for line in out.splitlines() if line.strip().startswith("recording ")]
     assert len(progress) >= 3
     assert all("HR" in line and "beats" in line and "artifacts" in line for line in progress)
     assert "60/60 s" in progress[-1]
@@ -105,11 +108,22 @@ async def test_scan_lists_straps_in_range(bluez):
     assert code == 0, err
     lines = out.strip().splitlines()
     assert lines[0].split() == ["NAME", "ADDRESS", "RSSI"]
-    assert "Polar H10 A" in lines[1]
-    assert "A0:9E:1A:00:00:31" in lines[1]
-    assert "dBm" in lines[1]
-    assert "Polar H10 B" in lines[2]  # weaker signal listed second
-    assert "A0:9E:1A:00:00:32" in lines[2]
+    rows = [line for line in lines if "A0:9E:1A" in line]
+    assert "Polar H10 A" in rows[0]
+    assert "A0:9E:1A:00:00:31" in rows[0]
+    assert "dBm" in rows[0]
+    assert "Polar H10 B" in rows[1]  # weaker signal listed second
+    assert "A0:9E:1A:00:00:32" in rows[1]
+    code, out, err = await run_cli(
+        "scan", "--timeout", "1", "--json", bus_address=bluez.bus_address
+    )
+    assert code == 0, err
+    document = json.loads(out)
+    jsonschema.validate(document, json.loads((SCHEMA_DIR / "scan.json").read_text()))
+    assert [s["address"] for s in document["straps"]] == [
+        "A0:9E:1A:00:00:31",
+        "A0:9E:1A:00:00:32",
+    ]
 
 
 @pytest.mark.bluez
@@ -135,7 +149,7 @@ def test_measure_simulated_in_process(capsys):
     code = main(["measure", "--simulate", "--speed", "200", "--duration", "60", "--settle", "2"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "recording [" in out
+    assert "recording  60/60 s" in out
     assert "reading complete: 6" in out
     assert "from Simulated H10" in out
 
@@ -143,10 +157,10 @@ def test_measure_simulated_in_process(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--duration", "30"], "invalid option: duration_s"),
-        (["--duration", "301"], "invalid option: duration_s"),
-        (["--settle", "-1"], "invalid option: settle_s"),
-        (["--simulate", "--speed", "0"], "--speed must be positive"),
+        (["--duration", "30"], "--duration 30: must be at least 60"),
+        (["--duration", "301"], "--duration 301: must be at most 300"),
+        (["--settle", "-1"], "--settle -1: must be at least 0"),
+        (["--simulate", "--speed", "0"], "--speed 0: must be more than 0"),
     ],
 )
 def test_measure_rejects_bad_options(capsys, args, message):
@@ -177,7 +191,7 @@ async def test_fake_bluez_as_a_process_serves_the_cli():
         "--speed",
         "60",
         cwd=REPO / "tests",
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"},
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
@@ -271,4 +285,4 @@ def test_measure_options_override_the_config(capsys, tmp_path):
     assert main([*args, "--duration", "75"]) == 0
     assert "measuring 75 s" in capsys.readouterr().out
     assert main([*args, "--duration", "20"]) == 2
-    assert "invalid option: duration_s" in capsys.readouterr().err
+    assert "--duration 20: must be at least 60" in capsys.readouterr().err

@@ -21,7 +21,7 @@ from hrv_readiness.ble import (
     run_measurement,
 )
 from hrv_readiness.ble.errors import StrapConnectionError, StrapNotFoundError
-from hrv_readiness.ble.parser import rr_ms_to_raw
+from hrv_readiness.ble.parser import encode_heart_rate_measurement, rr_ms_to_raw
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.errors import StrapError
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
@@ -319,3 +319,59 @@ async def test_rr_unit_is_decided_from_the_hr_field(hr_bpm, raw_rr, unit, rr_ms)
     assert rec.rr_unit == unit
     assert rec.rr_ms[0] == pytest.approx(rr_ms)
     assert rec.duration_s >= 60
+
+
+class _ScriptedStrap:
+    """A strap sending exactly the given 0x2A37 payloads, one per millisecond."""
+
+    description = "scripted strap"
+
+    def __init__(self, payloads: list[bytes]) -> None:
+        self.payloads = payloads
+
+    async def find(self, timeout_s: float) -> DiscoveredStrap:
+        del timeout_s
+        return DiscoveredStrap(name="Scripted", address="SC:RI:PT:ED:00:01", rssi_dbm=-50)
+
+    async def connect(self, strap, on_notification, on_disconnect):
+        del strap, on_disconnect
+
+        async def send() -> None:
+            for payload in self.payloads:
+                await asyncio.sleep(0.001)
+                on_notification(payload)
+            await asyncio.Event().wait()
+
+        task = asyncio.create_task(send())
+        info = StrapInfo(name="Scripted", address="SC:RI:PT:ED:00:01")
+
+        class _Link:
+            def __init__(self) -> None:
+                self.info = info
+
+            async def close(self) -> None:
+                task.cancel()
+
+        return _Link()
+
+
+def _payload(hr: int, rr_raw: int, *, contact: bool) -> bytes:
+    return encode_heart_rate_measurement(
+        heart_rate_bpm=hr, sensor_contact=contact, rr_raw=(rr_raw,)
+    )
+
+
+async def test_the_unit_is_judged_on_packets_with_contact_only():
+    """A conforming strap with a slow heart (HR field 45 while RR say 45.5 bpm) keeps
+    its RR as sent, however many junk packets came before contact (HR field 60 with
+    RR ~970 ms: without the contact check they made it look like an ms strap)."""
+    junk = [_payload(60, 993, contact=False) for _ in range(40)]
+    good = [_payload(45, 1350, contact=True) for _ in range(70)]
+    source = _ScriptedStrap(junk + good)
+    settings = FAST.model_copy(update={"settle_s": 0.0, "contact_timeout_s": 5.0})
+    result = await asyncio.wait_for(run_measurement(source, settings), 10)
+    assert result.state is SessionState.COMPLETE, result.reason
+    rec = result.recording
+    assert rec is not None
+    assert rec.rr_unit == "1/1024 s"
+    assert set(rec.rr_ms) == {1350 * 1000 / 1024}

@@ -11,7 +11,7 @@ import logging
 
 import pytest
 from conftest import rr_series
-from support.fakebluez import VirtualStrap
+from support.fakebluez import FakeBluez, VirtualStrap
 
 from hrv_readiness.ble import MeasurementSettings, SessionEvent, SessionState, run_measurement
 from hrv_readiness.ble.strap import BleakStrapSource
@@ -347,3 +347,76 @@ async def test_two_straps_two_users_at_once(bluez):
     assert not contiguous_in(rec_anna.rr_ms[:5], on_air(ben.rr_ms))
     assert 60_000 / (sum(rec_anna.rr_ms) / len(rec_anna.rr_ms)) == pytest.approx(52, abs=3)
     assert 60_000 / (sum(rec_ben.rr_ms) / len(rec_ben.rr_ms)) == pytest.approx(70, abs=3)
+
+
+async def test_a_stale_connection_left_by_a_killed_collector_is_closed_first(bluez, strap_a):
+    """Killed mid-measurement, the collector leaves BlueZ connected to the strap, which
+    then stops advertising: every later attempt said "not found" until a reboot."""
+    bluez.add_strap(strap_a)
+    await bluez.leave_connected(strap_a.address)
+    result = await measure(strap_a)
+    assert result.state is SessionState.COMPLETE, result.reason
+
+
+async def test_a_stale_connection_is_closed_for_a_strap_found_by_name(bluez, strap_a):
+    bluez.add_strap(strap_a)
+    await bluez.leave_connected(strap_a.address)
+    source = BleakStrapSource(name="Polar H10 AAAA")
+    result = await asyncio.wait_for(run_measurement(source, SETTINGS), BOUND_S)
+    assert result.state is SessionState.COMPLETE, result.reason
+
+
+async def test_a_reconnect_stays_on_the_strap_it_started_with(bluez):
+    """Two straps match the user's pattern. The first one drops out for a moment: the
+    session must wait for it, not continue on the other person's strap."""
+    anna = VirtualStrap(
+        address="A0:9E:1A:00:00:01", rr_ms=rr_series(11, hr=52), name="Polar H10 ANNA", speed=30
+    )
+    ben = VirtualStrap(
+        address="A0:9E:1A:00:00:02", rr_ms=rr_series(12, hr=70), name="Polar H10 BEN", speed=30
+    )
+    bluez.add_strap(anna)
+    bluez.add_strap(ben)
+    events = EventLog()
+    source = BleakStrapSource(name="Polar H10 *")
+    task = asyncio.create_task(
+        asyncio.wait_for(run_measurement(source, SETTINGS, on_event=events.append), BOUND_S)
+    )
+    await after_state(events, SessionState.RECORDING, beats=10)
+    first, other = (anna, ben) if bluez.strap(anna.address).connects else (ben, anna)
+    await bluez.drop_link(first.address, away_s=1.5)
+    result = await task
+    assert result.state is SessionState.COMPLETE, result.reason
+    rec = result.recording
+    assert rec is not None
+    assert rec.strap_address == first.address
+    assert bluez.strap(other.address).connects == 0
+    assert not contiguous_in(rec.rr_ms[-5:], on_air(other.rr_ms))
+
+
+async def test_a_connect_that_never_returns_fails_soon_with_the_reason(dbus_daemon, strap_a):
+    fake = FakeBluez(dbus_daemon.address, connect_delay_s=1000)
+    await fake.start()
+    try:
+        fake.add_strap(strap_a)
+        settings = SETTINGS.model_copy(update={"connect_timeout_s": 1.0, "max_reconnects": 5})
+        started = asyncio.get_running_loop().time()
+        result = await measure(strap_a, settings)
+        took_s = asyncio.get_running_loop().time() - started
+    finally:
+        await fake.stop()
+    assert result.state is SessionState.FAILED
+    assert result.reason is not None
+    assert not result.reason.rstrip().endswith(":"), result.reason
+    assert "did not answer within 1 s" in result.reason
+    assert took_s < 4 * settings.connect_timeout_s  # not six full attempts
+
+
+async def test_without_a_pin_the_strongest_strap_is_taken(bluez):
+    """What ``hrv-collector measure`` promises without --address: the strongest strap."""
+    far = VirtualStrap(address="A0:9E:1A:00:00:F1", rr_ms=rr_series(5), speed=60, rssi_dbm=-85)
+    near = VirtualStrap(address="A0:9E:1A:00:00:F2", rr_ms=rr_series(6), speed=60, rssi_dbm=-48)
+    bluez.add_strap(far)
+    bluez.add_strap(near)
+    strap = await asyncio.wait_for(BleakStrapSource().find(5.0), BOUND_S)
+    assert strap.address == near.address

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from support.mosquitto import free_port
 
+from hrv_readiness.readiness import TrainingEntry
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ def test_first_morning_is_building_baseline_and_published(
     assert "RMSSD" in result.stdout
     state = _retained(mosquitto.port, "hrv_readiness/demo/alice/state")
     assert state["readiness"]["status"] == "building_baseline"  # type: ignore[index]
-    with Store.open(tmp_path / "data" / "hrv.sqlite3") as store:
+    with Store.open(tmp_path / "data" / "hrv-days-1.sqlite3") as store:
         [reading] = store.readings("alice")
         assert state["reading"]["ln_rmssd"] == pytest.approx(reading.ln_rmssd, abs=1e-3)  # type: ignore[index]
         assert store.pending_outbox() == []
@@ -93,5 +95,44 @@ def test_without_a_broker_it_says_so_in_one_line_and_still_shows_the_result(
     assert len(mqtt_lines) == 1
     assert "no MQTT broker answered" in mqtt_lines[0]
     assert "readiness  building baseline" in result.stdout
-    with Store.open(tmp_path / "data" / "hrv.sqlite3") as store:
+    with Store.open(tmp_path / "data" / "hrv-days-1.sqlite3") as store:
         assert len(store.pending_outbox()) >= 1  # kept for the next time a broker is there
+
+
+def test_a_short_demo_never_replaces_the_long_one_and_a_rerun_says_so(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "hrv.sqlite3").write_bytes(b"the six-week story")
+    port = free_port()
+    first = _demo(tmp_path, port, "--days", "1")
+    assert first.returncode == 0, first.stderr
+    assert (data / "hrv.sqlite3").read_bytes() == b"the six-week story"
+    assert "Replacing" not in first.stdout
+    again = _demo(tmp_path, port, "--days", "1")
+    assert again.returncode == 0, again.stderr
+    assert f"Replacing {data / 'hrv-days-1.sqlite3'}, the database of an earlier run" in (
+        again.stdout
+    )
+    with Store.open(data / "hrv-days-1.sqlite3") as store:
+        assert len(store.readings("alice")) == 1
+
+
+def test_a_real_history_in_the_demo_directory_is_left_alone(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data / "hrv-days-1.sqlite3") as store:
+        store.add_training(
+            TrainingEntry(
+                user="carol",
+                date=dt.date(2026, 1, 1),
+                session_type="rest",
+                effort=0,
+                duration_min=0,
+            )
+        )
+    result = _demo(tmp_path, free_port(), "--days", "1")
+    assert result.returncode == 2
+    assert "holds users the demo did not make" in result.stderr
+    with Store.open(data / "hrv-days-1.sqlite3") as store:
+        assert store.users() == ["carol"]

@@ -6,11 +6,13 @@ import dataclasses
 import datetime as dt
 import json
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
+from hrv_readiness.config import Config
 from hrv_readiness.errors import InputError
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, process_recording
@@ -20,7 +22,6 @@ from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 TOPICS = Topics(base="hrv_readiness", collector_id="test")
 NOW = dt.datetime(2026, 11, 22, 6, 45, tzinfo=dt.UTC)
@@ -204,3 +205,34 @@ def test_pipeline_imports_without_the_collector_extra() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_uncertainty_limit_is_a_setting_that_reaches_the_engine(store: Store) -> None:
+    """measurement.max_uncertainty_pct in the config decides, not a constant in code."""
+    real = np.load(Path(__file__).resolve().parents[2] / "data" / "SampleNNISeriesLong.npy")
+    rr = real[1000:1300].astype(float)
+    for i in range(3, rr.size - 3, 30):  # 10 premature beats with compensatory pauses
+        shift = 0.33 * rr[i]
+        rr[i] -= shift
+        rr[i + 1] += shift
+    strict = process_recording(
+        store,
+        _recording(NOW.date(), rr.tolist()),
+        settings=ReadinessSettings(),
+        topics=TOPICS,
+        published_at=NOW,
+    )
+    assert strict.hrv.quality.level == "rejected"
+    limit = Config.model_validate(
+        {"users": [{"id": "bob"}], "measurement": {"max_uncertainty_pct": 10.0}}
+    ).measurement.max_uncertainty_pct
+    relaxed = process_recording(
+        store,
+        _recording(NOW.date(), rr.tolist(), user="bob"),
+        settings=ReadinessSettings(),
+        topics=TOPICS,
+        published_at=NOW,
+        max_uncertainty_pct=limit,
+    )
+    assert relaxed.hrv.quality.level != "rejected"
+    assert relaxed.stored.ln_rmssd is not None

@@ -21,7 +21,7 @@ import pytest
 # Appended, not prepended: tests/library must never shadow the collector package.
 sys.path.append(str(Path(__file__).resolve().parents[2]))
 
-from support.mosquitto import MosquittoBroker
+from support.mosquitto import MosquittoBroker, free_port
 
 from hrv_readiness.mqtt import AnnouncedUser, MqttSettings
 from hrv_readiness.mqtt.state import state_message, state_payload
@@ -211,3 +211,52 @@ async def recording(broker: MosquittoBroker, *topics: str) -> AsyncIterator[Reco
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+class LinkGate:
+    """A TCP relay in front of the broker: a network outage the test switches on and off.
+
+    Closed, nothing listens on its port (connection refused, as with a broker that is
+    down); open, every connection is relayed to the broker. Unlike stopping the broker,
+    other clients (the recorder) stay connected throughout, so nothing published after
+    the gate opens can be missed by a subscriber that was not back yet.
+    """
+
+    def __init__(self, broker: MosquittoBroker) -> None:
+        self.broker = broker
+        self.port = free_port()
+        self._server: asyncio.Server | None = None
+        self._pipes: set[asyncio.Task[None]] = set()
+
+    async def open(self) -> None:
+        self._server = await asyncio.start_server(self._relay, self.broker.host, self.port)
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        for task in list(self._pipes):
+            task.cancel()
+        await asyncio.gather(*self._pipes, return_exceptions=True)
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(
+            self.broker.host, self.broker.port
+        )
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            finally:
+                sink.close()
+
+        tasks = {
+            asyncio.create_task(pipe(reader, upstream_writer)),
+            asyncio.create_task(pipe(upstream_reader, writer)),
+        }
+        self._pipes |= tasks
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._pipes -= tasks

@@ -122,8 +122,17 @@ async def test_announced_and_reannounced_when_home_assistant_comes_online(broker
 async def test_switching_discovery_off_removes_the_devices(broker):
     for discovery in (True, False):
         settings = fast_settings(broker, discovery=discovery)
-        async with Publisher(settings, collector_id=COLLECTOR_ID, users=USERS) as publisher:
+        async with (
+            recording(broker, "homeassistant/#") as live,
+            Publisher(settings, collector_id=COLLECTOR_ID, users=USERS) as publisher,
+        ):
             await publisher.wait_connected(5)
+            if not discovery:  # the leftovers are cleared as their retained configs arrive
+                await live.wait_for(
+                    lambda r: all(
+                        any(not m.payload for m in r.on(discovery_topic(user.id))) for user in USERS
+                    )
+                )
         async with recording(broker, "homeassistant/#") as recorder:
             await asyncio.sleep(0.3)  # retained configs arrive at once if there are any
         retained = [m for m in recorder.messages if m.retain and m.payload]
@@ -131,3 +140,15 @@ async def test_switching_discovery_off_removes_the_devices(broker):
             assert {m.topic for m in retained} == {discovery_topic("alice"), discovery_topic("bob")}
         else:
             assert retained == []
+
+
+@pytest.mark.broker
+async def test_discovery_off_publishes_nothing_under_the_prefix(broker):
+    """A collector that never used discovery sends no empty cleanup configs."""
+    async with recording(broker, "homeassistant/#") as recorder:
+        settings = fast_settings(broker, discovery=False)
+        for _ in range(2):  # a reconnect neither
+            async with Publisher(settings, collector_id=COLLECTOR_ID, users=USERS) as publisher:
+                await publisher.wait_connected(5)
+                await asyncio.sleep(0.2)
+    assert recorder.messages == []

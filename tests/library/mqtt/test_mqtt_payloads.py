@@ -75,7 +75,13 @@ def docs_examples() -> list[tuple[str, dict]]:
 
 
 def test_docs_have_an_example_of_every_published_payload():
-    assert {name for name, _ in docs_examples()} == {"announce", "state", "measurement", "event"}
+    assert {name for name, _ in docs_examples()} == {
+        "announce",
+        "state",
+        "measurement",
+        "history",
+        "event",
+    }
 
 
 @pytest.mark.parametrize(("name", "example"), docs_examples())
@@ -87,6 +93,7 @@ SCHEMA_OF_TOPIC = [
     (re.compile(rf"^{TOPICS.root}/announce$"), "announce"),
     (re.compile(rf"^{TOPICS.root}/[a-z0-9_]+/state$"), "state"),
     (re.compile(rf"^{TOPICS.root}/[a-z0-9_]+/measurement$"), "measurement"),
+    (re.compile(rf"^{TOPICS.root}/[a-z0-9_]+/history$"), "history"),
     (re.compile(rf"^{TOPICS.root}/([a-z0-9_]+/)?event$"), "event"),
 ]
 

@@ -18,6 +18,7 @@ from mqtt_testing import (
     KEEP_USER,
     TOPICS,
     USERS,
+    LinkGate,
     fast_settings,
     recording,
     wait_until,
@@ -34,7 +35,7 @@ from hrv_readiness.mqtt import (
     Publisher,
     publish_pending,
 )
-from hrv_readiness.mqtt.publisher import MAX_QUEUED_EVENTS
+from hrv_readiness.mqtt.delivery import MAX_QUEUED_EVENTS
 from hrv_readiness.mqtt.topics import STATUS_OFFLINE
 from hrv_readiness.store import Store
 
@@ -181,18 +182,21 @@ async def test_events_and_progress_made_offline_go_out_on_reconnect(broker, stor
         OutgoingMessage(TOPICS.measurement("alice"), f'{{"n": {n}}}'.encode(), retain=True)
         for n in range(3)
     ]
-    broker.stop()
-    async with publisher_for(broker, store) as publisher:
-        await publisher.publish_event(event)
-        for message in progress:
-            await publisher.publish(message)
-        broker.start()
-        async with recording(
-            broker, TOPICS.event("alice"), TOPICS.measurement("alice")
-        ) as recorder:
+    gate = LinkGate(broker)  # closed: the publisher cannot reach the broker
+    try:
+        async with (
+            recording(broker, TOPICS.event("alice"), TOPICS.measurement("alice")) as recorder,
+            publisher_for(broker, store, port=gate.port) as publisher,
+        ):
+            await publisher.publish_event(event)
+            for message in progress:
+                await publisher.publish(message)
+            await gate.open()
             await publisher.wait_connected(10)
             await recorder.wait_for(lambda r: len(r.messages) >= 2)
             await asyncio.sleep(0.1)
+    finally:
+        await gate.close()
     assert json.loads(recorder.on(TOPICS.event("alice"))[0].payload)["type"] == (
         "measurement_started"
     )
@@ -251,7 +255,7 @@ async def test_last_will_turns_status_offline_when_the_collector_dies(broker):
         process = subprocess.Popen(  # noqa: ASYNC220 - starting it does not block
             [sys.executable, "-c", LWT_SCRIPT, str(broker.port)],
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(REPOSITORY)},
+            env={**os.environ, "PYTHONPATH": f"{REPOSITORY / 'src'}{os.pathsep}{REPOSITORY}"},
         )
         try:
             await recorder.wait_for(lambda r: any(m.payload == b"online" for m in r.messages))
@@ -378,3 +382,45 @@ async def test_offline_event_queue_is_bounded(broker, caplog):
         await recorder.wait_for(lambda r: len(r.messages) == MAX_QUEUED_EVENTS, timeout_s=20)
     ids = [e["request_id"] for e in recorder.json_on(TOPICS.event("alice"))]
     assert ids == [str(n) for n in range(extra, MAX_QUEUED_EVENTS + extra)]
+
+
+async def test_a_socket_closed_before_the_loop_watches_it_is_no_traceback(broker, store):
+    """The race behind ``OSError: [Errno 9] Bad file descriptor`` in ``add_writer`` during
+    broker restarts: paho asks (through aiomqtt) for its socket to be watched for
+    writing, and the connection is closed before the event loop gets to it."""
+    errors: list[dict[str, object]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        async with publisher_for(broker, store) as publisher:
+            await publisher.wait_connected(5)
+            client = publisher._client
+            assert client is not None
+            paho = client._client
+            sock = paho.socket()
+            client._on_socket_register_write(paho, None, sock)  # paho wants to write...
+            paho._sock_close()  # ...and the link is closed first (what a restart does)
+            await asyncio.sleep(0.2)
+    finally:
+        loop.set_exception_handler(None)
+    assert errors == []
+
+
+async def test_a_state_rebuilt_at_connect_replaces_an_older_pending_one(broker, store, readings):
+    """The daemon restarts with a state row still pending from measurement time; the
+    state it rebuilds from the store (as of now) is what goes out, not both."""
+    readings.store_with_state(store, readings.reading("alice", day=0))
+    fresh = OutgoingMessage(TOPICS.state("alice"), b'{"as_of": "now"}', qos=1, retain=True)
+    publisher = Publisher(
+        fast_settings(broker),
+        collector_id=COLLECTOR_ID,
+        users=USERS,
+        outbox=store,
+        refresh_retained=lambda: [fresh],
+    )
+    async with recording(broker, TOPICS.state("alice")) as recorder, publisher:
+        await publisher.wait_connected(5)
+        await recorder.wait_for(lambda r: bool(r.on(TOPICS.state("alice"))))
+        await asyncio.sleep(0.2)
+    assert [m.payload for m in recorder.on(TOPICS.state("alice"))] == [fresh.payload]
+    assert store.pending_outbox() == []

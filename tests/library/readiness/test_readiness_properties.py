@@ -92,7 +92,14 @@ def test_verdicts_are_always_well_formed(
     in_range = in_window(history, end=TODAY - dt.timedelta(days=1), days=SETTINGS.normal_range_days)
     in_swc = in_window(history, end=TODAY - dt.timedelta(days=1), days=SETTINGS.swc_baseline_days)
     building = len(in_range) + 1 < SETTINGS.min_history_readings or len(in_swc) < 2
-    assert (result.status == "building_baseline") == building
+    # Too few mornings is always "building". More can still be: mornings of a fatigue
+    # episode are left out of the baseline (docs/model.md, rule 1), which this count
+    # cannot see, so then the verdict must at least say how many more it needs.
+    if building:
+        assert result.status == "building_baseline"
+    if result.status == "building_baseline" and not building:
+        assert result.readings_needed > 0
+        building = True
     if building:
         assert result.score is None
         assert result.readings_needed > 0

@@ -130,15 +130,18 @@ def test_log_rejects_out_of_range_values(
     with pytest.raises(SystemExit) as info:
         main(["log", "--db", str(tmp_path / "h.sqlite3"), "--user", "alice", *extra])
     assert info.value.code == 2
-    assert "error: argument" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(f"hrv-collector log: {extra[0]}")
+    assert len(err.splitlines()) == 1
 
 
 def test_log_rejects_a_bad_user_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(
-        capsys, "log", "--db", str(tmp_path / "h.sqlite3"), "--user", "a b", "--training", "rest"
-    )
-    assert code == 2
-    assert "user" in err
+    with pytest.raises(SystemExit) as info:
+        main(["log", "--db", str(tmp_path / "h.sqlite3"), "--user", "a b", "--training", "rest"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hrv-collector log: --user: 'a b' is not a user id")
+    assert "did you mean a_b?" in err
 
 
 # ----------------------------------------------------------------------------- report
@@ -241,7 +244,8 @@ def test_report_plot_without_matplotlib_says_what_to_install(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("--user", "zed"), "no history for user 'zed'; known users: alice"),
+        (("--user", "zed"), "--user zed: no history for this user; known users: alice"),
+        (("--user", "alicee"), "known users: alice; did you mean alice?"),
         (("--db", "/nonexistent/dir/hrv.sqlite3"), "no history database"),
     ],
 )

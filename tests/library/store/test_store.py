@@ -19,6 +19,7 @@ from hrv_readiness.store import (
     DatabaseUnavailableError,
     DuplicateReadingError,
     OutboxMessage,
+    RecordRefusedError,
     SchemaTooNewError,
     Store,
     daily_history,
@@ -75,11 +76,14 @@ def test_a_failing_migration_leaves_the_previous_version(
     broken = (*schema_module.MIGRATIONS, "CREATE TABLE extra (x INT); SELECT * FROM no_such_table;")
     monkeypatch.setattr("hrv_readiness.store.store.MIGRATIONS", broken)
     monkeypatch.setattr("hrv_readiness.store.store.SCHEMA_VERSION", len(broken))
-    with pytest.raises(DatabaseUnavailableError, match="migration to schema version 2 failed"):
+    failing = len(broken)
+    with pytest.raises(
+        DatabaseUnavailableError, match=f"migration to schema version {failing} failed"
+    ):
         Store.open(path)
     monkeypatch.undo()
     with Store.open(path) as store:
-        assert store.schema_version() == 1
+        assert store.schema_version() == failing - 1
         assert len(store.readings("alice")) == 1
         names = [r[0] for r in store._conn.execute("SELECT name FROM sqlite_master").fetchall()]
         assert "extra" not in names
@@ -200,8 +204,9 @@ def test_database_constraints_back_the_models(store: Store) -> None:
     bad = WellnessEntry.model_construct(
         user="alice", date=START, soreness=12, energy=1, sleep_quality=1, stress=1, heavy_legs=False
     )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(RecordRefusedError, match="CHECK constraint failed") as caught:
         store.add_wellness(bad)
+    assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)
     assert store.wellness("alice") == []
     assert store.integrity_check() == ["ok"]
 
@@ -322,3 +327,25 @@ def test_training_session_types_are_validated() -> None:
         TrainingEntry.model_validate(
             {"user": "a", "date": START, "session_type": "yoga", "effort": 3, "duration_min": 5}
         )
+
+
+def test_an_error_inside_a_write_is_a_store_error_and_rolls_back(tmp_path: Path) -> None:
+    """A statement failing inside the transaction (here: a table another program dropped)
+    is translated like every other store failure, never a raw sqlite3 error."""
+    path = tmp_path / "hrv.sqlite3"
+    with Store.open(path) as store:
+        other = sqlite3.connect(path)
+        other.execute("DROP TABLE training")
+        other.close()
+        entry = TrainingEntry(
+            user="alice",
+            date=dt.date(2026, 11, 22),
+            session_type="endurance",
+            effort=5,
+            duration_min=40,
+        )
+        with pytest.raises(DatabaseUnavailableError, match="no such table: training"):
+            store.add_training(entry)
+        assert not store._conn.in_transaction
+        store.add_reading(reading())  # the store is still usable
+        assert len(store.readings("alice")) == 1

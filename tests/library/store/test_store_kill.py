@@ -50,7 +50,7 @@ def _complete_lines(text: str) -> list[tuple[int, str]]:
 
 
 def _run_round(db: Path, round_number: int, rng: random.Random) -> list[tuple[int, str]]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.library.store.kill_writer", str(db), str(round_number)],
         cwd=REPO,
@@ -112,7 +112,7 @@ def test_two_processes_writing_at_once_both_keep_everything(tmp_path: Path) -> N
     # The daemon and a `hrv-collector log` share the file: WAL + busy timeout serialise them.
     db = tmp_path / "hrv.sqlite3"
     Store.open(db).close()  # migrate once, so neither writer races the schema
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.library.store.kill_writer", str(db), str(100 + n)],

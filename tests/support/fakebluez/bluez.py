@@ -210,6 +210,15 @@ class FakeBluez:
         state.away_until = asyncio.get_running_loop().time() + away_s
         self._disconnect(state)
 
+    async def leave_connected(self, address: str) -> None:
+        """What a collector killed mid-measurement leaves: BlueZ still holds the link.
+
+        The strap is connected (so it no longer advertises) with nobody listening.
+        """
+        state = self.strap(address)
+        self._export_device(state)
+        await self.connect(state)
+
     def refuse_connects(
         self,
         address: str,

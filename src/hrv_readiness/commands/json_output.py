@@ -1,0 +1,189 @@
+"""The shapes of every ``--json`` output of the command line, with their JSON Schemas.
+
+One pydantic model per command; ``schemas/<command>.json`` is generated from it and
+committed (``python -m hrv_readiness.commands.json_output`` writes them, ``--check``
+reports stale files), and the tests validate each command's real output against
+its schema. Add fields, never rename them: scripts read these.
+
+``analyze --json`` prints the HRV engine's :class:`hrv_readiness.hrv.HrvResult`
+(schema ``analyze.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt  # noqa: TC003 - pydantic needs it at runtime
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from hrv_readiness.hrv import HrvResult
+from hrv_readiness.readiness import Readiness, TrainingEntry, WellnessEntry  # noqa: TC001
+from hrv_readiness.report.rows import ReportRow  # noqa: TC001 - pydantic needs it
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class UserReport(_Output):
+    user: str
+    name: str
+    rows: list[ReportRow]
+
+
+class ReportOutput(_Output):
+    """``report --json``: one entry per user, one row per morning, oldest first."""
+
+    since: dt.date
+    until: dt.date
+    users: list[UserReport]
+    chart: str | None = None
+
+
+class RecordingOutput(_Output):
+    started_at: dt.datetime
+    duration_s: float
+    beats: int
+    strap_name: str
+    strap_address: str
+    battery_pct: int | None
+    reconnects: int
+    dropped_rr: int
+    segment_starts: list[int]
+
+
+class SavedReading(_Output):
+    """Where a reading went into the history and the verdict it got."""
+
+    user: str
+    date: dt.date
+    reading_id: int
+    database: str
+    readiness: Readiness | None
+
+
+class MeasureOutput(_Output):
+    """``measure --json``: how the session ended, the recording, its HRV, what was saved."""
+
+    state: Literal["complete", "aborted", "failed"]
+    reason: str | None
+    recording: RecordingOutput | None
+    hrv: HrvResult | None
+    hrv_error: str | None = None
+    saved: SavedReading | None = None
+
+
+class StrapOutput(_Output):
+    name: str
+    address: str
+    rssi_dbm: int | None
+
+
+class ScanOutput(_Output):
+    """``scan --json``: the straps in range, strongest first (empty when none)."""
+
+    timeout_s: float
+    straps: list[StrapOutput]
+
+
+class LogOutput(_Output):
+    """``log --json``: the entries written."""
+
+    wellness: WellnessEntry | None
+    training: TrainingEntry | None
+    replaced_wellness: bool
+
+
+class ImportedFile(_Output):
+    path: str
+    kind: Literal["history", "rr", "summary"] | None
+    ok: bool
+    message: str
+    readings_added: int = 0
+    readings_skipped: int = 0
+    wellness_added: int = 0
+    training_added: int = 0
+
+
+class ImportOutput(_Output):
+    """``import --json``: one entry per file; ``ok`` is false for a file not imported."""
+
+    database: str
+    files: list[ImportedFile]
+
+
+class CheckedUser(_Output):
+    id: str
+    name: str | None
+    strap_address: str | None
+    strap_name_pattern: str | None
+
+
+class CheckOutput(_Output):
+    """``run --check --json``: the validated configuration's summary."""
+
+    config: str
+    ok: Literal[True]
+    collector_id: str
+    users: list[CheckedUser]
+    morning_window_start: str
+    morning_window_end: str
+    mqtt_host: str
+    mqtt_port: int
+    database: str
+
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "analyze": HrvResult,
+    "import": ImportOutput,
+    "log": LogOutput,
+    "measure": MeasureOutput,
+    "report": ReportOutput,
+    "run_check": CheckOutput,
+    "scan": ScanOutput,
+}
+
+
+def render(name: str) -> str:
+    schema = SCHEMA_MODELS[name].model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def stale(directory: Path = SCHEMA_DIR) -> list[Path]:
+    """Schema files that are missing or differ from what the models generate."""
+    return [
+        directory / f"{name}.json"
+        for name in SCHEMA_MODELS
+        if not (directory / f"{name}.json").is_file()
+        or (directory / f"{name}.json").read_text(encoding="utf-8") != render(name)
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="write the JSON Schemas of the --json outputs")
+    parser.add_argument("--check", action="store_true", help="only report stale files")
+    args = parser.parse_args(argv)
+    if args.check:
+        outdated = stale()
+        for path in outdated:
+            print(f"out of date: {path}", file=sys.stderr)
+        return 1 if outdated else 0
+    SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
+    for name in SCHEMA_MODELS:
+        (SCHEMA_DIR / f"{name}.json").write_text(render(name), encoding="utf-8")
+    print(f"wrote {len(SCHEMA_MODELS)} schemas to {SCHEMA_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

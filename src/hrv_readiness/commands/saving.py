@@ -1,0 +1,100 @@
+"""Storing a reading taken on the command line, with its verdict, like the daemon does.
+
+``measure --save`` and ``analyze FILE --save`` (and ``import`` of RR files) go through
+the same pipeline as the collector daemon (:func:`hrv_readiness.pipeline.process_recording`):
+analysed, assessed against the stored history, written with the verdict of that
+morning, and its state message queued for MQTT (the daemon publishes it when it runs
+on this database; with ``--config`` under that collector's topics).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from hrv_readiness.commands.history_options import (
+    add_db_argument,
+    check_configured_user,
+    db_path,
+    load_config_of,
+    readiness_settings,
+)
+from hrv_readiness.commands.json_output import SavedReading
+from hrv_readiness.mqtt.topics import Topics
+from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
+from hrv_readiness.store import Store
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+#: Topics of a reading saved without a config: the collector id a daemon without
+#: `collector.id` would not have, so nothing is published under a wrong name.
+_NO_CONFIG_COLLECTOR = "cli"
+_DEFAULT_BASE = "hrv_readiness"
+
+
+def add_save_arguments(parser: argparse.ArgumentParser, *, config: bool = True) -> None:
+    """``--save`` and where to: ``--db`` (and ``--config`` unless the command has one)."""
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="store the reading and its verdict in --user's history (builds the baseline)",
+    )
+    add_db_argument(parser, config=config)
+
+
+def save_reading(
+    args: argparse.Namespace,
+    *,
+    user: str,
+    rr_ms: Sequence[float],
+    measured_at: dt.datetime,
+    day: dt.date,
+    segment_starts: tuple[int, ...] = (0,),
+    strap: tuple[str | None, str | None, int | None] = (None, None, None),
+) -> tuple[ProcessedReading, SavedReading]:
+    """Analyse, assess and store one reading of ``user`` for the morning ``day``."""
+    check_configured_user(args, user)
+    config = load_config_of(args)
+    topics = (
+        Topics(base=config.mqtt.base_topic, collector_id=config.collector.id)
+        if config is not None
+        else Topics(base=_DEFAULT_BASE, collector_id=_NO_CONFIG_COLLECTOR)
+    )
+    path = db_path(args)
+    name, address, battery = strap
+    with Store.open(path) as store:
+        processed = process_recording(
+            store,
+            RecordingInput(
+                user=user,
+                rr_ms=rr_ms,
+                measured_at=measured_at,
+                date=day,
+                strap_name=name,
+                strap_address=address,
+                battery_pct=battery,
+                segment_starts=segment_starts,
+            ),
+            settings=readiness_settings(args, user),
+            topics=topics,
+            published_at=dt.datetime.now(dt.UTC),
+        )
+    saved = SavedReading(
+        user=user,
+        date=day,
+        reading_id=processed.reading_id,
+        database=str(path),
+        readiness=processed.stored.readiness,
+    )
+    return processed, saved
+
+
+def readings_on(args: argparse.Namespace, user: str, day: dt.date) -> int:
+    """How many readings ``user`` already has for the morning ``day`` (0 without a history)."""
+    path = db_path(args)
+    if not path.exists():
+        return 0
+    with Store.open(path) as store:
+        return sum(1 for reading in store.readings(user, since=day) if reading.date == day)

@@ -1,0 +1,376 @@
+"""What the daemon leaves on the broker: the state as of now, the measurement state, one
+answer per command even when the store fails. A real Mosquitto and a real SQLite file;
+the strap is the simulated one (no radio here) and the clock is injected."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import math
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+import aiomqtt
+import pytest
+
+from hrv_readiness.ble.simulated import SimulatedStrap
+from hrv_readiness.config import Config, UserSection, parse_config
+from hrv_readiness.daemon import Daemon
+from hrv_readiness.mqtt.topics import Topics
+from hrv_readiness.pipeline import RecordingInput, process_recording
+from hrv_readiness.readiness import ReadinessSettings, WellnessEntry
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
+from hrv_readiness.store import Store
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
+    from pathlib import Path
+
+    from support.mosquitto import MosquittoBroker
+
+pytestmark = [pytest.mark.broker]
+
+#: The morning the daemon lives in: the day of the last seeded reading.
+MORNING = dt.datetime(2026, 11, 23, 8, 0).astimezone()
+BASE = "hrv_readiness/testpi"
+
+
+def _rr(
+    seed: int, *, hr: float = 52.0, rmssd: float = 70.0, duration_s: float = 150
+) -> list[float]:
+    scenario = RrScenario(
+        duration_s=duration_s,
+        resting_hr_bpm=hr,
+        target_rmssd_ms=rmssd,
+        seed=seed,
+        ectopic_rate=0.0,
+    )
+    return [float(v) for v in synthesize_rr_ms(scenario)]
+
+
+def _config(tmp_path: Path, port: int, users: tuple[str, ...] = ("alice",)) -> Config:
+    return parse_config(
+        {
+            "collector": {"id": "testpi"},
+            "users": [{"id": user, "strap": {"name_pattern": "Simulated*"}} for user in users],
+            "measurement": {
+                "duration_s": 60,
+                "settle_s": 0,
+                "strap_wait_s": 2,
+                "scan_s": 1,
+                "contact_timeout_s": 5,
+                "watchdog_s": 3,
+                "automatic": False,
+            },
+            "mqtt": {
+                "host": "127.0.0.1",
+                "port": port,
+                "reconnect_min_s": 0.1,
+                "reconnect_max_s": 0.5,
+                "timeout_s": 3,
+            },
+            "storage": {"data_dir": str(tmp_path / "data")},
+        }
+    )
+
+
+def _seed(config: Config, days: int = 21) -> None:
+    """``days`` calm, rested mornings ending on MORNING's date, measured by a named strap."""
+    topics = Topics("hrv_readiness", "testpi")
+    with Store.open(config.storage.database_path) as store:
+        for index in range(days):
+            day = MORNING.date() - dt.timedelta(days=days - 1 - index)
+            store.add_wellness(
+                WellnessEntry(
+                    user="alice", date=day, soreness=2, energy=7, sleep_quality=7, stress=3
+                )
+            )
+            process_recording(
+                store,
+                RecordingInput(
+                    user="alice",
+                    rr_ms=_rr(index, rmssd=math.exp(4.25 + 0.04 * math.sin(index))),
+                    measured_at=dt.datetime.combine(day, dt.time(6, 30)).astimezone(),
+                    date=day,
+                    strap_name="Polar H10 A111",
+                    strap_address="A0:9E:1A:00:00:A1",
+                    battery_pct=80,
+                ),
+                settings=ReadinessSettings(),
+                topics=topics,
+                published_at=MORNING.astimezone(dt.UTC),
+            )
+        store.mark_sent([m.id for m in store.pending_outbox(limit=10_000) if m.id is not None])
+
+
+def _simulated(speed: float = 40.0) -> Callable[[UserSection], SimulatedStrap]:
+    def factory(user: UserSection) -> SimulatedStrap:
+        return SimulatedStrap(
+            _rr(sum(map(ord, user.id)), duration_s=200),
+            speed=speed,
+            name=f"Simulated {user.id}",
+            contact_after_s=0.5,
+        )
+
+    return factory
+
+
+@contextlib.asynccontextmanager
+async def _running(
+    config: Config, *, speed: float = 40.0, source_factory: Any = None
+) -> AsyncIterator[Daemon]:
+    daemon = Daemon(
+        config,
+        source_factory=source_factory or _simulated(speed),
+        now=lambda: MORNING,
+        poll_interval_s=0.2,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+    try:
+        yield daemon
+        assert not task.done(), "the daemon stopped on its own"
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+@contextlib.asynccontextmanager
+async def _client(port: int, *topics: str) -> AsyncIterator[aiomqtt.Client]:
+    async with aiomqtt.Client("127.0.0.1", port) as client:
+        for topic in topics:
+            await client.subscribe(topic, qos=1)
+        yield client
+
+
+async def _until(
+    client: aiomqtt.Client,
+    wanted: Callable[[str, bytes, bool], bool],
+    timeout_s: float = 20,
+) -> list[tuple[str, bytes, bool]]:
+    """Every message up to and including the first one ``wanted`` accepts."""
+    seen: list[tuple[str, bytes, bool]] = []
+    async with asyncio.timeout(timeout_s):
+        async for message in client.messages:
+            item = (message.topic.value, bytes(message.payload), message.retain)  # type: ignore[arg-type]
+            seen.append(item)
+            if wanted(*item):
+                return seen
+    return seen  # pragma: no cover - the timeout raises first
+
+
+def _event(payload: bytes) -> dict[str, Any]:
+    return json.loads(payload)  # type: ignore[no-any-return]
+
+
+def _answer(request_id: str) -> Callable[[str, bytes, bool], bool]:
+    def wanted(topic: str, payload: bytes, _retain: bool) -> bool:
+        return topic.endswith("/event") and _event(payload).get("request_id") == request_id
+
+    return wanted
+
+
+async def _online(port: int) -> None:
+    async with _client(port, f"{BASE}/status") as client:
+        await _until(client, lambda _t, payload, _r: payload == b"online")
+
+
+async def _retained(port: int, topic: str) -> bytes:
+    async with _client(port, topic) as client:
+        ((_, payload, _),) = await _until(client, lambda *_: True, timeout_s=5)
+        return payload
+
+
+# --- the state as of now -------------------------------------------------------------------
+
+
+async def test_restart_after_a_wellness_entry_keeps_the_recomputed_verdict(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config)
+    state_topic = f"{BASE}/alice/state"
+    with Store.open(config.storage.database_path) as store:
+        measured = store.latest_reading("alice")
+    assert measured is not None
+    assert measured.readiness is not None
+    assert measured.readiness.fatigue_type == "recovered"
+
+    async with _running(config):
+        await _online(mosquitto.port)
+        async with _client(mosquitto.port, f"{BASE}/alice/event") as client:
+            await client.publish(
+                f"{BASE}/alice/command/wellness",
+                json.dumps(
+                    {"soreness": 9, "energy": 6, "sleep_quality": 7, "stress": 2, "request_id": "w"}
+                ).encode(),
+                qos=1,
+            )
+            answers = await _until(client, _answer("w"))
+        assert _event(answers[-1][1])["type"] == "command_accepted"
+    after_wellness = json.loads(await _retained(mosquitto.port, state_topic))
+    assert after_wellness["readiness"]["fatigue_type"] != "recovered"
+
+    async with _running(config):  # the restart
+        await _online(mosquitto.port)
+        restarted = await _retained(mosquitto.port, state_topic)
+        async with _client(mosquitto.port, state_topic, f"{BASE}/alice/event") as client:
+            await _until(client, lambda topic, _p, _r: topic == state_topic)  # the retained one
+            await client.publish(f"{BASE}/alice/command/recompute", b'{"request_id": "r"}', qos=1)
+            seen = await _until(
+                client, lambda topic, _p, retain: topic == state_topic and not retain
+            )
+    recomputed = seen[-1][1]
+    assert restarted == recomputed  # byte-identical: same clock, same store
+    state = json.loads(restarted)
+    assert state["readiness"] == after_wellness["readiness"]
+    assert state["reading"]["pnn50_pct"] is not None
+    assert state["strap"] == {
+        "name": "Polar H10 A111",
+        "address": "A0:9E:1A:00:00:A1",
+        "battery_pct": 80,
+    }
+
+
+async def test_a_reconnect_publishes_the_verdict_as_of_now(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """A wellness entry logged by another program (``hrv-collector log``) while the
+    daemon runs, then the broker restarts (and forgets retained messages): the state
+    put back is the recomputed one, not the verdict of measurement time."""
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config)
+    state_topic = f"{BASE}/alice/state"
+    async with _running(config):
+        await _online(mosquitto.port)
+        with Store.open(config.storage.database_path) as other:
+            other.add_wellness(
+                WellnessEntry(
+                    user="alice",
+                    date=MORNING.date(),
+                    soreness=9,
+                    energy=6,
+                    sleep_quality=7,
+                    stress=2,
+                )
+            )
+        mosquitto.kill()
+        await asyncio.sleep(0.3)
+        mosquitto.start()
+        await _online(mosquitto.port)
+        republished = await _retained(mosquitto.port, state_topic)
+        async with _client(mosquitto.port, state_topic) as client:
+            await _until(client, lambda topic, _p, _r: topic == state_topic)  # the retained one
+            await client.publish(f"{BASE}/alice/command/recompute", b"{}", qos=1)
+            seen = await _until(
+                client, lambda topic, _p, retain: topic == state_topic and not retain
+            )
+    assert republished == seen[-1][1]
+    assert json.loads(republished)["readiness"]["fatigue_type"] != "recovered"
+
+
+# --- one store error stops nobody -----------------------------------------------------------
+
+
+async def test_a_locked_store_rejects_one_command_and_the_others_keep_measuring(
+    tmp_path: Path, mosquitto: MosquittoBroker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the database's write lock while alice's wellness arrives.
+
+    That command is answered ``command_rejected`` with the store's reason, bob's
+    measurement afterwards is stored, alice's next command is accepted, the daemon runs.
+    """
+    monkeypatch.setattr("hrv_readiness.store.store._BUSY_TIMEOUT_MS", 300)
+    config = _config(tmp_path, mosquitto.port, users=("alice", "bob"))
+    wellness = {"soreness": 3, "energy": 6, "sleep_quality": 7, "stress": 2}
+    async with _running(config) as daemon:
+        await _online(mosquitto.port)
+        async with _client(mosquitto.port, f"{BASE}/+/event") as client:
+            locker = sqlite3.connect(config.storage.database_path, isolation_level=None)
+            locker.execute("BEGIN IMMEDIATE")
+            try:
+                await client.publish(
+                    f"{BASE}/alice/command/wellness",
+                    json.dumps({**wellness, "request_id": "locked"}).encode(),
+                    qos=1,
+                )
+                answers = await _until(client, _answer("locked"))
+            finally:
+                locker.rollback()
+                locker.close()
+            rejected = _event(answers[-1][1])
+            assert rejected["type"] == "command_rejected"
+            assert rejected["detail"]["code"] == "store_unavailable"
+            assert "locked" in rejected["detail"]["reason"]
+
+            await client.publish(f"{BASE}/bob/command/measure", b'{"request_id": "m"}', qos=1)
+            await client.publish(
+                f"{BASE}/alice/command/wellness",
+                json.dumps({**wellness, "request_id": "again"}).encode(),
+                qos=1,
+            )
+            answers = await _until(client, _answer("again"))
+            assert _event(answers[-1][1])["type"] == "command_accepted"
+            async with asyncio.timeout(30):
+                while daemon.readings_stored < 1:  # noqa: ASYNC110 - a counter, no event
+                    await asyncio.sleep(0.1)
+    with Store.open(config.storage.database_path) as store:
+        assert len(store.readings("bob")) == 1
+        assert store.wellness_for("alice", MORNING.date()) is not None
+
+
+# --- the measurement topic ------------------------------------------------------------------
+
+
+async def test_one_measurement_started_a_real_complete_and_idle_around_the_daemon(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    config = _config(tmp_path, mosquitto.port)
+    measurement_topic = f"{BASE}/alice/measurement"
+    async with _client(mosquitto.port) as client:
+        # What a killed collector left behind.
+        await client.publish(
+            measurement_topic, b'{"state": "waiting_for_strap"}', qos=1, retain=True
+        )
+    async with _running(config) as daemon:
+        await _online(mosquitto.port)
+        assert json.loads(await _retained(mosquitto.port, measurement_topic))["state"] == "idle"
+        async with _client(mosquitto.port, f"{BASE}/alice/event", measurement_topic) as client:
+            await _until(client, lambda topic, *_: topic == measurement_topic)  # retained idle
+            await client.publish(f"{BASE}/alice/command/measure", b"{}", qos=1)
+            seen = await _until(
+                client,
+                lambda topic, payload, _r: (
+                    topic.endswith("/event") and _event(payload)["type"] == "measurement_completed"
+                ),
+                timeout_s=40,
+            )
+        assert daemon.readings_stored == 1
+    events = [_event(p)["type"] for t, p, _ in seen if t.endswith("/event")]
+    assert events.count("measurement_started") == 1
+    states = [json.loads(p) for t, p, _ in seen if t == measurement_topic]
+    complete = [s for s in states if s["state"] == "complete"]
+    assert complete, [s["state"] for s in states]
+    assert complete[-1]["elapsed_s"] >= 60
+    assert complete[-1]["beats"] > 0
+    assert complete[-1]["progress_pct"] == 100
+    # Stopped: the retained measurement says idle, not what it was doing.
+    assert json.loads(await _retained(mosquitto.port, measurement_topic))["state"] == "idle"
+
+
+async def test_clearing_a_retained_command_does_not_run_it(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    config = _config(tmp_path, mosquitto.port)
+    async with _running(config) as daemon:
+        await _online(mosquitto.port)
+        async with _client(mosquitto.port, f"{BASE}/alice/event") as client:
+            # mosquitto_pub -r -n .../command/measure: removes a retained command.
+            await client.publish(f"{BASE}/alice/command/measure", b"", qos=1, retain=True)
+            await client.publish(f"{BASE}/alice/command/recompute", b'{"request_id": "x"}', qos=1)
+            seen = await _until(client, _answer("x"))
+        await asyncio.sleep(1.0)
+        assert daemon.readings_stored == 0
+    assert [_event(p)["type"] for _, p, _ in seen] == ["command_accepted"]
