@@ -21,15 +21,7 @@ from hrv_readiness.mqtt.commands import (
     parse_command,
     rejection_event,
 )
-from hrv_readiness.mqtt.delivery import Outbox
-from hrv_readiness.mqtt.errors import (
-    BrokerAuthError,
-    BrokerTlsError,
-    BrokerUnavailableError,
-    MqttConfigError,
-)
 from hrv_readiness.mqtt.messages import OutgoingMessage
-from hrv_readiness.mqtt.oneshot import publish_pending
 from hrv_readiness.mqtt.payloads import (
     AnnouncedUser,
     AnnouncePayload,
@@ -46,33 +38,33 @@ from hrv_readiness.mqtt.settings import MqttSettings, MqttTlsSettings
 from hrv_readiness.mqtt.topics import Topics
 
 if TYPE_CHECKING:
-    from hrv_readiness.mqtt.publisher import (
+    from hrv_readiness.mqtt.delivery import Outbox
+    from hrv_readiness.mqtt.errors import (
         BrokerAuthError,
         BrokerTlsError,
         BrokerUnavailableError,
         MqttConfigError,
-        Outbox,
-        Publisher,
-        publish_pending,
     )
+    from hrv_readiness.mqtt.oneshot import publish_pending
+    from hrv_readiness.mqtt.publisher import Publisher
 
-_PUBLISHER_NAMES = frozenset(
-    {
-        "BrokerAuthError",
-        "BrokerTlsError",
-        "BrokerUnavailableError",
-        "MqttConfigError",
-        "Outbox",
-        "Publisher",
-        "publish_pending",
-    }
-)
+#: The names that need aiomqtt (the ``[collector]`` extra), and the module of each.
+_LAZY_NAMES: dict[str, str] = {
+    "BrokerAuthError": "hrv_readiness.mqtt.errors",
+    "BrokerTlsError": "hrv_readiness.mqtt.errors",
+    "BrokerUnavailableError": "hrv_readiness.mqtt.errors",
+    "MqttConfigError": "hrv_readiness.mqtt.errors",
+    "Outbox": "hrv_readiness.mqtt.delivery",
+    "Publisher": "hrv_readiness.mqtt.publisher",
+    "publish_pending": "hrv_readiness.mqtt.oneshot",
+}
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 - module attributes of any type
     """Import the aiomqtt publisher only when one of its names is used."""
-    if name in _PUBLISHER_NAMES:
-        return getattr(importlib.import_module("hrv_readiness.mqtt.publisher"), name)
+    module = _LAZY_NAMES.get(name)
+    if module is not None:
+        return getattr(importlib.import_module(module), name)
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)
 
