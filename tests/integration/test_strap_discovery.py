@@ -78,7 +78,8 @@ async def test_discovered_strap_is_set_up_for_its_wearer(
     }
     # The same entities as a collector's user, named after the wearer.
     assert state_of(hass, "sensor.alice_smith_measurement") == "idle"
-    assert state_of(hass, "sensor.alice_smith_readiness_score") == "unknown"
+    # No reading yet: the score has no value, so it is unavailable.
+    assert state_of(hass, "sensor.alice_smith_readiness_score") == "unavailable"
     assert state_of(hass, "button.alice_smith_start_measurement") == "unknown"
     # Measured for someone now: the strap's adverts start no new card.
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []

@@ -114,8 +114,8 @@ async def bedroom_with_blueprint(hass: HomeAssistant) -> None:
                 "use_blueprint": {
                     "path": "hrv_readiness/poor_recovery_dim_lights.yaml",
                     "input": {
-                        "readiness_sensor": "sensor.alice_readiness_score",
-                        "threshold": 50,
+                        "readiness_status": "sensor.alice_readiness_status",
+                        "score_below": 50,
                         "morning_start": "00:00:00",
                         "morning_end": "23:59:59",
                         "lights": {"entity_id": "light.bedroom"},
@@ -175,7 +175,7 @@ async def test_morning_measurement_through_ha_bluetooth_dims_the_light(
     assert isinstance(hub, StrapHub)
     # Yesterday's verdict is shown at once, from the history file.
     yesterday = state_of(hass, "sensor.alice_last_reading")
-    assert yesterday not in (None, "unknown")
+    assert yesterday not in (None, "unknown", "unavailable")
     # The strap is still advertising inside the window: the day's measurement runs.
     await wait_for(
         hass, lambda: state_of(hass, "sensor.alice_last_reading") != yesterday, timeout_s=TIMEOUT_S
@@ -191,7 +191,7 @@ async def test_morning_measurement_through_ha_bluetooth_dims_the_light(
     assert score < 50
     assert 57 <= float(state_of(hass, "sensor.alice_resting_heart_rate") or 0) <= 65
     assert state_of(hass, "binary_sensor.alice_recovery_low") == "on"
-    assert state_of(hass, "sensor.alice_last_reading") not in (None, "unknown")
+    assert state_of(hass, "sensor.alice_last_reading") not in (None, "unknown", "unavailable")
     light = hass.states.get("light.bedroom")
     assert light is not None
     assert light.attributes["brightness"] == round(255 * 20 / 100)

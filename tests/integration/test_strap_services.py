@@ -42,7 +42,12 @@ async def measured(hass: HomeAssistant, fake_bluez: FakeBluez) -> ConfigEntry:
     hub: StrapHub = entry.runtime_data
     await wait_for(hass, lambda: hub.source._device() is not None)
     await press_start(hass)
-    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_status") != "unknown")
+    await wait_for(
+        hass,
+        lambda: (
+            state_of(hass, "sensor.alice_readiness_status") not in {None, "unknown", "unavailable"}
+        ),
+    )
     return entry
 
 
@@ -113,7 +118,8 @@ async def test_recompute_before_any_reading_changes_nothing(
     await hass.services.async_call(
         DOMAIN, "recompute", {"device_id": device_of(hass, entry)}, blocking=True
     )
-    assert state_of(hass, "sensor.alice_readiness_status") == "unknown"
+    # No reading, no value: unavailable rather than a made-up state.
+    assert state_of(hass, "sensor.alice_readiness_status") == "unavailable"
 
 
 async def test_a_second_press_while_measuring_starts_nothing_new(
