@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from hrv_helpers import state_of
 from strap_helpers import add_through_discovery, discovered
@@ -81,6 +83,14 @@ async def test_discovered_strap_is_set_up_for_its_wearer(
     # No reading yet: the score has no value, so it is unavailable.
     assert state_of(hass, "sensor.alice_smith_readiness_score") == "unavailable"
     assert state_of(hass, "button.alice_smith_start_measurement") == "unknown"
+    # No collector behind a strap: no collector device, connectivity or last-seen entity,
+    # and the wearer's device hangs off nothing.
+    unique_ids = {
+        e.unique_id for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    }
+    assert not any(u.endswith(("_connectivity", "_last_seen")) for u in unique_ids)
+    [device] = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert device.via_device_id is None
     # Measured for someone now: the strap's adverts start no new card.
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
 
