@@ -12,8 +12,7 @@ called; and the test harness's session-wide patch of bluetooth-adapters'
 
 The person has 24 steady mornings and one suppressed morning in the history file in
 Home Assistant's config directory. This morning the strap advertises inside the
-morning window with HRV suppressed further and resting HR raised again (a score other
-than yesterday's, which the blueprint's state trigger needs): the discovery card
+morning window with HRV suppressed further and resting HR raised again: the discovery card
 is confirmed, the day's measurement runs by itself, Home Assistant decides
 nervous-system fatigue with a low score, and the shipped blueprint dims the light.
 The same recording given to the collector's daemon on the same history gives the
