@@ -3,7 +3,8 @@
 ``analyze(rr_ms) -> HrvResult`` validates RR intervals, finds artifacts by the
 Lipponen–Tarvainen beat classification, corrects them at the level of R peaks with
 gap-aware successive differences, and computes time-domain and Poincaré metrics, or
-rejects the reading with a reason.
+rejects the reading with a reason. ``analyze_orthostatic`` does the same for the two
+windows of an orthostatic test and adds the heart-rate response to standing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from hrv_readiness.hrv.errors import (
     RrFileError,
 )
 from hrv_readiness.hrv.models import ArtifactCounts, HrvResult, Quality, QualityLevel
+from hrv_readiness.hrv.orthostatic import (
+    OrthostaticMetrics,
+    OrthostaticProtocol,
+    OrthostaticRefusal,
+    OrthostaticResult,
+    analyze_orthostatic,
+)
 
 __all__ = [
     "DEFAULT_ARTIFACT_REJECT_PCT",
@@ -37,8 +45,13 @@ __all__ = [
     "LooksLikeSecondsError",
     "NonFiniteError",
     "NotNumericError",
+    "OrthostaticMetrics",
+    "OrthostaticProtocol",
+    "OrthostaticRefusal",
+    "OrthostaticResult",
     "Quality",
     "QualityLevel",
     "RrFileError",
     "analyze",
+    "analyze_orthostatic",
 ]
