@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from hrv_readiness.readiness import decisions, score, wording
+from hrv_readiness.readiness import decisions, orthostatic, score, wording
 from hrv_readiness.readiness.baseline import (
     baselines_record,
     in_window,
@@ -28,6 +28,7 @@ from hrv_readiness.readiness.baseline import (
 from hrv_readiness.readiness.errors import AssessmentInputError, InvalidRecordError
 from hrv_readiness.readiness.models import (
     DailyReading,
+    OrthostaticTest,
     Readiness,
     Reason,
     TrainingEntry,
@@ -36,6 +37,7 @@ from hrv_readiness.readiness.models import (
 from hrv_readiness.readiness.settings import ReadinessSettings
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Sequence
 
 _R = TypeVar("_R", bound=BaseModel)
@@ -49,6 +51,8 @@ def assess(
     training: Sequence[TrainingEntry],
     settings: ReadinessSettings,
     wellness_history: Sequence[WellnessEntry] = (),
+    orthostatic_test: OrthostaticTest | None = None,
+    orthostatic_history: Sequence[OrthostaticTest] = (),
 ) -> Readiness:
     """Readiness and fatigue type for ``today`` (pure).
 
@@ -56,7 +60,9 @@ def assess(
     today's questionnaire (or None), ``training`` the training log (sessions in the
     ``training_lookback_days`` before today explain today's reading),
     ``wellness_history`` earlier questionnaires (the last ``heavy_legs_caution_days``
-    tell how long heavy legs have lasted). Raises :class:`AssessmentInputError` (an
+    tell how long heavy legs have lasted), ``orthostatic_test`` today's accepted
+    orthostatic test (its supine half is ``today``) and ``orthostatic_history`` the
+    earlier ones (rules O1-O3, readiness/orthostatic.py). Raises :class:`AssessmentInputError` (an
     ``InputError``) for anything unusable, never a foreign exception.
     """
     history, today, wellness, training, wellness_history, settings = _checked(
@@ -67,7 +73,16 @@ def assess(
         wellness_history=wellness_history,
         settings=settings,
     )
+    orthostatic_test, orthostatic_history = _checked_orthostatic(
+        orthostatic_test, orthostatic_history, today=today.date
+    )
     history = sorted(history, key=lambda r: r.date)
+    orthostatic_ref = orthostatic.reference_for(
+        orthostatic_history, today=today.date, settings=settings
+    )
+    orthostatic_record = orthostatic.baselines_record(
+        orthostatic_test, tests=orthostatic_history, ref=orthostatic_ref, settings=settings
+    )
     week = week_ending([*history, today], end=today.date, settings=settings)
     reference = reference_for(history=history, today=today, settings=settings)
     readings_in_7d = len(
@@ -104,12 +119,16 @@ def assess(
             advice=wording.ADVICE["building_baseline"],
             baselines=baselines,
             readings_needed=needed,
+            orthostatic=orthostatic_record,
         )
 
+    supine = decisions.signals(
+        history=history, today=today, week=week, reference=reference, settings=settings
+    )
+    orthostatic_fired = orthostatic.signals(orthostatic_test, orthostatic_ref, supine)
     decision = decisions.decide(
-        signals=decisions.signals(
-            history=history, today=today, week=week, reference=reference, settings=settings
-        ),
+        signals=supine,
+        orthostatic=orthostatic_fired,
         feelings=decisions.feelings(
             today=today.date,
             wellness=wellness,
@@ -128,6 +147,14 @@ def assess(
         wellness=wellness,
         training=training,
         settings=settings,
+    )
+    reasons.extend(
+        orthostatic.reasons(
+            orthostatic_test,
+            fired=orthostatic_fired,
+            ref=orthostatic_ref,
+            record=orthostatic_record,
+        )
     )
     advice = wording.advice(decision)
     gauge = score.penalties(
@@ -150,7 +177,37 @@ def assess(
         advice=advice,
         baselines=baselines,
         readings_needed=0,
+        orthostatic=orthostatic_record,
     )
+
+
+def _checked_orthostatic(
+    test: OrthostaticTest | None, history: Sequence[OrthostaticTest], *, today: dt.date
+) -> tuple[OrthostaticTest | None, list[OrthostaticTest]]:
+    try:
+        earlier = [
+            _revalidated(t, OrthostaticTest, f"orthostatic_history[{i}]")
+            for i, t in enumerate(history)
+        ]
+    except TypeError as err:
+        msg = f"orthostatic_history must be a sequence of records: {err}"
+        raise AssessmentInputError(msg) from err
+    if test is not None:
+        test = _revalidated(test, OrthostaticTest, "orthostatic_test")
+        if test.date != today:
+            msg = f"orthostatic_test is dated {test.date}, today's reading {today}"
+            raise AssessmentInputError(msg)
+    later = [t.date for t in earlier if t.date >= today]
+    if later:
+        msg = (
+            f"orthostatic_history must hold earlier tests only; {max(later)} is not before {today}"
+        )
+        raise AssessmentInputError(msg)
+    dates = [t.date for t in earlier]
+    if len(set(dates)) != len(dates):
+        msg = "orthostatic_history has more than one test on a day"
+        raise AssessmentInputError(msg)
+    return test, earlier
 
 
 # --------------------------------------------------------------------------- inputs

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         Watch,
         WellnessEntry,
     )
+    from hrv_readiness.readiness.orthostatic import OrthostaticSignals
     from hrv_readiness.readiness.settings import ReadinessSettings
 
 
@@ -78,6 +79,8 @@ class Decision:
     watch: Watch | None
     fatigue_type: FatigueType
     status: Status
+    #: Rules O1-O3 (readiness/orthostatic.py); None without a judged test today.
+    orthostatic: OrthostaticSignals | None = None
 
 
 def signals(
@@ -185,14 +188,23 @@ def _heavy_legs_streak(
     return streak
 
 
-def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings) -> Decision:
-    """Rules 3-11 of docs/model.md."""
-    s, f = signals, feelings
+def decide(
+    *,
+    signals: Signals,
+    feelings: Feelings,
+    settings: ReadinessSettings,
+    orthostatic: OrthostaticSignals | None = None,
+) -> Decision:
+    """Rules 3-11 of docs/model.md (O1-O3: ``orthostatic``, from readiness/orthostatic.py)."""
+    s, f, o = signals, feelings, orthostatic
     rhr_raised = s.rhr_up or s.rhr_7d_up
     # 3. Systemic (nervous-system) fatigue — Schmitt 2015; coaching articles. Single days
     # are noisy (Plews 2013): the 7-day mean below the SWC band, or a low morning together
     # with a raised resting HR, or the 7-day resting HR above its range.
-    systemic = s.trend_low or (s.today_low and s.rhr_up) or s.rhr_7d_up
+    # O1/O2 — Schmitt 2015: the standing half of an orthostatic test can show it alone.
+    systemic = (
+        s.trend_low or (s.today_low and s.rhr_up) or s.rhr_7d_up or (o is not None and o.systemic)
+    )
     # 4. Muscular fatigue — Flatt 2018: HRV cannot see soreness; it is self-reported.
     muscular = f.sore
     # 6. Overreaching — Plews 2012: persistent suppression, resting HR up, motivation down.
@@ -206,9 +218,12 @@ def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings)
     # 9. Parasympathetic saturation — Le Meur 2013: HRV well above baseline with a low
     # resting HR *and* a poor subjective state. It names the pattern; the caution comes
     # from the subjective state itself, so the watch never moves the score.
+    # O3 — a flattened response to standing is a second, objective sign: with it, one
+    # subjective sign is enough (never none).
+    flattened = o is not None and o.flattened_response and f.strain_signs >= 1
     watch: Watch | None = (
         "parasympathetic_saturation"
-        if s.hrv_saturated and s.rhr_low and strain and not systemic
+        if s.hrv_saturated and s.rhr_low and (strain or flattened) and not systemic
         else None
     )
     fatigue_type: FatigueType
@@ -230,7 +245,13 @@ def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings)
     if overreaching:
         status = "rest"
     elif (
-        systemic or muscular or strain or f.heavy_legs_persist or single_low_day or low_day_no_trend
+        systemic
+        or muscular
+        or strain
+        or watch is not None
+        or f.heavy_legs_persist
+        or single_low_day
+        or low_day_no_trend
     ):
         status = "caution"
     else:
@@ -248,4 +269,5 @@ def decide(*, signals: Signals, feelings: Feelings, settings: ReadinessSettings)
         watch=watch,
         fatigue_type=fatigue_type,
         status=status,
+        orthostatic=o,
     )

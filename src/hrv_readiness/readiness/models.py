@@ -146,6 +146,43 @@ class TrainingEntry(_Record):
     duration_min: Annotated[int, Field(ge=0, le=_STORED_SESSION_MINUTES, strict=True)]
 
 
+class OrthostaticTest(_Record):
+    """One accepted orthostatic test, as the model sees it (docs/model.md, rules O1-O3).
+
+    The supine half is the day's :class:`DailyReading`; these are the standing numbers
+    the rules hold against the person's own earlier tests.
+    """
+
+    date: dt.date
+    hr_rise_bpm: Annotated[float, Field(ge=-60.0, le=150.0, allow_inf_nan=False)]
+    standing_ln_rmssd: Annotated[float, Field(ge=0.0, le=_LN_RMSSD_MAX, allow_inf_nan=False)]
+    standing_hr_bpm: Annotated[float, Field(ge=_RHR_MIN_BPM, le=_RHR_MAX_BPM, allow_inf_nan=False)]
+
+
+class OrthostaticBaselines(_Frozen):
+    """Today's orthostatic test against the person's earlier tests, as shown and stored.
+
+    The range fields are None while fewer than ``orthostatic_min_tests`` earlier tests
+    lie in the window (Polar: six tests before advice); ``tests_needed`` says how many
+    more.
+    """
+
+    tests_in_baseline: int
+    tests_needed: int
+    hr_rise_today_bpm: float
+    hr_rise_mean_bpm: float | None = None
+    hr_rise_lower_bpm: float | None = None
+    hr_rise_upper_bpm: float | None = None
+    standing_ln_rmssd_today: float
+    standing_ln_rmssd_mean: float | None = None
+    standing_ln_rmssd_lower: float | None = None
+    standing_ln_rmssd_upper: float | None = None
+    standing_hr_today_bpm: float
+    standing_hr_mean_bpm: float | None = None
+    standing_hr_lower_bpm: float | None = None
+    standing_hr_upper_bpm: float | None = None
+
+
 class Reason(_Frozen):
     """A machine-readable code and the sentence that explains it."""
 
@@ -193,3 +230,5 @@ class Readiness(_Frozen):
     advice: str
     baselines: Baselines
     readings_needed: int = 0
+    #: Today's orthostatic test against earlier ones (None: no test today).
+    orthostatic: OrthostaticBaselines | None = None

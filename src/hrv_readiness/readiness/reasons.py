@@ -37,6 +37,10 @@ ReasonCode = Literal[
     "local_training_load",
     "no_wellness",
     "low_score",
+    "orthostatic_building_baseline",
+    "orthostatic_response_raised",
+    "orthostatic_standing_suppressed",
+    "orthostatic_response_flattened",
 ]
 
 REASON_CODES: tuple[ReasonCode, ...] = get_args(ReasonCode)
@@ -69,4 +73,8 @@ REASON_MEANINGS: dict[ReasonCode, str] = {
     "local_training_load": "recent isolation work explains soreness",
     "no_wellness": "no questionnaire today: muscular fatigue cannot be seen",
     "low_score": "several small signs add up to a score below the caution limit",
+    "orthostatic_building_baseline": "fewer than 6 earlier orthostatic tests: standing not judged",
+    "orthostatic_response_raised": "HR rise on standing above its range, supine HRV normal",
+    "orthostatic_standing_suppressed": "standing lnRMSSD below its range, standing HR above",
+    "orthostatic_response_flattened": "HR rise on standing below its range, supine HRV high",
 }

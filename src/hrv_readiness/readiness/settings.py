@@ -231,6 +231,47 @@ class ReadinessSettings(BaseModel):
             "is named as a systemic load (coaching articles)."
         ),
     )
+    # --- orthostatic test ------------------------------------------------------------
+    orthostatic_min_tests: int = Field(
+        default=6,
+        ge=2,
+        le=30,
+        description=(
+            "Earlier orthostatic tests within normal_range_days before the orthostatic "
+            "rules give advice (Polar's orthostatic test: six baseline tests over two "
+            "weeks of normal training)."
+        ),
+    )
+    orthostatic_range_sd_factor: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=3.0,
+        description=(
+            "Half-width, in SDs over the earlier tests, of the normal range of the "
+            "heart-rate rise on standing, standing lnRMSSD and standing HR. Polar compares "
+            "each test with the person's own averages without publishing a width; 1 SD is "
+            "our documented choice, as for resting HR (rhr_range_sd_factor)."
+        ),
+    )
+    orthostatic_hr_min_half_width_bpm: float = Field(
+        default=3.0,
+        ge=0.0,
+        le=20.0,
+        description=(
+            "Smallest half-width of the HR-rise and standing-HR ranges, so a very steady "
+            "person is not flagged for a beat or two (Buchheit 2014, Front Physiol 5:73: "
+            "judge against measurement error; the peak is a 5-beat median)."
+        ),
+    )
+    orthostatic_ln_min_half_width: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Smallest half-width of the standing-lnRMSSD range (about 10 % RMSSD): standing "
+            "RMSSD is small and noisier than supine (Bourdillon et al. 2017; Buchheit 2014)."
+        ),
+    )
     # --- score ---------------------------------------------------------------------
     score_caution_below: int = Field(
         default=60,
