@@ -1,8 +1,10 @@
 """``hrv-collector analyze FILE``: HRV of a file of RR intervals (ms), no strap needed.
 
-FILE holds RR intervals in milliseconds: one per line (Elite HRV, Polar Flow RR
-exports), a CSV/TSV/semicolon table with an ``rr`` / ``rr_ms`` / "RR-interval [ms]"
-column (Polar Sensor Logger), or a Polar ``.hrm`` file. ``-`` reads standard input.
+FILE holds the RR intervals of one recording: one per line or on one line (Elite
+HRV, Polar Flow RR exports), a CSV/TSV/semicolon table with an ``rr`` / ``rr_ms`` /
+"RR-interval [ms]" column (Polar Sensor Logger, HRV Logger), Kubios-style ``time RR``
+rows, or a Polar ``.hrm`` in R-R mode. ``-`` reads standard input. A daily export of
+another app (HRV4Training, Elite HRV) is refused with a pointer to ``import``.
 
 ``--save --user NAME [--date YYYY-MM-DD]`` also stores the reading with the verdict
 of that morning in NAME's history (default date: today), so readings recorded with
@@ -25,8 +27,14 @@ from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import add_save_arguments, save_reading
 from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.errors import InputError
+from hrv_readiness.formats import (
+    DailySummary,
+    RrFileError,
+    RrRecording,
+    parse_export,
+)
+from hrv_readiness.formats.text import read_text
 from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
-from hrv_readiness.hrv.io import parse_rr_text, read_rr_file
 
 #: The time of day a reading saved for a given --date is stored at.
 _MORNING = dt.time(7, 0)
@@ -76,10 +84,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(msg)
     if args.save:
         check_configured_user(args, args.user)
-    if args.file == "-":
-        rr_ms = parse_rr_text(sys.stdin.read(), source="stdin")
-    else:
-        rr_ms = read_rr_file(Path(args.file))
+    rr_ms = _recording(args.file).rr_ms
     result = analyze(rr_ms, artifact_reject_pct=args.reject_pct, frequency_domain=args.frequency)
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -102,6 +107,21 @@ def run(args: argparse.Namespace) -> int:
         # With --json, stdout stays the one HrvResult document.
         print_saved(console(stderr=args.json), processed, saved)
     return 0 if result.usable else 1
+
+
+def _recording(file: str) -> RrRecording:
+    if file == "-":
+        text, source = sys.stdin.read(), "stdin"
+    else:
+        text, source = read_text(Path(file)), file
+    contents = parse_export(text, source=source)
+    if isinstance(contents, DailySummary):
+        msg = (
+            f"{source}: a daily export of {contents.app} ({len(contents.readings)} mornings), "
+            "not the RR intervals of one recording: add it with hrv-collector import"
+        )
+        raise RrFileError(msg)
+    return contents
 
 
 def format_result(result: HrvResult) -> str:

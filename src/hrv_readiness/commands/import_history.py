@@ -4,15 +4,31 @@ Each PATH may be:
 
 * an ``hrv-collector export`` file (.json or .csv): every record is checked first; if
   any is bad nothing of that file is imported and the error names the record;
-* a daily summary CSV of another app (HRV4Training, Elite HRV: one row per morning
-  with date, rMSSD and HR columns), for ``--user``: the baseline is there at once;
-* an RR file (one interval in ms per line, a table with an RR column, Polar .hrm;
-  the Elite HRV RR .txt export), for ``--user``: analysed and stored with the verdict
-  of its morning. The morning is the date in the file name, else its modification day.
+* another app's daily export, for ``--user``: the baseline is there at once.
+  Recognised by its structure, not its name (app: what the file is called there):
+    HRV4Training for Android   "export data" -> MyMeasurements_Android.csv
+    HRV4Training for iOS       yyyy_M_d_myMeasurements.csv
+    Elite HRV                  dashboard CSV export -> ElitHRV_Export - <date>.csv
+    any app                    a CSV with date, rMSSD (ms) and HR columns
+* an RR recording, for ``--user``: analysed and stored with the verdict of its
+  morning (the date in the file, else in its name, else its modification day):
+    Elite HRV                  RR export -> YYYY-MM-DD HH-MM-SS.txt
+    Polar Sensor Logger        <device>_<date>_RR.txt
+    HRV Logger                 <date>_RRIntervals.csv
+    Polar ProTrainer           <YYMMDDNN>.hrm in R-R mode (Interval=238)
+    Kubios-style text          "time RR" rows (seconds or ms)
+    any app                    RR intervals in ms, one per line or on one line
 
-Records already in the history are skipped (importing twice changes nothing). A
-file that cannot be imported gets one line on stderr and the others are still
-imported; the exit status is then 2. ``--json`` prints one entry per file
+Refused, each with what it is: WHOOP's physiological_cycles.csv and Oura's trends
+CSV (overnight HRV is not a morning reading: docs/model.md, "Imported histories"),
+HRV Logger's <date>_Features.csv (30-second windows, not mornings), a .hrm of
+heart-rate samples, a recording at exercise heart rates.
+
+Dates are decided from the whole column: when every date reads both ways
+(2020-05-08 as 8 May or 5 August), the file is refused until ``--date-order``
+says which. Records already in the history are skipped (importing twice changes
+nothing). A file that cannot be imported gets one line on stderr and the others are
+still imported; the exit status is then 2. ``--json`` prints one entry per file
 (schema: src/hrv_readiness/commands/schemas/import.json).
 """
 
@@ -20,21 +36,28 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 from pathlib import Path
 
 from hrv_readiness.commands.console import console, print_json
-from hrv_readiness.commands.foreign_formats import date_of_rr_file, looks_like_summary, read_summary
 from hrv_readiness.commands.history_options import add_db_argument, check_configured_user, db_path
 from hrv_readiness.commands.json_output import ImportedFile, ImportOutput
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import save_reading
 from hrv_readiness.errors import HrvError, InputError
-from hrv_readiness.hrv.io import read_rr_file
-from hrv_readiness.store import DuplicateReadingError, Store
+from hrv_readiness.formats import (
+    DATE_ORDERS,
+    DailySummary,
+    RrRecording,
+    date_of_rr_file,
+    parse_export,
+    refuse_non_resting,
+)
+from hrv_readiness.formats.text import read_text
+from hrv_readiness.store import DuplicateReadingError, Store, StoredReading
 from hrv_readiness.store.export import EXPORT_FORMATS, import_history
 
 _MORNING = dt.time(7, 0)
-_MAX_BYTES = 50_000_000
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,6 +74,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=EXPORT_FORMATS,
         default=None,
         help="of an hrv-collector export (default: from the file suffix)",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=DATE_ORDERS,
+        default=None,
+        help="day-month order of a daily export's dates when both read every row "
+        "(ydm: HRV4Training for Android's 2020-29-03; default: decided from the file)",
     )
     parser.add_argument("--json", action="store_true", help="print one result per file as JSON")
     add_db_argument(parser)
@@ -80,23 +110,6 @@ def _import_one(args: argparse.Namespace, path: Path) -> ImportedFile:
         return ImportedFile(path=str(path), kind=None, ok=False, message=str(err))
 
 
-def _text(path: Path) -> str:
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise InputError(f"{path}: too large to import")
-        raw = path.read_bytes()
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such file") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path}: is a directory (give the files in it)") from err
-    except OSError as err:
-        raise InputError(f"{path}: cannot read it ({err.strerror or err})") from err
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def _export_file(path: Path, text: str, fmt: str | None) -> bool:
     if fmt is not None or path.suffix.lower() == ".json":
         return True
@@ -111,7 +124,7 @@ def _need_user(args: argparse.Namespace, path: Path, what: str) -> str:
 
 
 def _import(args: argparse.Namespace, path: Path) -> ImportedFile:
-    text = _text(path)
+    text = read_text(path)
     if _export_file(path, text, args.format):
         with Store.open(db_path(args)) as store:
             summary = import_history(store, path, fmt=args.format)
@@ -125,33 +138,64 @@ def _import(args: argparse.Namespace, path: Path) -> ImportedFile:
             wellness_added=summary.wellness_added,
             training_added=summary.training_added,
         )
-    if looks_like_summary(text):
-        user = _need_user(args, path, "a daily HRV summary")
-        readings = read_summary(path, text, user=user, source=f"import {path.name}")
-        with Store.open(db_path(args)) as store:
-            added = store.import_records(readings=readings, wellness=[], training=[])
-        first, last = readings[0].date, readings[-1].date
-        return ImportedFile(
-            path=str(path),
-            kind="summary",
-            ok=True,
-            message=(
-                f"{path}: {added.readings_added} morning(s) of {user} from {first} to {last}"
-                f" ({added.readings_skipped} already there)"
-            ),
-            readings_added=added.readings_added,
-            readings_skipped=added.readings_skipped,
+    contents = parse_export(text, source=str(path), date_order=args.date_order)
+    if isinstance(contents, DailySummary):
+        return _import_summary(args, path, contents)
+    return _import_rr(args, path, contents)
+
+
+def _stored(summary: DailySummary, path: Path, user: str) -> list[StoredReading]:
+    return [
+        StoredReading(
+            user=user,
+            measured_at=dt.datetime.combine(reading.day, reading.time or _MORNING).astimezone(),
+            date=reading.day,
+            duration_s=0.0,
+            rr_ms=(),
+            rmssd_ms=reading.rmssd_ms,
+            ln_rmssd=math.log(reading.rmssd_ms),
+            mean_hr_bpm=reading.hr_bpm,
+            quality="acceptable",
+            quality_reason=f"imported daily summary ({summary.app})",
+            source=f"import {path.name}",
         )
-    user = _need_user(args, path, "an RR file")
-    rr_ms = read_rr_file(path)
-    day = date_of_rr_file(path)
+        for reading in summary.readings
+    ]
+
+
+def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary) -> ImportedFile:
+    user = _need_user(args, path, f"a daily HRV summary ({summary.app})")
+    readings = _stored(summary, path, user)
+    with Store.open(db_path(args)) as store:
+        added = store.import_records(readings=readings, wellness=[], training=[])
+    first, last = summary.readings[0], summary.readings[-1]
+    return ImportedFile(
+        path=str(path),
+        kind="summary",
+        ok=True,
+        message=(
+            f"{path}: {summary.app}: {added.readings_added} morning(s) of {user} from "
+            f"{first.day} to {last.day} ({added.readings_skipped} already there)"
+        ),
+        readings_added=added.readings_added,
+        readings_skipped=added.readings_skipped,
+        app=summary.app,
+        readings_in_file=len(summary.readings),
+        first_date=first.day,
+        last_date=last.day,
+        first_rmssd_ms=first.rmssd_ms,
+        last_rmssd_ms=last.rmssd_ms,
+    )
+
+
+def _import_rr(args: argparse.Namespace, path: Path, recording: RrRecording) -> ImportedFile:
+    user = _need_user(args, path, f"an RR file ({recording.app})")
+    refuse_non_resting(recording, source=str(path))
+    day = date_of_rr_file(path, recording)
+    measured_at = recording.started_at or dt.datetime.combine(day, _MORNING).astimezone()
     try:
         processed, _ = save_reading(
-            args,
-            user=user,
-            rr_ms=rr_ms,
-            measured_at=dt.datetime.combine(day, _MORNING).astimezone(),
-            day=day,
+            args, user=user, rr_ms=recording.rr_ms, measured_at=measured_at, day=day
         )
     except DuplicateReadingError:
         return ImportedFile(
@@ -160,13 +204,32 @@ def _import(args: argparse.Namespace, path: Path) -> ImportedFile:
             ok=True,
             message=f"{path}: {user}'s morning of {day} is already there (skipped)",
             readings_skipped=1,
+            app=recording.app,
+            readings_in_file=1,
+            first_date=day,
+            last_date=day,
+            rr_count=len(recording.rr_ms),
         )
-    readiness = processed.stored.readiness
-    verdict = readiness.status.replace("_", " ") if readiness is not None else "rejected"
+    stored = processed.stored
+    verdict = (
+        stored.readiness.status.replace("_", " ")
+        if stored.readiness is not None
+        else f"rejected ({stored.quality_reason})"
+    )
     return ImportedFile(
         path=str(path),
         kind="rr",
         ok=True,
-        message=f"{path}: {user}'s morning of {day}, {len(rr_ms)} RR, {verdict}",
+        message=(
+            f"{path}: {recording.app}: {user}'s morning of {day}, "
+            f"{len(recording.rr_ms)} RR, {verdict}"
+        ),
         readings_added=1,
+        app=recording.app,
+        readings_in_file=1,
+        first_date=day,
+        last_date=day,
+        first_rmssd_ms=stored.rmssd_ms,
+        last_rmssd_ms=stored.rmssd_ms,
+        rr_count=len(recording.rr_ms),
     )

@@ -104,6 +104,13 @@ class LogOutput(_Output):
 
 
 class ImportedFile(_Output):
+    """One file of ``import``; ``app`` and what the file held for another app's export.
+
+    ``readings_in_file`` counts the mornings of a daily export (one for an RR file),
+    ``first_*``/``last_*`` are its first and last morning, ``rr_count`` the RR
+    intervals of a recording; all ``None`` for a file refused or a history export.
+    """
+
     path: str
     kind: Literal["history", "rr", "summary"] | None
     ok: bool
@@ -112,6 +119,13 @@ class ImportedFile(_Output):
     readings_skipped: int = 0
     wellness_added: int = 0
     training_added: int = 0
+    app: str | None = None
+    readings_in_file: int | None = None
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    first_rmssd_ms: float | None = None
+    last_rmssd_ms: float | None = None
+    rr_count: int | None = None
 
 
 class ImportOutput(_Output):

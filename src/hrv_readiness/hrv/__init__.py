@@ -22,7 +22,6 @@ from hrv_readiness.hrv.errors import (
     LooksLikeSecondsError,
     NonFiniteError,
     NotNumericError,
-    RrFileError,
 )
 from hrv_readiness.hrv.models import ArtifactCounts, HrvResult, Quality, QualityLevel
 from hrv_readiness.hrv.orthostatic import (
@@ -51,7 +50,6 @@ __all__ = [
     "OrthostaticResult",
     "Quality",
     "QualityLevel",
-    "RrFileError",
     "analyze",
     "analyze_orthostatic",
 ]

@@ -17,7 +17,6 @@ __all__ = [
     "NonFiniteError",
     "NotNumericError",
     "ReadingRejectedError",
-    "RrFileError",
 ]
 
 
@@ -56,7 +55,3 @@ class LooksLikeSecondsError(ImplausibleIntervalError):
 
 class InvalidOptionError(InputError):
     """A keyword option of :func:`hrv_readiness.hrv.analyze` is out of range."""
-
-
-class RrFileError(InputError):
-    """An RR file could not be read or holds no RR column this reader knows."""

@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hrv_readiness.errors import HrvError
-from hrv_readiness.hrv import RrFileError
-from hrv_readiness.hrv.io import parse_rr_text, read_rr_file
+from hrv_readiness.formats import RrFileError, parse_rr_text, read_rr_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,10 +37,10 @@ if TYPE_CHECKING:
         ('"time","rr"\n"0","800"\n"1","805"\n', [800.0, 805.0]),
         ("RRi,rr_ms\n1,800\n2,810\n", [800.0, 810.0]),  # an exact "rr_ms" wins
         (
-            "[Params]\nVersion=106\nSMode=000000000\n\n[HRData]\n812\n798\n805\n",
+            "[Params]\nVersion=106\nSMode=000000000\nInterval=238\n\n[HRData]\n812\n798\n805\n",
             [812.0, 798.0, 805.0],
         ),
-        ("[Params]\n[HRData]\n812\t60\n798\t61\n[Other]\n5\n", [812.0, 798.0]),
+        ("[Params]\nInterval=238\n[HRData]\n812\t60\n798\t61\n[Other]\n5\n", [812.0, 798.0]),
     ],
 )
 def test_formats(text: str, expected: list[float]):
@@ -57,8 +56,9 @@ def test_formats(text: str, expected: list[float]):
         ("800\n81O\n", "'81O' on data line 2 is not a number"),
         ("rr\n800\nabc\n", "'abc' in column 'rr' on line 3"),
         ("rr\n\n", "holds no values"),
-        ("[HRData]\n", "holds no RR intervals"),
-        ("[HRData]\nx\n", "'x' in [HRData]"),
+        ("[Params]\nInterval=238\n[HRData]\n", "holds no RR intervals"),
+        ("[Params]\nInterval=238\n[HRData]\nx\n", "'x' in [HRData]"),
+        ("[HRData]\n800\n", "without Interval in [Params]"),
     ],
 )
 def test_bad_files_say_what_is_wrong(text: str, message: str):
@@ -78,7 +78,7 @@ def test_bad_files_say_what_is_wrong(text: str, message: str):
         ("Phone timestamp;RR-interval [ms]\n1;891,421\n2;902,5\n", [891.421, 902.5]),
         ("time\trr\n0\t812,25\n1\t798,75\n", [812.25, 798.75]),
         ('time,rr\n0,"812,25"\n1,"798,75"\n', [812.25, 798.75]),
-        ("[HRData]\n812,5\t60\n798,25\t61\n", [812.5, 798.25]),
+        ("[Params]\nInterval=238\n[HRData]\n812,5\t60\n798,25\t61\n", [812.5, 798.25]),
         # Whole-ms pairs of successive beats keep meaning two values.
         ("800,810\n790,805\n", [800.0, 810.0, 790.0, 805.0]),
     ],
