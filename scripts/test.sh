@@ -34,6 +34,8 @@ step "mypy --strict src/" .venv/bin/mypy src
 step "mypy --strict custom_components/" .venv-ha/bin/mypy --config-file pyproject.toml custom_components/hrv_readiness
 step "library tests (Python 3.13)" .venv/bin/python -m pytest tests/library \
     --junitxml="$reports/library-313.xml" --cov=hrv_readiness --cov-report=term:skip-covered -q
+step "real export files: ../shared/realfiles against its PROVENANCE.md" \
+    .venv/bin/python tests/support/realfiles.py
 step "library tests (Python 3.11)" .venv311/bin/python -m pytest tests/library \
     --junitxml="$reports/library-311.xml" -q -p no:cacheprovider
 step "integration tests (Home Assistant 2025.4.4)" .venv-ha/bin/python -m pytest \

@@ -1,0 +1,8 @@
+"""Fixtures of the format readers' tests: the shared test support on the path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
