@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; everything else is set up by them.
-.PHONY: demo test dist bench-hrv bench-hrv-sweep bench-mqtt bench-footprint clean
+.PHONY: demo test dist bench-hrv bench-hrv-sweep bench-breathing bench-mqtt bench-footprint clean
 
 demo:  ## simulated household morning (runtime-only venv; PYTHON=python3.11, ARGS="--days 1")
 	@bash scripts/demo.sh $(ARGS)
@@ -15,6 +15,9 @@ bench-hrv:  ## 2/5-min real windows, random artifacts incl. runs: accuracy, boun
 
 bench-hrv-sweep:  ## one artifact or run at every position of the real windows: detection rate, misses
 	@bash scripts/bench.sh benchmarks/hrv_detection_sweep.py --misses
+
+bench-breathing:  ## breathing rate from RR against known rhythms 6-24/min: error per rate band, flags, speed
+	@bash scripts/bench.sh benchmarks/breathing_rate.py
 
 bench-mqtt:  ## p50/p95 latency from recording complete to state received, 100 readings
 	@bash scripts/bench.sh benchmarks/mqtt_latency.py

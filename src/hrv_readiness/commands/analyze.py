@@ -151,10 +151,14 @@ def format_result(result: HrvResult) -> str:
             ("HF power", result.hf_power_ms2, "ms²"),
             ("LF/HF", result.lf_hf_ratio, ""),
             ("DFA α1", result.dfa_alpha1, ""),
+            ("breathing", result.breathing_rate_per_min, "/min"),
         ]
         lines += [
             f"{name:<13} {value:.2f} {unit}".rstrip()
             for name, value, unit in rows
             if value is not None
         ]
+        if result.breathing_rate_per_min is None and result.breathing_quality is not None:
+            why = result.breathing_quality.replace("_", " ")
+            lines.append(f"breathing     not estimated ({why})")
     return "\n".join(lines)

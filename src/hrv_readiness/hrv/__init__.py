@@ -2,9 +2,10 @@
 
 ``analyze(rr_ms) -> HrvResult`` validates RR intervals, finds artifacts by the
 Lipponen–Tarvainen beat classification, corrects them at the level of R peaks with
-gap-aware successive differences, and computes time-domain and Poincaré metrics, or
-rejects the reading with a reason. ``analyze_orthostatic`` does the same for the two
-windows of an orthostatic test and adds the heart-rate response to standing.
+gap-aware successive differences, and computes time-domain and Poincaré metrics and the
+breathing rate (respiratory sinus arrhythmia), or rejects the reading with a reason.
+``analyze_orthostatic`` does the same for the two windows of an orthostatic test and
+adds the heart-rate response to standing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from hrv_readiness.hrv.errors import (
     NonFiniteError,
     NotNumericError,
 )
-from hrv_readiness.hrv.models import ArtifactCounts, HrvResult, Quality, QualityLevel
+from hrv_readiness.hrv.models import (
+    ArtifactCounts,
+    BreathingQuality,
+    HrvResult,
+    Quality,
+    QualityLevel,
+)
+from hrv_readiness.hrv.respiration import BreathingEstimate, estimate_breathing_rate
 from hrv_readiness.hrv.orthostatic import (
     OrthostaticMetrics,
     OrthostaticProtocol,
@@ -36,6 +44,8 @@ __all__ = [
     "DEFAULT_ARTIFACT_REJECT_PCT",
     "DEFAULT_MAX_UNCERTAINTY_PCT",
     "ArtifactCounts",
+    "BreathingEstimate",
+    "BreathingQuality",
     "EmptySeriesError",
     "HrvResult",
     "ImplausibleIntervalError",
@@ -52,4 +62,5 @@ __all__ = [
     "QualityLevel",
     "analyze",
     "analyze_orthostatic",
+    "estimate_breathing_rate",
 ]

@@ -14,6 +14,7 @@ from hrv_readiness.hrv.errors import InsufficientDataError, InvalidOptionError
 from hrv_readiness.hrv.frequency import band_powers, dfa_alpha1
 from hrv_readiness.hrv.metrics import time_domain, valid_differences
 from hrv_readiness.hrv.models import ArtifactCounts, HrvResult, Quality
+from hrv_readiness.hrv.respiration import estimate_breathing_rate
 from hrv_readiness.hrv.validation import MAX_PLAUSIBLE_RR_MS, MIN_PLAUSIBLE_RR_MS, as_rr_ms
 
 if TYPE_CHECKING:
@@ -74,8 +75,11 @@ def analyze(
     runs joined end to end. ``None`` (the default) or ``(0,)``: one run.
 
     ``mean_hr_bpm`` = 60000 / mean(NN) — beats per elapsed minute — is the resting heart
-    rate the readiness model uses. ``frequency_domain=True`` adds LF/HF power
-    (Lomb–Scargle) and DFA α1; they are secondary for short readings and cost time.
+    rate the readiness model uses. ``breathing_rate_per_min`` is the dominant breathing
+    rhythm of the cleaned series (:mod:`hrv_readiness.hrv.respiration`), ``None`` with
+    ``breathing_quality`` saying why when it cannot be estimated. ``frequency_domain=True``
+    adds LF/HF power (Lomb–Scargle) and DFA α1; they are secondary for short readings and
+    cost time.
 
     Raises :class:`hrv_readiness.errors.InputError` children for unusable input (empty, not
     numbers, NaN, seconds instead of ms, values outside ``min_rr_ms``–``max_rr_ms``),
@@ -170,8 +174,11 @@ def analyze(
     extras: dict[str, float | None] = {}
     if frequency_domain:
         extras = _frequency_metrics(nn)
+    breathing = estimate_breathing_rate(nn, artifact_pct=artifact_pct)
     return HrvResult(
         **extras,
+        breathing_rate_per_min=breathing.rate_per_min,
+        breathing_quality=breathing.quality,
         rmssd_ms=metrics.rmssd_ms,
         ln_rmssd=metrics.ln_rmssd,
         sdnn_ms=metrics.sdnn_ms,

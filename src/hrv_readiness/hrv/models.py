@@ -7,6 +7,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 QualityLevel = Literal["good", "acceptable", "rejected"]
+#: Whether a breathing rate could be read off the reading (docs/hrv.md).
+BreathingQuality = Literal[
+    "good", "too_short", "too_many_artifacts", "out_of_range", "no_clear_peak"
+]
 
 
 class ArtifactCounts(BaseModel):
@@ -65,6 +69,9 @@ class HrvResult(BaseModel):
     * ``lf_power_ms2`` / ``hf_power_ms2`` / ``lf_hf_ratio`` / ``dfa_alpha1`` are filled
       only when asked for (``analyze(..., frequency_domain=True)``): Lomb–Scargle band
       powers and DFA α1, see :mod:`hrv_readiness.hrv.frequency`.
+    * ``breathing_rate_per_min``: dominant breathing rate read off the respiratory sinus
+      arrhythmia (:mod:`hrv_readiness.hrv.respiration`); ``None`` unless
+      ``breathing_quality == "good"``, and both ``None`` for a rejected reading.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -86,6 +93,8 @@ class HrvResult(BaseModel):
     hf_power_ms2: float | None = None
     lf_hf_ratio: float | None = None
     dfa_alpha1: float | None = None
+    breathing_rate_per_min: float | None = None
+    breathing_quality: BreathingQuality | None = None
 
     @property
     def usable(self) -> bool:

@@ -25,6 +25,8 @@ FIELDS = {
     "sd1_ms",
     "sd2_ms",
     "rmssd_uncertainty_pct",
+    "breathing_rate_per_min",
+    "breathing_quality",
     "beats",
     "artifacts",
     "quality",
