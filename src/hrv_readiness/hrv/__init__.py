@@ -31,7 +31,6 @@ from hrv_readiness.hrv.models import (
     Quality,
     QualityLevel,
 )
-from hrv_readiness.hrv.respiration import BreathingEstimate, estimate_breathing_rate
 from hrv_readiness.hrv.orthostatic import (
     OrthostaticMetrics,
     OrthostaticProtocol,
@@ -39,6 +38,7 @@ from hrv_readiness.hrv.orthostatic import (
     OrthostaticResult,
     analyze_orthostatic,
 )
+from hrv_readiness.hrv.respiration import BreathingEstimate, estimate_breathing_rate
 
 __all__ = [
     "DEFAULT_ARTIFACT_REJECT_PCT",
