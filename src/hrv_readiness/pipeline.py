@@ -21,22 +21,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hrv_readiness.errors import InsufficientDataError
 from hrv_readiness.hrv import (
     DEFAULT_ARTIFACT_REJECT_PCT,
     DEFAULT_MAX_UNCERTAINTY_PCT,
     HrvResult,
+    OrthostaticProtocol,
     analyze,
+    analyze_orthostatic,
 )
 from hrv_readiness.mqtt.state import state_message, state_payload
 from hrv_readiness.readiness import DailyReading, Readiness, ReadinessSettings, assess
-from hrv_readiness.store import OutboxMessage, StoredReading
-from hrv_readiness.store.history import daily_history
+from hrv_readiness.store import OutboxMessage, StoredOrthostatic, StoredReading
+from hrv_readiness.store.history import daily_history, orthostatic_history
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hrv_readiness.mqtt.payloads import StatePayload
     from hrv_readiness.mqtt.topics import Topics
+    from hrv_readiness.readiness import OrthostaticTest
     from hrv_readiness.store import Store
 
 
@@ -55,6 +59,10 @@ class RecordingInput:
     #: Where contiguous runs of RR start (after a reconnect or contact loss): no
     #: successive difference is taken across them.
     segment_starts: tuple[int, ...] = (0,)
+    #: An orthostatic test (docs/model.md): the protocol it followed, and the first
+    #: interval after the cue to stand (None: the cue never came). None: a plain reading.
+    orthostatic: OrthostaticProtocol | None = None
+    stand_index: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,11 +82,13 @@ def assess_day(
     ln_rmssd: float,
     resting_hr_bpm: float,
     settings: ReadinessSettings,
+    orthostatic_test: OrthostaticTest | None = None,
 ) -> Readiness:
     """Assess one morning's numbers against everything stored before that day.
 
     The questionnaires and training log are fetched as far back as the settings make
-    the model read them (``wellness_history_days``, ``training_history_days``).
+    the model read them (``wellness_history_days``, ``training_history_days``);
+    ``orthostatic_test`` (today's accepted test) is held against the stored earlier ones.
     """
     history = daily_history(store.readings(user), before=day)
     wellness_since = day - dt.timedelta(days=settings.wellness_history_days)
@@ -92,6 +102,12 @@ def assess_day(
         training=training,
         settings=settings,
         wellness_history=wellness_history,
+        orthostatic_test=orthostatic_test,
+        orthostatic_history=(
+            orthostatic_history(store.readings(user), before=day)
+            if orthostatic_test is not None
+            else ()
+        ),
     )
 
 
@@ -115,12 +131,20 @@ def process_recording(
     Raises the HRV engine's ``InputError`` children for RR that are not a reading at
     all (empty, not ms, too short); those are not stored.
     """
-    hrv = analyze(
-        recording.rr_ms,
-        artifact_reject_pct=artifact_reject_pct,
-        max_uncertainty_pct=max_uncertainty_pct,
-        segment_starts=recording.segment_starts,
-    )
+    orthostatic: StoredOrthostatic | None = None
+    if recording.orthostatic is None:
+        hrv = analyze(
+            recording.rr_ms,
+            artifact_reject_pct=artifact_reject_pct,
+            max_uncertainty_pct=max_uncertainty_pct,
+            segment_starts=recording.segment_starts,
+        )
+    else:
+        hrv, orthostatic = _orthostatic(
+            recording,
+            artifact_reject_pct=artifact_reject_pct,
+            max_uncertainty_pct=max_uncertainty_pct,
+        )
     readiness: Readiness | None
     if hrv.usable:
         assert hrv.ln_rmssd is not None  # noqa: S101 - usable guarantees metrics
@@ -132,6 +156,7 @@ def process_recording(
             ln_rmssd=hrv.ln_rmssd,
             resting_hr_bpm=hrv.mean_hr_bpm,
             settings=settings,
+            orthostatic_test=orthostatic.test_on(recording.date) if orthostatic else None,
         )
     else:
         readiness = _current_verdict(store, recording.user, settings)
@@ -154,6 +179,7 @@ def process_recording(
         beats=hrv.beats,
         strap_address=recording.strap_address if recording.strap_name is not None else None,
         battery_pct=recording.battery_pct if recording.strap_name is not None else None,
+        orthostatic=orthostatic,
     )
     if topics is not None:
         collector_id = topics.collector_id
@@ -210,7 +236,29 @@ def _current_verdict(store: Store, user: str, settings: ReadinessSettings) -> Re
         ln_rmssd=reading.ln_rmssd,
         resting_hr_bpm=reading.mean_hr_bpm,
         settings=settings,
+        orthostatic_test=reading.orthostatic_test(),
     )
+
+
+def _orthostatic(
+    recording: RecordingInput, *, artifact_reject_pct: float, max_uncertainty_pct: float
+) -> tuple[HrvResult, StoredOrthostatic]:
+    """The supine window as the day's reading, and the test's metrics or refusal."""
+    result = analyze_orthostatic(
+        recording.rr_ms,
+        stand_index=recording.stand_index,
+        protocol=recording.orthostatic,
+        segment_starts=recording.segment_starts,
+        artifact_reject_pct=artifact_reject_pct,
+        max_uncertainty_pct=max_uncertainty_pct,
+    )
+    if result.supine is None:
+        msg = (
+            "the lying part of the orthostatic test is too short to analyse; lie still "
+            "until the cue to stand and test again"
+        )
+        raise InsufficientDataError(msg, got=len(recording.rr_ms), needed=0)
+    return result.supine, StoredOrthostatic.from_result(result)
 
 
 def _queued(topics: Topics, payload: StatePayload, at: dt.datetime) -> list[OutboxMessage]:

@@ -113,6 +113,38 @@ class AnnouncePayload(_Outgoing):
     discovery: bool
 
 
+OrthostaticRefusal = Literal[
+    "no_cue",
+    "supine_short",
+    "supine_rejected",
+    "no_stand",
+    "standing_short",
+    "standing_rejected",
+]
+
+
+class OrthostaticPayload(_Outgoing):
+    """v1.3: the orthostatic part of a reading (docs/model.md, "The orthostatic test").
+
+    Every metric is ``null`` exactly when ``refusal`` says why the test gave none; the
+    reading's own metrics are then still those of its supine window.
+    """
+
+    refusal: OrthostaticRefusal | None
+    reason: str | None
+    supine_ln_rmssd: float | None
+    supine_hr_bpm: Annotated[float, Field(gt=0)] | None
+    standing_rmssd_ms: Annotated[float, Field(ge=0)] | None
+    standing_ln_rmssd: float | None
+    standing_hr_bpm: Annotated[float, Field(gt=0)] | None
+    peak_hr_bpm: Annotated[float, Field(gt=0)] | None
+    time_to_peak_s: Annotated[float, Field(ge=0)] | None
+    hr_rise_bpm: float | None
+    standing_hr_rise_bpm: float | None
+    rmssd_ratio: Annotated[float, Field(ge=0)] | None
+    hr_ratio: Annotated[float, Field(gt=0)] | None
+
+
 class ReadingPayload(_Outgoing):
     """One morning reading. Metrics are ``null`` when the reading was rejected."""
 
@@ -128,6 +160,8 @@ class ReadingPayload(_Outgoing):
     artifact_pct: Percent | None
     quality: QualityLevel
     quality_reason: str | None
+    #: v1.3: ``null`` for a plain reading.
+    orthostatic: OrthostaticPayload | None = None
 
 
 #: The readiness model's closed set of reason codes (hrv_readiness.readiness.reasons),
@@ -160,6 +194,25 @@ class BaselinePayload(_Outgoing):
     readings_in_baseline: Annotated[int, Field(ge=0)] = 0
 
 
+class OrthostaticBaselinePayload(_Outgoing):
+    """v1.3: today's orthostatic test against the person's earlier tests.
+
+    The ranges are ``null`` while ``tests_needed`` is above 0 (six earlier tests first).
+    """
+
+    tests_in_baseline: Annotated[int, Field(ge=0)]
+    tests_needed: Annotated[int, Field(ge=0)]
+    hr_rise_bpm: float
+    hr_rise_normal_low_bpm: float | None
+    hr_rise_normal_high_bpm: float | None
+    standing_ln_rmssd: float
+    standing_ln_rmssd_normal_low: float | None
+    standing_ln_rmssd_normal_high: float | None
+    standing_hr_bpm: float
+    standing_hr_normal_low_bpm: float | None
+    standing_hr_normal_high_bpm: float | None
+
+
 class ReadinessPayload(_Outgoing):
     status: ReadinessStatus
     score: Annotated[int, Field(ge=0, le=100)] | None
@@ -169,6 +222,8 @@ class ReadinessPayload(_Outgoing):
     advice: str | None
     readings_needed: Annotated[int, Field(ge=0)]
     baseline: BaselinePayload
+    #: v1.3: ``null`` without an orthostatic test that morning.
+    orthostatic: OrthostaticBaselinePayload | None = None
 
 
 class StrapPayload(_Outgoing):

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from hrv_readiness.mqtt.messages import OutgoingMessage
 from hrv_readiness.mqtt.payloads import (
     BaselinePayload,
+    OrthostaticBaselinePayload,
+    OrthostaticPayload,
     ReadinessPayload,
     ReadingPayload,
     ReasonPayload,
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from hrv_readiness.mqtt.topics import Topics
-    from hrv_readiness.readiness import Readiness
-    from hrv_readiness.store import StoredReading
+    from hrv_readiness.readiness import OrthostaticBaselines, Readiness
+    from hrv_readiness.store import StoredOrthostatic, StoredReading
 
 #: Shown while a reading has no verdict attached (e.g. imported without one).
 NOT_ASSESSED = ReasonPayload(
@@ -62,6 +64,50 @@ def reading_payload(
         artifact_pct=round(reading.artifact_pct, 2),
         quality=reading.quality,
         quality_reason=reading.quality_reason or None,
+        orthostatic=orthostatic_payload(reading.orthostatic),
+    )
+
+
+def orthostatic_payload(test: StoredOrthostatic | None) -> OrthostaticPayload | None:
+    """``reading.orthostatic`` of the state payload (v1.3); None for a plain reading."""
+    if test is None:
+        return None
+    m = test.metrics
+    return OrthostaticPayload(
+        refusal=test.refusal,
+        reason=test.reason,
+        supine_ln_rmssd=None if m is None else round(m.supine_ln_rmssd, 3),
+        supine_hr_bpm=None if m is None else round(m.supine_hr_bpm, 1),
+        standing_rmssd_ms=None if m is None else round(m.standing_rmssd_ms, 2),
+        standing_ln_rmssd=None if m is None else round(m.standing_ln_rmssd, 3),
+        standing_hr_bpm=None if m is None else round(m.standing_hr_bpm, 1),
+        peak_hr_bpm=None if m is None else round(m.peak_hr_bpm, 1),
+        time_to_peak_s=None if m is None else round(m.time_to_peak_s, 1),
+        hr_rise_bpm=None if m is None else round(m.hr_rise_bpm, 1),
+        standing_hr_rise_bpm=None if m is None else round(m.standing_hr_rise_bpm, 1),
+        rmssd_ratio=None if m is None else round(m.rmssd_ratio, 3),
+        hr_ratio=None if m is None else round(m.hr_ratio, 3),
+    )
+
+
+def orthostatic_baseline_payload(
+    o: OrthostaticBaselines | None,
+) -> OrthostaticBaselinePayload | None:
+    """``readiness.orthostatic`` of the state payload (v1.3)."""
+    if o is None:
+        return None
+    return OrthostaticBaselinePayload(
+        tests_in_baseline=o.tests_in_baseline,
+        tests_needed=o.tests_needed,
+        hr_rise_bpm=round(o.hr_rise_today_bpm, 1),
+        hr_rise_normal_low_bpm=_round(o.hr_rise_lower_bpm, 1),
+        hr_rise_normal_high_bpm=_round(o.hr_rise_upper_bpm, 1),
+        standing_ln_rmssd=round(o.standing_ln_rmssd_today, 3),
+        standing_ln_rmssd_normal_low=_round(o.standing_ln_rmssd_lower, 3),
+        standing_ln_rmssd_normal_high=_round(o.standing_ln_rmssd_upper, 3),
+        standing_hr_bpm=round(o.standing_hr_today_bpm, 1),
+        standing_hr_normal_low_bpm=_round(o.standing_hr_lower_bpm, 1),
+        standing_hr_normal_high_bpm=_round(o.standing_hr_upper_bpm, 1),
     )
 
 
@@ -112,6 +158,7 @@ def readiness_payload(readiness: Readiness | None) -> ReadinessPayload:
             readings_in_7d=b.readings_in_7d,
             readings_in_baseline=b.readings_in_baseline,
         ),
+        orthostatic=orthostatic_baseline_payload(readiness.orthostatic),
     )
 
 

@@ -13,7 +13,13 @@ from hrv_readiness.store.errors import (
 )
 from hrv_readiness.store.export import EXPORT_FORMATS, ExportFormat, export_history, import_history
 from hrv_readiness.store.history import daily_history
-from hrv_readiness.store.models import QUALITIES, OutboxMessage, Quality, StoredReading
+from hrv_readiness.store.models import (
+    QUALITIES,
+    OutboxMessage,
+    Quality,
+    StoredOrthostatic,
+    StoredReading,
+)
 from hrv_readiness.store.paths import default_data_dir, default_db_path
 from hrv_readiness.store.schema import SCHEMA_VERSION
 from hrv_readiness.store.store import DuplicateReadingError, ImportSummary, Store
@@ -32,6 +38,7 @@ __all__ = [
     "RecordRefusedError",
     "SchemaTooNewError",
     "Store",
+    "StoredOrthostatic",
     "StoredReading",
     "daily_history",
     "default_data_dir",

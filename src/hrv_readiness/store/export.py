@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from hrv_readiness.readiness.errors import InvalidRecordError
 from hrv_readiness.readiness.models import Readiness, TrainingEntry, WellnessEntry
 from hrv_readiness.store.errors import DatabaseUnavailableError, ImportFormatError
-from hrv_readiness.store.models import StoredReading
+from hrv_readiness.store.models import StoredOrthostatic, StoredReading
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -70,6 +70,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "duration_min",
     "rr_ms",
     "readiness_json",
+    "orthostatic_json",
 )
 
 
@@ -147,6 +148,9 @@ def _to_csv(
         row["record"] = "reading"
         row["rr_ms"] = " ".join(repr(v) for v in r.rr_ms)
         row["readiness_json"] = r.readiness.model_dump_json() if r.readiness is not None else ""
+        row["orthostatic_json"] = (
+            r.orthostatic.model_dump_json() if r.orthostatic is not None else ""
+        )
         writer.writerow(row)
     for w in wellness:
         writer.writerow({"record": "wellness", **{k: _cell(v) for k, v in w}})
@@ -275,6 +279,12 @@ def _csv_reading(row: dict[str, str]) -> StoredReading:
                 if readiness_json is not None
                 else None
             ),
+            # Files written before the orthostatic test have no such column.
+            "orthostatic": (
+                StoredOrthostatic.model_validate_json(orthostatic_json)
+                if (orthostatic_json := _optional(row.get("orthostatic_json") or "")) is not None
+                else None
+            ),
         }
     )
 
@@ -325,7 +335,8 @@ def _csv_training(row: dict[str, str]) -> TrainingEntry:
 def _from_csv(text: str, path: Path) -> _Records:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = tuple(reader.fieldnames or ())
-    if header != CSV_COLUMNS:
+    # Exports written before the orthostatic test end one column earlier.
+    if header not in {CSV_COLUMNS, CSV_COLUMNS[:-1]}:
         missing = [c for c in CSV_COLUMNS if c not in header]
         msg = f"{path} is not an hrv-readiness CSV export: " + (
             f"missing columns {', '.join(missing)}" if missing else "unexpected columns"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hrv_readiness.readiness.models import DailyReading
+from hrv_readiness.readiness.models import DailyReading, OrthostaticTest
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -36,3 +36,21 @@ def daily_history(
             DailyReading(date=day, ln_rmssd=reading.ln_rmssd, resting_hr_bpm=reading.mean_hr_bpm)
         )
     return result
+
+
+def orthostatic_history(
+    readings: Sequence[StoredReading], *, before: dt.date | None = None
+) -> list[OrthostaticTest]:
+    """One accepted orthostatic test per date, oldest first (the last one of a morning).
+
+    Only tests whose reading counts for the day (usable) and whose standing half was
+    accepted enter; a refused test adds nothing.
+    """
+    by_date: dict[dt.date, OrthostaticTest] = {}
+    for reading in sorted(readings, key=lambda r: r.measured_at):
+        if before is not None and reading.date >= before:
+            continue
+        test = reading.orthostatic_test()
+        if test is not None:
+            by_date[reading.date] = test
+    return [by_date[day] for day in sorted(by_date)]

@@ -10,10 +10,16 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hrv_readiness.readiness.models import (  # noqa: TC001 - pydantic needs them at runtime
+from hrv_readiness.hrv.orthostatic import (  # noqa: TC001 - pydantic needs them at runtime
+    OrthostaticMetrics,
+    OrthostaticRefusal,
+    OrthostaticResult,
+)
+from hrv_readiness.readiness.models import (
     FatigueType,
+    OrthostaticTest,
     Readiness,
     Status,
     UserName,
@@ -30,6 +36,49 @@ def _aware_utc(value: dt.datetime) -> dt.datetime:
         msg = f"datetime must carry a timezone, got naive {value.isoformat()}"
         raise ValueError(msg)
     return value.astimezone(dt.UTC)
+
+
+class StoredOrthostatic(BaseModel):
+    """The orthostatic part of a reading: its phase mark, and its metrics or refusal.
+
+    ``stand_index`` is the first RR interval of the stored series that ends after the
+    cue to stand (None: the cue never came), so the test can be recomputed from the
+    stored RR. ``metrics`` is None exactly when ``refusal`` is set.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stand_index: Annotated[int, Field(ge=1)] | None
+    metrics: OrthostaticMetrics | None = None
+    refusal: OrthostaticRefusal | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _metrics_or_refusal(self) -> StoredOrthostatic:
+        if (self.metrics is None) == (self.refusal is None):
+            msg = "an orthostatic test has either metrics or a refusal, not both or neither"
+            raise ValueError(msg)
+        return self
+
+    def test_on(self, day: dt.date) -> OrthostaticTest | None:
+        """The readiness model's view of the test on ``day`` (None: refused)."""
+        if self.metrics is None:
+            return None
+        return OrthostaticTest(
+            date=day,
+            hr_rise_bpm=self.metrics.hr_rise_bpm,
+            standing_ln_rmssd=self.metrics.standing_ln_rmssd,
+            standing_hr_bpm=self.metrics.standing_hr_bpm,
+        )
+
+    @classmethod
+    def from_result(cls, result: OrthostaticResult) -> StoredOrthostatic:
+        return cls(
+            stand_index=result.stand_index,
+            metrics=result.metrics,
+            refusal=result.refusal,
+            reason=result.reason,
+        )
 
 
 class StoredReading(BaseModel):
@@ -65,6 +114,9 @@ class StoredReading(BaseModel):
     #: ``source``).
     strap_address: str | None = None
     battery_pct: Annotated[int, Field(ge=0, le=100)] | None = None
+    #: The orthostatic test this reading was part of (None: a plain reading); the
+    #: metrics above are then those of its supine window.
+    orthostatic: StoredOrthostatic | None = None
 
     @field_validator("measured_at")
     @classmethod
@@ -88,6 +140,12 @@ class StoredReading(BaseModel):
             and self.ln_rmssd is not None
             and self.mean_hr_bpm is not None
         )
+
+    def orthostatic_test(self) -> OrthostaticTest | None:
+        """The readiness model's view of an accepted orthostatic test (None otherwise)."""
+        if not self.usable or self.orthostatic is None:
+            return None
+        return self.orthostatic.test_on(self.date)
 
     @property
     def status(self) -> Status | None:

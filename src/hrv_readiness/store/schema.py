@@ -73,6 +73,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE readings ADD COLUMN strap_address TEXT;
     ALTER TABLE readings ADD COLUMN battery_pct INTEGER;
     """,
+    # 3: the orthostatic part of a reading (phase mark, metrics or refusal) as JSON;
+    # NULL for a plain reading.
+    """
+    ALTER TABLE readings ADD COLUMN orthostatic_json TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,7 +28,7 @@ from hrv_readiness.store.errors import (
     RecordRefusedError,
     SchemaTooNewError,
 )
-from hrv_readiness.store.models import OutboxMessage, StoredReading
+from hrv_readiness.store.models import OutboxMessage, StoredOrthostatic, StoredReading
 from hrv_readiness.store.schema import MIGRATIONS, SCHEMA_VERSION, decode_rr_ms, encode_rr_ms
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class DuplicateReadingError(StoreError):
 _READING_COLUMNS = (
     "user, measured_at, date, duration_s, rr, rmssd_ms, ln_rmssd, sdnn_ms, mean_hr_bpm, "
     "artifact_pct, quality, quality_reason, source, status, score, fatigue_type, readiness_json, "
-    "pnn50_pct, beats, strap_address, battery_pct"
+    "pnn50_pct, beats, strap_address, battery_pct, orthostatic_json"
 )
 
 
@@ -490,6 +490,7 @@ def _reading_row(r: StoredReading) -> tuple[object, ...]:
         r.beats,
         r.strap_address,
         r.battery_pct,
+        r.orthostatic.model_dump_json() if r.orthostatic is not None else None,
     )
 
 
@@ -516,6 +517,11 @@ def _reading_from_row(row: sqlite3.Row) -> StoredReading:
         beats=row["beats"],
         strap_address=row["strap_address"],
         battery_pct=row["battery_pct"],
+        orthostatic=(
+            StoredOrthostatic.model_validate_json(row["orthostatic_json"])
+            if row["orthostatic_json"] is not None
+            else None
+        ),
     )
 
 

@@ -145,7 +145,7 @@ def test_bad_json_is_refused_whole(filled: Store, tmp_path: Path, how: str, loca
         (lambda lines: [*lines[:5], "party" + lines[5][7:], *lines[6:]], "line 6"),
         (lambda lines: [*lines[:2], lines[2] + ",extra", *lines[3:]], "line 3"),
         (lambda lines: [*lines[:45], lines[45].rsplit(",", 3)[0], *lines[46:]], "line 46"),
-        (lambda lines: [*lines[:-1], lines[-1].rsplit(",", 3)[0] + ",lots,,"], "line 121"),
+        (lambda lines: [*lines[:-1], lines[-1].rsplit(",", 4)[0] + ",lots,,,"], "line 121"),
     ],
 )
 def test_bad_csv_is_refused_whole(
