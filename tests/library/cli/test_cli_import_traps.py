@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from hrv_readiness.cli import main
+from hrv_readiness.mqtt.history import history_messages
+from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.store import Store
 
 EXPORTS = Path(__file__).resolve().parents[2] / "data" / "exports"
@@ -243,3 +245,36 @@ def test_imported_hrv4training_history_gives_the_next_morning_a_verdict(
     assert last.date == dt.date(2026, 7, 20)
     assert last.status != "building_baseline"
     assert last.status in {"ready", "caution", "rest"}
+    # The report shows the imported weeks, each morning assessed against those before.
+    code = main(
+        [
+            "report",
+            "--user",
+            "alice",
+            "--until",
+            "2026-07-20",
+            "--days",
+            "30",
+            "--db",
+            str(db),
+            "--json",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+    rows = report["users"][0]["rows"]
+    assert code == 0
+    assert len(rows) == 18
+    assert rows[0]["date"] == "2026-06-28"
+    assert rows[-2]["status"] != "building_baseline"  # the 17th imported morning
+    # Home Assistant's long-term statistics are fed by the retained history message,
+    # which now carries the imported mornings too.
+    with Store.open(db) as store:
+        (message,) = history_messages(
+            store,
+            Topics(base="hrv_readiness", collector_id="home"),
+            ["alice"],
+            published_at=dt.datetime(2026, 7, 20, 8, tzinfo=dt.UTC),
+        )
+    points = json.loads(message.payload)["points"]
+    assert [p["date"] for p in points][:2] == ["2026-06-28", "2026-06-30"]
+    assert len(points) == 18
