@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hrv_readiness.formats.daily_summary import Columns, collect, find
+from hrv_readiness.formats.errors import NotAMorningReadingError
 
 if TYPE_CHECKING:
     from hrv_readiness.formats.models import DailySummary
+from hrv_readiness.formats.text import cell, normalise
 
 APP = "Elite HRV"
 _MORNING_TYPES = frozenset({"readiness", "morningreadiness"})
@@ -39,6 +41,13 @@ def read(
     date_order: str | None,
 ) -> DailySummary:
     columns_, kind = cols
+    kinds = {cell(row, kind) for _, row in rows}
+    if rows and not any(normalise(name) in _MORNING_TYPES for name in kinds):
+        msg = (
+            f"{source}: an Elite HRV export without morning readiness readings "
+            f"(Type: {', '.join(sorted(kinds))}): only those are mornings"
+        )
+        raise NotAMorningReadingError(msg, app=APP)
     return collect(
         rows,
         columns_,

@@ -278,3 +278,14 @@ def test_imported_hrv4training_history_gives_the_next_morning_a_verdict(
     points = json.loads(message.payload)["points"]
     assert [p["date"] for p in points][:2] == ["2026-06-28", "2026-06-30"]
     assert len(points) == 18
+
+
+def test_an_elite_hrv_export_of_open_readings_only_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = (EXPORTS / "elitehrv_ElitHRV_Export - 2026-07-04.csv").read_text(encoding="utf-8-sig")
+    path = tmp_path / "ElitHRV_Export - open.csv"
+    path.write_text(source.replace(",readiness,", ",open,"), encoding="utf-8")
+    code = main(["import", str(path), "--user", "alice", "--db", str(tmp_path / "h.sqlite3")])
+    assert code == 2
+    assert "without morning readiness readings (Type: open)" in capsys.readouterr().err
