@@ -306,6 +306,16 @@ def _draw_hrv(ax: Any, all_rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
         linewidth=2,
         label="7-day mean",
     )
+    tested = [r for r in rows if r.orthostatic_standing_ln_rmssd is not None]
+    if tested:
+        ax.plot(
+            [r.date for r in tested],
+            [_nan(r.orthostatic_standing_ln_rmssd) for r in tested],
+            "^",
+            color="#009E73",
+            markersize=4,
+            label="standing lnRMSSD (orthostatic)",
+        )
     for row in all_rows:
         if row.status == "rejected":
             ax.axvline(row.date, color="#D55E00", alpha=0.3, linestyle=":")
@@ -342,4 +352,20 @@ def _draw_rhr(ax: Any, all_rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
         ax.set_ylim(values[0] - 5, values[0] + 5)
     ax.set_ylabel("RHR (bpm)")
     ax.grid(visible=True, alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    handles, labels = ax.get_legend_handles_labels()
+    tested = [r for r in rows if r.orthostatic_hr_rise_bpm is not None]
+    if tested:
+        # The rise on standing (20-40 bpm) has its own scale beside the resting HR.
+        rise_ax = ax.twinx()
+        (line,) = rise_ax.plot(
+            [r.date for r in tested],
+            [_nan(r.orthostatic_hr_rise_bpm) for r in tested],
+            "^",
+            color="#009E73",
+            markersize=4,
+            label="HR rise on standing (orthostatic)",
+        )
+        rise_ax.set_ylabel("HR rise (bpm)")
+        handles.append(line)
+        labels.append(line.get_label())
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hrv_readiness.readiness import DailyReading, Readiness, assess
-from hrv_readiness.store.history import daily_history
+from hrv_readiness.store.history import daily_history, orthostatic_history
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,6 +43,11 @@ class ReportRow:
     quality: str
     advice: str = ""
     reasons: tuple[str, ...] = ()
+    #: The orthostatic test of that morning (docs/model.md): the HR rise on standing and
+    #: standing lnRMSSD, or why the test was refused; all None for a plain reading.
+    orthostatic_hr_rise_bpm: float | None = None
+    orthostatic_standing_ln_rmssd: float | None = None
+    orthostatic_refusal: str | None = None
 
 
 def report_rows(
@@ -88,6 +93,8 @@ def report_rows(
                 training=training,
                 settings=settings,
                 wellness_history=[w for w in wellness if w.date < day],
+                orthostatic_test=reading.orthostatic_test(),
+                orthostatic_history=orthostatic_history(readings, before=day),
             )
             recomputed = True
         rows.append(_row(reading, readiness, recomputed=recomputed))
@@ -96,6 +103,8 @@ def report_rows(
 
 def _row(reading: StoredReading, readiness: Readiness, *, recomputed: bool) -> ReportRow:
     b = readiness.baselines
+    test = reading.orthostatic
+    metrics = test.metrics if test is not None else None
     return ReportRow(
         date=reading.date,
         ln_rmssd=reading.ln_rmssd,
@@ -115,6 +124,9 @@ def _row(reading: StoredReading, readiness: Readiness, *, recomputed: bool) -> R
         quality=reading.quality,
         advice=readiness.advice,
         reasons=tuple(reason.text for reason in readiness.reasons),
+        orthostatic_hr_rise_bpm=metrics.hr_rise_bpm if metrics is not None else None,
+        orthostatic_standing_ln_rmssd=metrics.standing_ln_rmssd if metrics is not None else None,
+        orthostatic_refusal=test.refusal if test is not None else None,
     )
 
 

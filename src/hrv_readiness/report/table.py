@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from hrv_readiness.report.rows import ReportRow
 
 HEADER = ("date", "lnRMSSD", "7d mean", "SWC band", "RHR", "status", "fatigue type", "score")
+ORTHOSTATIC_HEADER = "HR rise"
+
+
+def _orthostatic_cell(row: ReportRow) -> str:
+    if row.orthostatic_hr_rise_bpm is not None:
+        return f"{row.orthostatic_hr_rise_bpm:.0f}"
+    if row.orthostatic_refusal is not None:
+        return row.orthostatic_refusal.replace("_", " ")
+    return "-"
 
 
 def _number(value: float | None, digits: int = 2) -> str:
@@ -30,6 +39,13 @@ def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
     table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     for index, name in enumerate(HEADER):
         table.add_column(name, justify="right" if index in {1, 2, 4, 7} else "left")
+    # The orthostatic column appears only for people who take the test.
+    tested = any(
+        row.orthostatic_hr_rise_bpm is not None or row.orthostatic_refusal is not None
+        for row in rows
+    )
+    if tested:
+        table.add_column(ORTHOSTATIC_HEADER, justify="right")
     for row in rows:
         band = (
             "-"
@@ -39,7 +55,7 @@ def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
         fatigue = (row.fatigue_type or "-").replace("_", " ")
         if row.watch is not None:
             fatigue += " (watch)"
-        table.add_row(
+        cells: list[str | Text] = [
             row.date.isoformat(),
             _number(row.ln_rmssd),
             _number(row.ln_rmssd_7d_mean),
@@ -48,7 +64,10 @@ def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
             status_text(row.status, "*" if row.recomputed else ""),
             fatigue,
             "-" if row.score is None else str(row.score),
-        )
+        ]
+        if tested:
+            cells.append(_orthostatic_cell(row))
+        table.add_row(*cells)
     parts: list[RenderableType] = [Text(f"{title}: {len(rows)} morning(s)"), table]
     if rows:
         last = rows[-1]
@@ -59,8 +78,21 @@ def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
         parts.extend(Text(f"  - {reason}") for reason in last.reasons)
         if last.advice:
             parts.append(Text(f"  Today: {last.advice}"))
-    if any(row.recomputed for row in rows):
-        parts.append(Text("* stored without a verdict: assessed now with the current settings"))
-    if any(row.watch is not None for row in rows):
-        parts.append(Text("(watch) parasympathetic saturation watch: see docs/model.md"))
+    parts.extend(_footnotes(rows, tested=tested))
     return Group(*parts)
+
+
+def _footnotes(rows: Sequence[ReportRow], *, tested: bool) -> list[Text]:
+    notes: list[Text] = []
+    if any(row.recomputed for row in rows):
+        notes.append(Text("* stored without a verdict: assessed now with the current settings"))
+    if tested:
+        notes.append(
+            Text(
+                "HR rise: heart-rate peak after standing minus the supine HR, in bpm "
+                "(orthostatic test; docs/model.md)"
+            )
+        )
+    if any(row.watch is not None for row in rows):
+        notes.append(Text("(watch) parasympathetic saturation watch: see docs/model.md"))
+    return notes

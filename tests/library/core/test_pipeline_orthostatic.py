@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
+from rich.console import Console
 
 from hrv_readiness.hrv import OrthostaticProtocol, analyze_orthostatic
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings
+from hrv_readiness.report.plot import UserChart, render_plot
+from hrv_readiness.report.rows import report_rows
+from hrv_readiness.report.table import render_table
 from hrv_readiness.simulation.orthostatic import (
     OrthostaticScenario,
     synthesize_orthostatic_rr_ms,
@@ -159,3 +163,30 @@ def test_a_version_2_database_migrates_and_keeps_its_readings(tmp_path: Path) ->
         assert store.schema_version() == len(MIGRATIONS)
         [old] = store.readings("alice")
         assert old.orthostatic is None
+
+
+def test_the_report_and_the_chart_show_the_test(store: Store, tmp_path: Path) -> None:
+    _process(store, _test_recording(DAY, OrthostaticScenario(seed=1)))
+    _process(store, _test_recording(DAY + dt.timedelta(days=1), OrthostaticScenario(stood=False)))
+    rows = report_rows(
+        readings=store.readings("alice"),
+        wellness=[],
+        training=[],
+        settings=ReadinessSettings(),
+        since=DAY,
+        until=DAY + dt.timedelta(days=1),
+    )
+    tested, refused = rows
+    assert tested.orthostatic_hr_rise_bpm is not None
+    assert tested.orthostatic_hr_rise_bpm > 20.0
+    assert refused.orthostatic_refusal == "no_stand"
+    console = Console(width=140, record=True, color_system=None)
+    console.print(render_table("alice", rows))
+    text = console.export_text()
+    assert "HR rise" in text
+    assert f"{tested.orthostatic_hr_rise_bpm:.0f}" in text
+    assert "no stand" in text
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "chart.png"
+    render_plot([UserChart(name="Alice", rows=rows)], path)
+    assert path.stat().st_size > 0
