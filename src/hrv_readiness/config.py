@@ -35,7 +35,11 @@ from pydantic import (
 
 from hrv_readiness.ble.models import MeasurementSettings
 from hrv_readiness.errors import ConfigError
-from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, DEFAULT_MAX_UNCERTAINTY_PCT
+from hrv_readiness.hrv import (
+    DEFAULT_ARTIFACT_REJECT_PCT,
+    DEFAULT_MAX_UNCERTAINTY_PCT,
+    OrthostaticProtocol,
+)
 from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.readiness.settings import ReadinessSettings
 from hrv_readiness.store.paths import default_data_dir
@@ -189,6 +193,11 @@ class MeasurementSection(MeasurementSettings):
         description="Readings whose RMSSD could be off by more than this (%) because of "
         "their corrections are rejected (docs/hrv.md: at 4 % no accepted benchmark "
         "reading is more than 15 % off; higher accepts more readings, less exactly).",
+    )
+
+    orthostatic: OrthostaticProtocol = Field(
+        default_factory=OrthostaticProtocol,
+        description="Phases of the orthostatic test (docs/model.md, 'The orthostatic test').",
     )
 
     def session_settings(self) -> MeasurementSettings:
