@@ -21,6 +21,7 @@ import asyncio
 import datetime as dt
 import json
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +43,11 @@ from hrv_readiness.mqtt.commands import (
 )
 from hrv_readiness.mqtt.state import state_payload
 from hrv_readiness.mqtt.topics import Topics
-from hrv_readiness.pipeline import RecordingInput, assess_day, process_recording
+from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings
 from hrv_readiness.store import Store
+from hrv_readiness.store.changes import record_training, record_wellness
+from hrv_readiness.store.verdicts import current_verdict, reassess
 
 from . import issues
 from .const import (
@@ -370,9 +373,27 @@ class StrapHub(HrvHub):
             self.start_measurement(requested=True)
             return request_id
         if isinstance(parsed, WellnessCommand):
-            await self.hass.async_add_executor_job(self.store.add_wellness, parsed.entry())
+            await self.hass.async_add_executor_job(
+                partial(
+                    record_wellness,
+                    self.store,
+                    parsed.entry(),
+                    settings=self.readiness_settings,
+                    at=dt_util.utcnow(),
+                )
+            )
         elif isinstance(parsed, TrainingCommand):
-            await self.hass.async_add_executor_job(self.store.add_training, parsed.entry())
+            await self.hass.async_add_executor_job(
+                partial(
+                    record_training, self.store, parsed.entry(), settings=self.readiness_settings
+                )
+            )
+        else:
+            await self.hass.async_add_executor_job(
+                partial(
+                    reassess, self.store, self.user_id, since=None, settings=self.readiness_settings
+                )
+            )
         await self.async_recompute()
         return request_id
 
@@ -384,17 +405,10 @@ class StrapHub(HrvHub):
 
     def _recomputed_state(self) -> bytes | None:
         store = self.store
-        reading = next((r for r in reversed(store.readings(self.user_id)) if r.usable), None)
-        if reading is None or reading.ln_rmssd is None or reading.mean_hr_bpm is None:
+        reading = store.latest_reading(self.user_id)
+        if reading is None:
             return None
-        readiness = assess_day(
-            store,
-            user=self.user_id,
-            day=reading.date,
-            ln_rmssd=reading.ln_rmssd,
-            resting_hr_bpm=reading.mean_hr_bpm,
-            settings=self.readiness_settings,
-        )
+        readiness = current_verdict(store, self.user_id, self.readiness_settings)
         return state_payload(
             collector_id=self.collector_id,
             reading=reading,

@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hrv_readiness.commands.report",
     "hrv_readiness.commands.export",
     "hrv_readiness.commands.import_history",
+    "hrv_readiness.commands.correct",
 )
 
 CommandFunc = Callable[[argparse.Namespace], int]

@@ -63,6 +63,8 @@ from hrv_readiness.mqtt.state import state_message
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, current_state, process_recording
 from hrv_readiness.store import OutboxMessage, Store
+from hrv_readiness.store.changes import record_training, record_wellness
+from hrv_readiness.store.verdicts import reassess
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -471,12 +473,25 @@ class Daemon:
             if not runtime.lock.locked():
                 runtime.measure_now.set()
         elif isinstance(command, WellnessCommand):
-            self._store.add_wellness(command.entry())
+            record_wellness(
+                self._store,
+                command.entry(),
+                settings=self.config.readiness_for(command.user),
+                at=self._now().astimezone(dt.UTC),
+            )
             self.recompute(command.user)
         elif isinstance(command, TrainingCommand):
-            self._store.add_training(command.entry())
+            record_training(
+                self._store, command.entry(), settings=self.config.readiness_for(command.user)
+            )
             self.recompute(command.user)
         elif isinstance(command, RecomputeCommand):
+            reassess(
+                self._store,
+                command.user,
+                since=None,
+                settings=self.config.readiness_for(command.user),
+            )
             self.recompute(command.user)
 
     def recompute(self, user_id: str) -> bool:

@@ -17,7 +17,6 @@ made yet).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,16 +30,16 @@ from hrv_readiness.hrv import (
     analyze_orthostatic,
 )
 from hrv_readiness.mqtt.state import state_message, state_payload
-from hrv_readiness.readiness import DailyReading, Readiness, ReadinessSettings, assess
 from hrv_readiness.store import OutboxMessage, StoredOrthostatic, StoredReading
-from hrv_readiness.store.history import daily_history, orthostatic_history
+from hrv_readiness.store.verdicts import HistoryOf, current_verdict, reassess, verdict_for
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Sequence
 
     from hrv_readiness.mqtt.payloads import StatePayload
     from hrv_readiness.mqtt.topics import Topics
-    from hrv_readiness.readiness import OrthostaticTest
+    from hrv_readiness.readiness import OrthostaticTest, Readiness, ReadinessSettings
     from hrv_readiness.store import Store
 
 
@@ -90,24 +89,13 @@ def assess_day(
     the model read them (``wellness_history_days``, ``training_history_days``);
     ``orthostatic_test`` (today's accepted test) is held against the stored earlier ones.
     """
-    history = daily_history(store.readings(user), before=day)
-    wellness_since = day - dt.timedelta(days=settings.wellness_history_days)
-    wellness_history = [w for w in store.wellness(user, since=wellness_since) if w.date < day]
-    training_since = day - dt.timedelta(days=settings.training_history_days)
-    training = [t for t in store.training(user, since=training_since) if t.date <= day]
-    return assess(
-        history=history,
-        today=DailyReading(date=day, ln_rmssd=ln_rmssd, resting_hr_bpm=resting_hr_bpm),
-        wellness=store.wellness_for(user, day),
-        training=training,
+    return verdict_for(
+        HistoryOf.load(store, user),
+        day=day,
+        ln_rmssd=ln_rmssd,
+        resting_hr_bpm=resting_hr_bpm,
         settings=settings,
-        wellness_history=wellness_history,
         orthostatic_test=orthostatic_test,
-        orthostatic_history=(
-            orthostatic_history(store.readings(user), before=day)
-            if orthostatic_test is not None
-            else ()
-        ),
     )
 
 
@@ -159,7 +147,7 @@ def process_recording(
             orthostatic_test=orthostatic.test_on(recording.date) if orthostatic else None,
         )
     else:
-        readiness = _current_verdict(store, recording.user, settings)
+        readiness = current_verdict(store, recording.user, settings)
     stored = StoredReading(
         user=recording.user,
         measured_at=recording.measured_at,
@@ -192,8 +180,24 @@ def process_recording(
         readiness=readiness,
         published_at=published_at,
     )
-    outbox = () if topics is None else _queued(topics, payload, published_at)
+    latest = store.latest_reading(recording.user)
+    backfill = latest is not None and latest.date > recording.date
+    # A reading for an earlier morning (a back-fill) is not the state of now.
+    outbox = () if topics is None or backfill else _queued(topics, payload, published_at)
     reading_id = store.add_reading(stored, outbox=outbox)
+    if backfill:
+        # It changes the baseline, so the verdicts of the mornings after it.
+        reassess(store, recording.user, since=recording.date, settings=settings)
+        if topics is not None:
+            now = current_state(
+                store,
+                user=recording.user,
+                settings=settings,
+                topics=topics,
+                published_at=published_at,
+            )
+            if now is not None:
+                store.enqueue(_queued(topics, now, published_at))
     return ProcessedReading(
         reading_id=reading_id, hrv=hrv, stored=stored, readiness=readiness, state=payload
     )
@@ -219,24 +223,8 @@ def current_state(
     return state_payload(
         collector_id=topics.collector_id,
         reading=latest,
-        readiness=_current_verdict(store, user, settings),
+        readiness=current_verdict(store, user, settings),
         published_at=published_at,
-    )
-
-
-def _current_verdict(store: Store, user: str, settings: ReadinessSettings) -> Readiness | None:
-    """The latest usable reading assessed with what is stored now (``None``: none yet)."""
-    reading = next((r for r in reversed(store.readings(user)) if r.usable), None)
-    if reading is None or reading.ln_rmssd is None or reading.mean_hr_bpm is None:
-        return None
-    return assess_day(
-        store,
-        user=user,
-        day=reading.date,
-        ln_rmssd=reading.ln_rmssd,
-        resting_hr_bpm=reading.mean_hr_bpm,
-        settings=settings,
-        orthostatic_test=reading.orthostatic_test(),
     )
 
 

@@ -22,7 +22,14 @@ import sys
 from pathlib import Path
 
 from hrv_readiness.commands.console import console
-from hrv_readiness.commands.history_options import check_configured_user, iso_date, local_today
+from hrv_readiness.commands.history_options import (
+    add_new_user_argument,
+    check_known_user,
+    checked_morning,
+    iso_date,
+    local_now,
+    local_today,
+)
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import add_save_arguments, save_reading
 from hrv_readiness.commands.verdict import print_saved
@@ -35,9 +42,7 @@ from hrv_readiness.formats import (
 )
 from hrv_readiness.formats.text import read_text
 from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
-
-#: The time of day a reading saved for a given --date is stored at.
-_MORNING = dt.time(7, 0)
+from hrv_readiness.readiness.dates import DEFAULT_MORNING_TIME
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="with --save: the morning of the reading (YYYY-MM-DD; default: today)",
     )
     add_save_arguments(parser)
+    add_new_user_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -83,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         msg = "--user and --date go with --save (store the reading in that history)"
         raise InputError(msg)
     if args.save:
-        check_configured_user(args, args.user)
+        check_known_user(args, args.user)
+        today = local_today()
+        args.date = checked_morning("--date", args.date or today, today)
     rr_ms = _recording(args.file).rr_ms
     result = analyze(rr_ms, artifact_reject_pct=args.reject_pct, frequency_domain=args.frequency)
     if args.json:
@@ -91,15 +99,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_result(result))
     if args.save:
-        today = local_today()
-        day = args.date or today
-        if day > today:
-            msg = f"--date {day} is in the future (today is {today})"
-            raise InputError(msg)
+        day = args.date
+        now = local_now()
+        # Without a time of day, a back-filled morning is put at DEFAULT_MORNING_TIME.
         measured_at = (
-            dt.datetime.now().astimezone()
-            if args.date is None
-            else dt.datetime.combine(day, _MORNING).astimezone()
+            now
+            if day == now.date()
+            else dt.datetime.combine(day, DEFAULT_MORNING_TIME).astimezone()
         )
         processed, saved = save_reading(
             args, user=args.user, rr_ms=rr_ms, measured_at=measured_at, day=day

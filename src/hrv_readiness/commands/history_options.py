@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hrv_readiness.errors import InputError
+from hrv_readiness.readiness.dates import MorningDateError, check_morning
 from hrv_readiness.readiness.settings import ReadinessSettings
 from hrv_readiness.store.paths import DATA_DIR_ENV, default_db_path
 
@@ -89,6 +90,51 @@ def check_configured_user(args: argparse.Namespace, user: str) -> None:
         raise UnknownUserError(msg)
 
 
+def add_new_user_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--new-user",
+        action="store_true",
+        help="--user starts a new person's history (without it, an unknown id is refused)",
+    )
+
+
+def check_known_user(args: argparse.Namespace, user: str) -> None:
+    """``user`` must be known: a user of ``--config``, else one the history knows.
+
+    ``--new-user`` starts a new person (a mistyped id would silently start a second
+    history). The first person of an empty history needs no ``--new-user``.
+    """
+    if _config(args) is not None:
+        check_configured_user(args, user)
+        return
+    if getattr(args, "new_user", False):
+        return
+    path = db_path(args)
+    if not path.exists():
+        return
+    from hrv_readiness.store import Store  # noqa: PLC0415 - the store only when needed
+
+    with Store.open(path) as store:
+        known = store.users()
+    if known and user not in known:
+        close = difflib.get_close_matches(user, known, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        msg = (
+            f"--user {user}: no history for this user (known: {', '.join(known)}); "
+            f"{hint}add --new-user to start {user}'s history"
+        )
+        raise UnknownUserError(msg)
+
+
+def checked_morning(option: str, day: dt.date, today: dt.date) -> dt.date:
+    """``day`` checked by the one date rule (readiness.dates), the error naming ``option``."""
+    try:
+        return check_morning(day, today=today)
+    except MorningDateError as err:
+        msg = f"{option} {err}"
+        raise MorningDateError(msg, date=err.date, today=err.today) from err
+
+
 def display_name(args: argparse.Namespace, user: str) -> str:
     """The user's name from ``--config`` (``name:``), else the id."""
     config = _config(args)
@@ -108,6 +154,11 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def local_now() -> dt.datetime:
+    """Now on this machine's clock, in its time zone (the I/O edge owns the clock)."""
+    return dt.datetime.now().astimezone()
+
+
 def local_today() -> dt.date:
-    """Today's date on this machine's clock (the I/O edge owns the clock)."""
-    return dt.datetime.now().astimezone().date()
+    """The person's date today: this machine's local date (tests pin ``local_now``)."""
+    return local_now().date()

@@ -40,7 +40,14 @@ import math
 from pathlib import Path
 
 from hrv_readiness.commands.console import console, print_json
-from hrv_readiness.commands.history_options import add_db_argument, check_configured_user, db_path
+from hrv_readiness.commands.history_options import (
+    add_db_argument,
+    check_configured_user,
+    checked_morning,
+    db_path,
+    local_today,
+    readiness_settings,
+)
 from hrv_readiness.commands.json_output import ImportedFile, ImportOutput
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import save_reading
@@ -56,6 +63,7 @@ from hrv_readiness.formats import (
 from hrv_readiness.formats.text import read_text
 from hrv_readiness.store import DuplicateReadingError, Store, StoredReading
 from hrv_readiness.store.export import EXPORT_FORMATS, import_history
+from hrv_readiness.store.verdicts import reassess
 
 _MORNING = dt.time(7, 0)
 
@@ -128,6 +136,9 @@ def _import(args: argparse.Namespace, path: Path) -> ImportedFile:
     if _export_file(path, text, args.format):
         with Store.open(db_path(args)) as store:
             summary = import_history(store, path, fmt=args.format)
+            if summary.readings_added or summary.wellness_added or summary.training_added:
+                for user in store.users():  # an export may hold several people
+                    reassess(store, user, since=None, settings=readiness_settings(args, user))
         return ImportedFile(
             path=str(path),
             kind="history",
@@ -166,8 +177,13 @@ def _stored(summary: DailySummary, path: Path, user: str) -> list[StoredReading]
 def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary) -> ImportedFile:
     user = _need_user(args, path, f"a daily HRV summary ({summary.app})")
     readings = _stored(summary, path, user)
+    today = local_today()
+    for reading in readings:
+        checked_morning(f"{path}:", reading.date, today)
     with Store.open(db_path(args)) as store:
         added = store.import_records(readings=readings, wellness=[], training=[])
+        settings = readiness_settings(args, user)
+        reassess(store, user, since=min(r.date for r in readings), settings=settings)
     first, last = summary.readings[0], summary.readings[-1]
     return ImportedFile(
         path=str(path),
@@ -191,7 +207,7 @@ def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary)
 def _import_rr(args: argparse.Namespace, path: Path, recording: RrRecording) -> ImportedFile:
     user = _need_user(args, path, f"an RR file ({recording.app})")
     refuse_non_resting(recording, source=str(path))
-    day = date_of_rr_file(path, recording)
+    day = checked_morning(f"{path}:", date_of_rr_file(path, recording), local_today())
     measured_at = recording.started_at or dt.datetime.combine(day, _MORNING).astimezone()
     try:
         processed, _ = save_reading(

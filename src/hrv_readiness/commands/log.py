@@ -3,28 +3,35 @@
 The questionnaire (soreness, energy, sleep, stress: 0-10; heavy legs: yes/no) is
 what tells muscular fatigue apart — HRV cannot see it (Flatt 2018). The training
 log explains a systemic dip (Buchheit 2014). Logging the questionnaire twice on one
-morning replaces the first entry; training sessions add up.
+morning replaces the first entry (``undo`` brings it back); training sessions add
+up, but the same session logged twice is recognised and stored once. Each entry
+recomputes the verdicts of the mornings it changes, and the new verdict is shown.
 
 Without --date the questionnaire is for this morning and a training session for
 yesterday (logged the morning after, as Home Assistant's log_training does).
-With --config, --user must be one of the config's users.
+With --config, --user must be one of the config's users; without, one the history
+knows, or --new-user starts a new person's history.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+import datetime as dt
 
 from hrv_readiness.commands.console import print_json
 from hrv_readiness.commands.history_options import (
     add_db_argument,
-    check_configured_user,
+    add_new_user_argument,
+    check_known_user,
+    checked_morning,
     db_path,
     iso_date,
     local_today,
+    readiness_settings,
 )
 from hrv_readiness.commands.json_output import LogOutput
 from hrv_readiness.commands.option_errors import user_id
+from hrv_readiness.commands.saving import queue_state
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.errors import InvalidRecordError
 from hrv_readiness.readiness.models import (
@@ -35,9 +42,7 @@ from hrv_readiness.readiness.models import (
     default_training_date,
 )
 from hrv_readiness.store import Store
-
-if TYPE_CHECKING:
-    import datetime as dt
+from hrv_readiness.store.changes import record_training, record_wellness
 
 _WELLNESS_FIELDS = ("soreness", "energy", "sleep", "stress")
 #: Model field -> the option that sets it, for error messages.
@@ -114,7 +119,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=_minutes,
         help=f"session duration, 0-{MAX_SESSION_MINUTES} (required with --training)",
     )
+    train.add_argument(
+        "--again",
+        action="store_true",
+        help="add the session even if an identical one is logged for that day",
+    )
     parser.add_argument("--json", action="store_true", help="print what was stored as JSON")
+    add_new_user_argument(parser)
     add_db_argument(parser)
     parser.set_defaults(func=run)
 
@@ -174,33 +185,54 @@ def _entries(
 
 def run(args: argparse.Namespace) -> int:
     today = local_today()
-    day = args.date or today
-    if day > today:
-        msg = f"--date {day} is in the future (today is {today}): log mornings that happened"
-        raise LogInputError(msg)
-    check_configured_user(args, args.user)
+    day = checked_morning("--date", args.date or today, today)
+    check_known_user(args, args.user)
     training_day = args.date or default_training_date(today)
     wellness, training = _entries(args, day, training_day)  # validate everything first
+    settings = readiness_settings(args, args.user)
     lines: list[str] = []
     replaced = False
     with Store.open(db_path(args)) as store:
         if wellness is not None:
-            replaced = store.wellness_for(wellness.user, day) is not None
-            store.add_wellness(wellness)
+            change = record_wellness(store, wellness, settings=settings, at=dt.datetime.now(dt.UTC))
+            replaced = change.replaced is not None and not change.unchanged
             legs = ", heavy legs" if wellness.heavy_legs else ""
+            note = ""
+            if change.unchanged:
+                note = " (the same as already stored: nothing changed)"
+            elif replaced:
+                note = " (replaced this morning's earlier entry; `undo` restores it)"
             lines.append(
                 f"{wellness.user} {day}: soreness {wellness.soreness}, energy {wellness.energy}, "
-                f"sleep {wellness.sleep_quality}, stress {wellness.stress}{legs}"
-                + (" (replaced this morning's earlier entry)" if replaced else "")
+                f"sleep {wellness.sleep_quality}, stress {wellness.stress}{legs}{note}"
             )
         if training is not None:
-            store.add_training(training)
+            added = record_training(store, training, settings=settings, again=args.again)
             lines.append(
                 f"{training.user} {training.date}: {training.session_type.replace('_', ' ')}, "
                 f"effort {training.effort}/10, {training.duration_min} min"
+                + (
+                    ""
+                    if added
+                    else " is already logged: not added twice (--again adds a second session)"
+                )
             )
+        verdict = _verdict_line(store, args.user, day, training_day)
+        queue_state(args, store, args.user)
     if args.json:
         print_json(LogOutput(wellness=wellness, training=training, replaced_wellness=replaced))
     else:
-        print("\n".join(lines))
+        print("\n".join([*lines, *verdict]))
     return 0
+
+
+def _verdict_line(store: Store, user: str, day: dt.date, training_day: dt.date) -> list[str]:
+    """The recomputed verdict of the morning the entry changed (if it has a reading)."""
+    first = min(day, training_day)
+    for reading in reversed(store.readings(user, since=first)):
+        if reading.readiness is not None:
+            r = reading.readiness
+            score = f" {r.score}" if r.score is not None else ""
+            status, fatigue = r.status.replace("_", " "), r.fatigue_type.replace("_", " ")
+            return [f"{user} {r.date}: now {status}{score} ({fatigue}): {r.advice}"]
+    return []

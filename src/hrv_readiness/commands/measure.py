@@ -11,7 +11,8 @@ as the daemon would (no daemon needed: 14 saved mornings give the first advice);
 needed. ``--json`` prints the result as one JSON document (schema:
 src/hrv_readiness/commands/schemas/measure.json).
 
-Exit status: 0 complete, 1 aborted (no skin contact: measure again), 2 failed.
+Exit status, as ``analyze`` for the same outcome: 0 a usable reading, 1 a rejected
+reading or an aborted session (no skin contact: measure again), 2 failed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.ble.strap import BleakStrapSource
 from hrv_readiness.commands.console import console, print_json
-from hrv_readiness.commands.history_options import check_configured_user, iso_date, local_today
+from hrv_readiness.commands.history_options import (
+    add_new_user_argument,
+    check_known_user,
+    checked_morning,
+    iso_date,
+    local_today,
+)
 from hrv_readiness.commands.json_output import MeasureOutput, RecordingOutput, SavedReading
 from hrv_readiness.commands.option_errors import user_id, validation_message
 from hrv_readiness.commands.progress import ProgressDisplay
@@ -38,6 +45,7 @@ from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.config import load_config
 from hrv_readiness.errors import ConfigError, InputError
 from hrv_readiness.hrv import HrvResult, analyze
+from hrv_readiness.readiness.dates import morning_at
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 
 if TYPE_CHECKING:
@@ -130,6 +138,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="with --save: the morning it is stored for (YYYY-MM-DD; default: today)",
     )
     add_save_arguments(parser, config=False)
+    add_new_user_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=run)
 
@@ -142,8 +151,10 @@ def run(args: argparse.Namespace) -> int:
         msg = "--date goes with --save: it is the morning the reading is stored for"
         raise ConfigError(msg)
     config = load_config(args.config) if args.config is not None else None
-    if args.save:
-        check_configured_user(args, args.user)  # before two minutes of lying still
+    if args.save:  # before two minutes of lying still
+        check_known_user(args, args.user)
+        today = local_today()
+        args.date = checked_morning("--date", args.date or today, today)
     try:
         settings = _settings(args, config)
     except ValidationError as err:
@@ -225,12 +236,14 @@ def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
         except InputError as err:
             hrv_error = str(err)
         if args.save and hrv is not None:
+            day = args.date
             processed, saved = save_reading(
                 args,
                 user=args.user,
                 rr_ms=recording.rr_ms,
-                measured_at=recording.started_at,
-                day=args.date or local_today(),
+                # A back-filled morning keeps the time of day it was measured at.
+                measured_at=morning_at(day, recording.started_at.astimezone()),
+                day=day,
                 segment_starts=recording.segment_starts,
                 strap=(recording.strap_name, recording.strap_address, recording.battery_pct),
             )
@@ -245,7 +258,7 @@ def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
                 saved=saved,
             )
         )
-        return _EXIT[result.state]
+        return _exit(result, hrv, hrv_error)
     if recording is None:
         print(f"hrv-collector measure: {result.state.value}: {result.reason}", file=sys.stderr)
         return _EXIT[result.state]
@@ -255,7 +268,20 @@ def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
         print_saved(out, processed, saved)
     elif args.save:
         out.print("  not saved: the reading has no HRV to store", markup=False)
-    return 0
+    return _exit(result, hrv, hrv_error)
+
+
+def _exit(result: MeasurementResult, hrv: HrvResult | None, hrv_error: str | None) -> int:
+    """The exit status: ``analyze``'s for the same outcome once a recording exists.
+
+    0 a usable reading, 1 a rejected one (measure again) or an aborted session,
+    2 a failed session or RR that are no reading at all.
+    """
+    if result.recording is None:
+        return _EXIT[result.state]
+    if hrv_error is not None or hrv is None:
+        return 2
+    return 0 if hrv.usable else 1
 
 
 def _recording_output(recording: Recording) -> RecordingOutput:

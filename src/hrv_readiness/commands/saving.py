@@ -20,9 +20,15 @@ from hrv_readiness.commands.history_options import (
     readiness_settings,
 )
 from hrv_readiness.commands.json_output import SavedReading
+from hrv_readiness.mqtt.state import state_message
 from hrv_readiness.mqtt.topics import Topics
-from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
-from hrv_readiness.store import Store
+from hrv_readiness.pipeline import (
+    ProcessedReading,
+    RecordingInput,
+    current_state,
+    process_recording,
+)
+from hrv_readiness.store import OutboxMessage, Store
 
 if TYPE_CHECKING:
     import argparse
@@ -44,6 +50,42 @@ def add_save_arguments(parser: argparse.ArgumentParser, *, config: bool = True) 
     add_db_argument(parser, config=config)
 
 
+def _topics(args: argparse.Namespace) -> Topics:
+    config = load_config_of(args)
+    return (
+        Topics(base=config.mqtt.base_topic, collector_id=config.collector.id)
+        if config is not None
+        else Topics(base=_DEFAULT_BASE, collector_id=_NO_CONFIG_COLLECTOR)
+    )
+
+
+def queue_state(args: argparse.Namespace, store: Store, user: str) -> None:
+    """Queue ``user``'s state as of now for MQTT, after a change to the history.
+
+    The daemon publishes it when it runs on this database, so Home Assistant shows
+    the verdict the history now gives (nothing is queued for a user without readings).
+    """
+    now = dt.datetime.now(dt.UTC)
+    topics = _topics(args)
+    payload = current_state(
+        store, user=user, settings=readiness_settings(args, user), topics=topics, published_at=now
+    )
+    if payload is None:
+        return
+    message = state_message(topics, payload)
+    store.enqueue(
+        [
+            OutboxMessage(
+                topic=message.topic,
+                payload=message.payload,
+                qos=1,
+                retain=message.retain,
+                created_at=now,
+            )
+        ]
+    )
+
+
 def save_reading(
     args: argparse.Namespace,
     *,
@@ -56,12 +98,7 @@ def save_reading(
 ) -> tuple[ProcessedReading, SavedReading]:
     """Analyse, assess and store one reading of ``user`` for the morning ``day``."""
     check_configured_user(args, user)
-    config = load_config_of(args)
-    topics = (
-        Topics(base=config.mqtt.base_topic, collector_id=config.collector.id)
-        if config is not None
-        else Topics(base=_DEFAULT_BASE, collector_id=_NO_CONFIG_COLLECTOR)
-    )
+    topics = _topics(args)
     path = db_path(args)
     name, address, battery = strap
     with Store.open(path) as store:

@@ -78,6 +78,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE readings ADD COLUMN orthostatic_json TEXT;
     """,
+    # 4: the trash. A deletion, a replaced questionnaire or a renamed person moves the
+    # records it removes here (as JSON, one batch per command), so `undo` can put the
+    # last change back.
+    """
+    CREATE TABLE trash (
+        id              INTEGER PRIMARY KEY,
+        batch           INTEGER NOT NULL,
+        deleted_at      TEXT    NOT NULL,      -- ISO 8601, UTC
+        change          TEXT    NOT NULL,      -- what was done, in words
+        kind            TEXT    NOT NULL
+                        CHECK (kind IN ('reading', 'wellness', 'training', 'rename')),
+        record          TEXT    NOT NULL       -- the record as JSON
+    );
+    CREATE INDEX trash_batch ON trash (batch);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

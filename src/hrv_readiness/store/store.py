@@ -15,9 +15,11 @@ The store may be shared between threads (the daemon calls it via
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -245,10 +247,40 @@ class Store:
         sql += " ORDER BY measured_at, id"
         return [_reading_from_row(row) for row in self._query(sql, params)]
 
+    def numbered_readings(self, user: str) -> list[tuple[int, StoredReading]]:
+        """The user's readings with their row ids, oldest first (for updating verdicts)."""
+        rows = self._query(
+            f"SELECT id, {_READING_COLUMNS} FROM readings WHERE user = ? "  # noqa: S608
+            "ORDER BY measured_at, id",
+            [user],
+        )
+        return [(int(row["id"]), _reading_from_row(row)) for row in rows]
+
+    def set_verdicts(self, verdicts: Sequence[tuple[int, Readiness | None]]) -> None:
+        """Replace the stored verdicts of readings (by row id) in ONE transaction."""
+        if not verdicts:
+            return
+        with self._transaction() as conn:
+            conn.executemany(
+                "UPDATE readings SET status = ?, score = ?, fatigue_type = ?, readiness_json = ? "
+                "WHERE id = ?",
+                [
+                    (
+                        verdict.status if verdict else None,
+                        verdict.score if verdict else None,
+                        verdict.fatigue_type if verdict else None,
+                        verdict.model_dump_json() if verdict else None,
+                        reading_id,
+                    )
+                    for reading_id, verdict in verdicts
+                ],
+            )
+
     def latest_reading(self, user: str) -> StoredReading | None:
+        """The reading of the latest morning (by date, then time): not the last one saved."""
         rows = self._query(
             f"SELECT {_READING_COLUMNS} FROM readings WHERE user = ? "  # noqa: S608
-            "ORDER BY measured_at DESC, id DESC LIMIT 1",
+            "ORDER BY date DESC, measured_at DESC, id DESC LIMIT 1",
             [user],
         )
         return _reading_from_row(rows[0]) if rows else None
@@ -322,6 +354,201 @@ class Store:
             "UNION SELECT user FROM training ORDER BY user"
         )
         return [str(row["user"]) for row in rows]
+
+    # ---------------------------------------------------------------- corrections
+
+    def has_training(self, entry: TrainingEntry) -> bool:
+        """True when an identical training entry (same day, type, effort, minutes) is stored."""
+        rows = self._query(
+            "SELECT 1 FROM training WHERE user = ? AND date = ? AND session_type = ? "
+            "AND effort = ? AND duration_min = ? LIMIT 1",
+            _training_row(entry),
+        )
+        return bool(rows)
+
+    def replace_wellness(self, entry: WellnessEntry, *, at: dt.datetime) -> WellnessEntry | None:
+        """Store a questionnaire; one already stored for that morning goes to the trash.
+
+        Returns the replaced entry (``None`` if there was none). Storing the same
+        answers again changes nothing and trashes nothing.
+        """
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "SELECT user, date, soreness, energy, sleep_quality, stress, heavy_legs "
+                "FROM wellness WHERE user = ? AND date = ?",
+                [entry.user, entry.date.isoformat()],
+            ).fetchall()
+            old = _wellness_from_tuple(rows[0]) if rows else None
+            if old == entry:
+                return old
+            if old is not None:
+                self._to_trash(
+                    conn,
+                    [("wellness", old.model_dump_json())],
+                    change=f"questionnaire of {entry.user} on {entry.date} replaced",
+                    at=at,
+                )
+            conn.execute(
+                "INSERT OR REPLACE INTO wellness "
+                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _wellness_row(entry),
+            )
+        return old
+
+    def delete_records(
+        self,
+        user: str,
+        *,
+        day: dt.date | None,
+        readings: bool,
+        wellness: bool,
+        training: bool,
+        session_type: str | None = None,
+        change: str,
+        at: dt.datetime,
+    ) -> TrashBatch:
+        """Move ``user``'s records of ``day`` (``None``: every day) to the trash.
+
+        ONE transaction; :meth:`restore_last` puts them back.
+
+        ``session_type`` limits the training entries deleted to one type.
+        """
+        where = "user = ?" + (" AND date = ?" if day is not None else "")
+        params: list[object] = [user]
+        if day is not None:
+            params.append(day.isoformat())
+        trashed: list[tuple[str, str]] = []
+        with self._transaction() as conn:
+            if readings:
+                rows = _rows(
+                    conn,
+                    f"SELECT {_READING_COLUMNS} FROM readings WHERE {where}",  # noqa: S608 - constant columns
+                    params,
+                )
+                trashed += [("reading", _reading_from_row(r).model_dump_json()) for r in rows]
+                conn.execute(f"DELETE FROM readings WHERE {where}", params)  # noqa: S608
+            if wellness:
+                rows = _rows(
+                    conn,
+                    f"SELECT * FROM wellness WHERE {where}",  # noqa: S608 - constant columns
+                    params,
+                )
+                trashed += [("wellness", _wellness_from_row(r).model_dump_json()) for r in rows]
+                conn.execute(f"DELETE FROM wellness WHERE {where}", params)  # noqa: S608
+            if training:
+                t_where, t_params = where, list(params)
+                if session_type is not None:
+                    t_where += " AND session_type = ?"
+                    t_params.append(session_type)
+                rows = _rows(
+                    conn,
+                    f"SELECT * FROM training WHERE {t_where}",  # noqa: S608 - constant columns
+                    t_params,
+                )
+                trashed += [("training", _training_from_row(r).model_dump_json()) for r in rows]
+                conn.execute(f"DELETE FROM training WHERE {t_where}", t_params)  # noqa: S608
+            batch = self._to_trash(conn, trashed, change=change, at=at) if trashed else None
+        return TrashBatch(batch=batch, change=change, records=tuple(kind for kind, _ in trashed))
+
+    def rename_user(self, old: str, new: str, *, at: dt.datetime) -> TrashBatch:
+        """Give ``old``'s whole history to ``new`` (who must have none), in ONE transaction."""
+        change = f"{old} renamed to {new}"
+        with self._transaction() as conn:
+            for table in ("readings", "wellness", "training"):
+                conn.execute(
+                    f"UPDATE {table} SET user = ? WHERE user = ?",  # noqa: S608 - constant names
+                    [new, old],
+                )
+            record = json.dumps({"from": old, "to": new})
+            batch = self._to_trash(conn, [("rename", record)], change=change, at=at)
+        return TrashBatch(batch=batch, change=change, records=("rename",))
+
+    def last_trash(self) -> TrashBatch | None:
+        """The last change the trash can undo (``None``: nothing to undo)."""
+        rows = self._query(
+            "SELECT batch, change, kind FROM trash WHERE batch = (SELECT MAX(batch) FROM trash) "
+            "ORDER BY id"
+        )
+        if not rows:
+            return None
+        return TrashBatch(
+            batch=int(rows[0]["batch"]),
+            change=str(rows[0]["change"]),
+            records=tuple(str(row["kind"]) for row in rows),
+        )
+
+    def restore_last(self) -> tuple[TrashBatch | None, list[str]]:
+        """Undo the last change in the trash, in ONE transaction; return it and the users touched.
+
+        Records put back that meanwhile exist again (the same reading or morning) are
+        left as they are now.
+        """
+        users: set[str] = set()
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "SELECT batch, change, kind, record FROM trash "
+                "WHERE batch = (SELECT MAX(batch) FROM trash) ORDER BY id"
+            ).fetchall()
+            if not rows:
+                return None, []
+            for _, _, kind, record in rows:
+                users.update(self._put_back(conn, str(kind), str(record)))
+            conn.execute("DELETE FROM trash WHERE batch = ?", [rows[0][0]])
+        batch = TrashBatch(
+            batch=int(rows[0][0]), change=str(rows[0][1]), records=tuple(str(r[2]) for r in rows)
+        )
+        return batch, sorted(users)
+
+    @staticmethod
+    def _put_back(conn: sqlite3.Connection, kind: str, record: str) -> set[str]:
+        if kind == "rename":
+            names = json.loads(record)
+            for table in ("readings", "wellness", "training"):
+                conn.execute(
+                    f"UPDATE {table} SET user = ? WHERE user = ?",  # noqa: S608 - constant names
+                    [names["from"], names["to"]],
+                )
+            return {str(names["from"]), str(names["to"])}
+        if kind == "reading":
+            reading = StoredReading.model_validate_json(record)
+            conn.execute(
+                f"INSERT OR IGNORE INTO readings ({_READING_COLUMNS}) "  # noqa: S608
+                f"VALUES ({_READING_PLACEHOLDERS})",
+                _reading_row(reading),
+            )
+            return {reading.user}
+        if kind == "wellness":
+            entry = WellnessEntry.model_validate_json(record)
+            conn.execute(
+                "INSERT OR REPLACE INTO wellness "
+                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _wellness_row(entry),
+            )
+            return {entry.user}
+        session = TrainingEntry.model_validate_json(record)
+        conn.execute(
+            "INSERT INTO training (user, date, session_type, effort, duration_min) "
+            "VALUES (?, ?, ?, ?, ?)",
+            _training_row(session),
+        )
+        return {session.user}
+
+    @staticmethod
+    def _to_trash(
+        conn: sqlite3.Connection,
+        records: Sequence[tuple[str, str]],
+        *,
+        change: str,
+        at: dt.datetime,
+    ) -> int:
+        batch = int(conn.execute("SELECT COALESCE(MAX(batch), 0) + 1 FROM trash").fetchone()[0])
+        conn.executemany(
+            "INSERT INTO trash (batch, deleted_at, change, kind, record) VALUES (?, ?, ?, ?, ?)",
+            [(batch, _iso_utc(at), change, kind, record) for kind, record in records],
+        )
+        return batch
 
     # --------------------------------------------------------------------- outbox
 
@@ -424,6 +651,18 @@ class Store:
             training_added=added_training,
             training_skipped=len(training) - added_training,
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrashBatch:
+    """One change kept in the trash: what was done and the kinds of the records it holds."""
+
+    batch: int | None
+    change: str
+    records: tuple[str, ...]
+
+    def count(self, kind: str) -> int:
+        return self.records.count(kind)
 
 
 class ImportSummary:
@@ -534,6 +773,25 @@ def _wellness_row(w: WellnessEntry) -> tuple[object, ...]:
         w.sleep_quality,
         w.stress,
         int(w.heavy_legs),
+    )
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[sqlite3.Row]:
+    cursor = conn.execute(sql, params)
+    cursor.row_factory = sqlite3.Row
+    return list(cursor.fetchall())
+
+
+def _wellness_from_tuple(row: tuple[object, ...]) -> WellnessEntry:
+    user, day, soreness, energy, sleep_quality, stress, heavy_legs = row
+    return WellnessEntry(
+        user=str(user),
+        date=dt.date.fromisoformat(str(day)),
+        soreness=int(str(soreness)),
+        energy=int(str(energy)),
+        sleep_quality=int(str(sleep_quality)),
+        stress=int(str(stress)),
+        heavy_legs=bool(heavy_legs),
     )
 
 

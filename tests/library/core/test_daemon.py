@@ -343,7 +343,8 @@ async def test_sigterm_during_a_stream_of_writes_keeps_every_acknowledged_entry(
                 payload = {
                     "session_type": "heavy_compound",
                     "effort": 8,
-                    "duration_min": 60,
+                    # Each a different session: a repeated identical one is stored once.
+                    "duration_min": 20 + index,
                     "request_id": f"t{index}",
                 }
                 await client.publish(

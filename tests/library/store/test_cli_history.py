@@ -339,7 +339,8 @@ def test_report_and_log_follow_the_config_file(
     # Soreness 8 is below alice's own threshold of 9: recomputed as recovered, not muscular.
     (row,) = [line for line in out.splitlines() if line.startswith("2026-02-07")]
     assert "recovered" in row
-    assert "*" in row  # recomputed: the readings were stored without verdicts
+    # `log` recomputed and stored that morning's verdict: shown as stored, not recomputed.
+    assert "*" not in row
     assert "muscular" not in out
     code, out, _ = _run(
         capsys,
@@ -351,7 +352,10 @@ def test_report_and_log_follow_the_config_file(
         "--days",
         "1",
     )
-    assert "muscular" in out  # the default threshold (6) without the config
+    # One verdict per morning: the one stored when `log` recomputed it with alice's
+    # settings, whichever settings the report is run with.
+    assert "recovered" in out
+    assert "muscular" not in out
 
 
 def test_log_refuses_a_future_morning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
