@@ -35,6 +35,8 @@ EVENT_READING: Final = f"{DOMAIN}_event"
 TRIGGER_NEW_READING: Final = "new_reading"
 TRIGGER_READINESS_LOW: Final = "readiness_low"
 TRIGGER_FATIGUE_TYPE_CHANGED: Final = "fatigue_type_changed"
+#: The cue of an orthostatic test: the person should stand up now (docs/model.md).
+TRIGGER_STAND_UP: Final = "stand_up"
 TRIGGER_TYPES: Final = (TRIGGER_NEW_READING, TRIGGER_READINESS_LOW, TRIGGER_FATIGUE_TYPE_CHANGED)
 #: Collector events (measurement started/completed/rejected, command answers) re-fired as is.
 EVENT_COLLECTOR: Final = f"{DOMAIN}_collector_event"
@@ -108,5 +110,7 @@ MORNING_RETRY_AFTER: Final = timedelta(minutes=10)
 #: (the collector's format: `hrv-collector export --db <path>` reads it).
 STORE_FILE: Final = "hrv_readiness.sqlite3"
 MORNING_BRIEF_FILE: Final = "morning_brief.yaml"
+#: Says "stand up now" at the cue of an orthostatic test (event type TRIGGER_STAND_UP).
+STAND_UP_FILE: Final = "orthostatic_stand_up.yaml"
 #: The automation blueprints offered in the user's blueprints folder.
-BLUEPRINT_FILES: Final = (BLUEPRINT_FILE, MORNING_BRIEF_FILE)
+BLUEPRINT_FILES: Final = (BLUEPRINT_FILE, MORNING_BRIEF_FILE, STAND_UP_FILE)
