@@ -11,13 +11,19 @@ lying after the cue (a refused test).
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from hrv_readiness.simulation.rr import RrScenario, synthesize_rr_ms
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,3 +94,43 @@ def synthesize_orthostatic_rr_ms(
         if elapsed_s >= scenario.standing_s:
             break
     return np.concatenate([supine, np.asarray(out)]), int(supine.size)
+
+
+class LivePerson:
+    """A person lying on a strap who stands up when told: RR beat by beat, live.
+
+    Iterating gives RR (ms) forever: the supine series (cycled) until :meth:`stand`
+    is called, then the standing series with the initial response counted from the
+    first beat after the call. A virtual strap replays it, so its RR change at the
+    moment the test gives the cue — whenever that is.
+    """
+
+    def __init__(self, scenario: OrthostaticScenario | None = None) -> None:
+        self.scenario = scenario or OrthostaticScenario()
+        lying = dataclasses.replace(self.scenario, stood=False)
+        rr, stand_index = synthesize_orthostatic_rr_ms(lying)
+        self._supine = rr[:stand_index]
+        standing, stand_index = synthesize_orthostatic_rr_ms(self.scenario)
+        self._standing = standing[stand_index:]
+        self.stood = False
+        #: Beats given so far (the index of the first standing beat, once standing).
+        self.beats = 0
+        self.first_standing_beat: int | None = None
+
+    def stand(self) -> None:
+        """The person stands up now: the next beat is the first one standing."""
+        self.stood = True
+
+    def __iter__(self) -> Iterator[float]:
+        k = 0
+        while not self.stood:
+            self.beats += 1
+            yield float(self._supine[k % self._supine.size])
+            k += 1
+        self.first_standing_beat = self.beats
+        standing = self._standing.tolist()
+        # The initial response once; then standing still, cycled.
+        after_transient = int(np.searchsorted(np.cumsum(self._standing), 60_000.0))
+        for rr in itertools.chain(standing, itertools.cycle(standing[after_transient:])):
+            self.beats += 1
+            yield rr

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from hrv_readiness.hrv import InvalidOptionError
 from hrv_readiness.hrv.orthostatic import OrthostaticProtocol, analyze_orthostatic
 from hrv_readiness.simulation.orthostatic import (
+    LivePerson,
     OrthostaticScenario,
     synthesize_orthostatic_rr_ms,
 )
@@ -177,3 +178,18 @@ def test_protocol_defaults_and_consistency() -> None:
     assert PROTOCOL.total_s == 360.0  # Bourdillon et al. 2017: 1+2 min lying, 1+2 standing
     with pytest.raises(ValidationError, match="peak_window_s"):
         OrthostaticProtocol(standing_settle_s=20.0, peak_window_s=30.0)
+
+
+def test_a_live_person_stands_when_told() -> None:
+    """The live source a virtual strap replays: its RR change at the moment of the cue."""
+    person = LivePerson(OrthostaticScenario(seed=8))
+    beats = iter(person)
+    rr = [next(beats) for _ in range(230)]  # about 4 min lying (longer than the protocol)
+    person.stand()
+    rr += [next(beats) for _ in range(400)]  # more than the 3 min standing
+    assert person.first_standing_beat == 230
+    result = analyze_orthostatic(rr, stand_index=230)
+    assert result.refusal is None, result.reason
+    assert result.metrics is not None
+    assert result.metrics.hr_rise_bpm == pytest.approx(independent(rr, 230)["hr_rise_bpm"], abs=2.0)
+    assert result.metrics.hr_rise_bpm > 30.0
