@@ -14,10 +14,12 @@ is allowed, e.g.::
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
 import socket
+import zoneinfo
 from datetime import time
 from pathlib import Path  # noqa: TC003 - pydantic resolves it at run time
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
@@ -34,6 +36,7 @@ from pydantic import (
 )
 
 from hrv_readiness.ble.models import MeasurementSettings
+from hrv_readiness.clock import now_in
 from hrv_readiness.errors import ConfigError
 from hrv_readiness.hrv import (
     DEFAULT_ARTIFACT_REJECT_PCT,
@@ -65,8 +68,18 @@ def _check_mac(value: str) -> str:
     return value.upper()
 
 
+def _check_time_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        msg = "not a time zone; expected an IANA name like Europe/Berlin or UTC"
+        raise ValueError(msg) from None
+    return value
+
+
 Identifier = Annotated[str, AfterValidator(_check_id)]
 MacAddress = Annotated[str, AfterValidator(_check_mac)]
+TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
 
 
 def default_collector_id() -> str:
@@ -85,10 +98,28 @@ class CollectorSection(_Frozen):
         description="Topic-safe id of this collector; default: the host name.",
     )
     name: str | None = Field(default=None, description="Name shown in Home Assistant.")
+    timezone: TimeZoneName | None = Field(
+        default=None,
+        description=(
+            "IANA time zone whose calendar dates each morning and whose clock the morning "
+            "window is read in (e.g. Europe/Berlin); default: this machine's. Set it when "
+            "the machine's zone is not the household's (a Pi left on UTC)."
+        ),
+    )
 
     @property
     def display_name(self) -> str:
         return self.name or f"HRV Readiness ({self.id})"
+
+    def now(self) -> dt.datetime:
+        """The current time in the household's time zone (the one clock that dates mornings).
+
+        Every path of the collector (the daemon's measurements, commands without a date,
+        the command line with ``--config``) dates a morning by this clock, so a history
+        never gets two mornings, or none, from two clocks that disagree on the zone
+        (the rule: :mod:`hrv_readiness.clock`).
+        """
+        return now_in(self.timezone)
 
 
 class StrapSection(_Frozen):

@@ -80,10 +80,6 @@ _LOGGER = logging.getLogger(__name__)
 _PROGRESS_INTERVAL_S = 2.0
 
 
-def local_now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
-
-
 def strap_source_for(user: UserSection) -> StrapSource:
     """The bleak strap of a configured user (imported here: bleak only when measuring)."""
     from hrv_readiness.ble.strap import BleakStrapSource  # noqa: PLC0415 - keep bleak lazy
@@ -114,11 +110,12 @@ class Daemon:
         config: Config,
         *,
         source_factory: Callable[[UserSection], StrapSource] = strap_source_for,
-        now: Callable[[], dt.datetime] = local_now,
+        now: Callable[[], dt.datetime] | None = None,
         poll_interval_s: float = 30.0,
     ) -> None:
         self.config = config
-        self._now = now
+        # The household's clock (collector.timezone, else the machine's) dates mornings.
+        self._now = now or config.collector.now
         self._poll_interval_s = poll_interval_s
         self._users = {
             user.id: _UserRuntime(user=user, source=source_factory(user)) for user in config.users

@@ -12,10 +12,12 @@ show it, and the blueprint must dim the light.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -35,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 COLLECTOR_PYTHON = ROOT / ".venv" / "bin" / "python"
 COLLECTOR_ID = "e2e"
+#: The household's zone, set in the collector's config: it dates the mornings, whatever
+#: the zone of this machine or of Home Assistant (US/Pacific in its tests).
+COLLECTOR_TZ = "Europe/Berlin"
 STRAP = "A0:9E:1A:00:00:E2"
 #: This morning: resting HR 61 bpm, RMSSD 33 ms (lnRMSSD 3.5) against a baseline of
 #: about 52 bpm and lnRMSSD 4.25 (tests/support/seed_history.py).
@@ -87,12 +92,15 @@ def collector_config(tmp_path: Path, broker: MosquittoBroker) -> Path:
             "24",
             "--suppressed-days",
             "1",
+            # The mornings end yesterday on the collector's clock (collector.timezone).
+            "--now",
+            dt.datetime.now(ZoneInfo(COLLECTOR_TZ)).isoformat(),
         ],
         check=True,
         timeout=120,
     )
     config = {
-        "collector": {"id": COLLECTOR_ID},
+        "collector": {"id": COLLECTOR_ID, "timezone": COLLECTOR_TZ},
         "users": [{"id": "alice", "name": "Alice", "strap": {"address": STRAP}}],
         # The whole day is "morning" so the test does not depend on when CI runs.
         "measurement": {

@@ -17,17 +17,30 @@ is confirmed, the day's measurement runs by itself, Home Assistant decides
 nervous-system fatigue with a low score, and the shipped blueprint dims the light.
 The same recording given to the collector's daemon on the same history gives the
 same verdict.
+
+Each test runs with the clock pinned (ticking on from there, because the Bluetooth stack
+and the fake BlueZ run in real time) to 02:30 UTC — evening of the day before in Home
+Assistant's US/Pacific — and to 14:30 UTC, and with the process's own time zone (what
+the library would take for "local") set to UTC and to Pacific/Auckland: a morning is
+dated by Home Assistant's time zone in strap mode, and by ``collector.timezone`` in the
+collector, never by the machine's zone behind their backs (issue 20).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+import freezegun
 import pytest
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
 from strap_helpers import add_through_discovery, window_around_now
 from support.fakebluez import VirtualStrap
@@ -42,6 +55,8 @@ from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
     from support.fakebluez import FakeBluez
@@ -50,6 +65,49 @@ if TYPE_CHECKING:
 
 STRAP = "A0:9E:1A:00:00:E3"
 TIMEOUT_S = 60.0
+
+#: 02:30 UTC is 18:30 the day before in Home Assistant's test zone (US/Pacific) and
+#: 15:30 the same day in Auckland; 14:30 UTC is 06:30 in Pacific and 03:30 the next
+#: day in Auckland. The failures of issue 20 happened between 00:00 and 08:00 UTC.
+NIGHT_UTC = "2026-12-06T02:30:00+00:00"
+AFTERNOON_UTC = "2026-12-06T14:30:00+00:00"
+
+
+def pinned(clock_utc: str, process_tz: str) -> Any:
+    """One case: the clock pinned at ``clock_utc`` (ticking on) and the process's ``TZ``."""
+    return pytest.param((clock_utc, process_tz), id=f"{clock_utc[11:16]}Z-TZ={process_tz}")
+
+
+#: Every clock with every process zone for the light test; two pairs for the others.
+ALL_CLOCKS = [
+    pinned(NIGHT_UTC, "UTC"),
+    pinned(NIGHT_UTC, "Pacific/Auckland"),
+    pinned(AFTERNOON_UTC, "UTC"),
+    pinned(AFTERNOON_UTC, "Pacific/Auckland"),
+]
+TWO_CLOCKS = [pinned(NIGHT_UTC, "Pacific/Auckland"), pinned(AFTERNOON_UTC, "UTC")]
+
+
+@pytest.fixture
+def clock(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The case's process zone (``TZ``) and clock, pinned before Home Assistant starts.
+
+    The zone is set first: freezegun's ticking clock counts on from the machine's local
+    time, so changing ``TZ`` under it would move the pinned moment. Used through
+    ``usefixtures``, so it is set up before the ``hass`` fixture. Yields the pinned
+    moment (UTC, ISO) after checking that both took effect.
+    """
+    clock_utc, zone = request.param
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", zone)
+        time.tzset()
+        with freezegun.freeze_time(clock_utc, tick=True):
+            elapsed = dt_util.utcnow() - dt.datetime.fromisoformat(clock_utc)
+            assert dt.timedelta(0) <= elapsed < dt.timedelta(minutes=1), elapsed
+            local = dt.datetime.now().astimezone().utcoffset()
+            assert local == dt.datetime.now(ZoneInfo(zone)).utcoffset()
+            yield clock_utc
+    time.tzset()
 
 
 def this_morning_strap(*, hr: float = 61.0, rmssd: float = 33.0) -> VirtualStrap:
@@ -60,9 +118,15 @@ def this_morning_strap(*, hr: float = 61.0, rmssd: float = 33.0) -> VirtualStrap
 
 
 async def seeded_history(hass: HomeAssistant, *, suppressed_days: int) -> Path:
-    """Earlier mornings in HA's history file; returns a copy made before today's reading."""
+    """Earlier mornings in HA's history file; returns a copy made before today's reading.
+
+    They end yesterday by Home Assistant's clock and time zone, the ones strap mode
+    dates this morning's reading with.
+    """
     db = Path(hass.config.path(STORE_FILE))
-    await hass.async_add_executor_job(seed, db, "alice", "ble", 24, suppressed_days)
+    await hass.async_add_executor_job(
+        partial(seed, db, "alice", "ble", 24, suppressed_days, now=dt_util.now())
+    )
     tmp = db.with_name("before_today.sqlite3")
     await hass.async_add_executor_job(shutil.copyfile, db, tmp)
     return tmp
@@ -127,13 +191,21 @@ async def bedroom_with_blueprint(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
-def collector_verdict(history: Path, hub: StrapHub) -> ProcessedReading:
-    """What the collector's daemon decides for HA's recording on the same history."""
+def collector_verdict(history: Path, hub: StrapHub, zone: str) -> ProcessedReading:
+    """What the collector's daemon decides for HA's recording on the same history.
+
+    The collector is configured with the household's time zone (``collector.timezone``)
+    and keeps its own clock: whatever the machine's zone, it dates the morning as Home
+    Assistant does.
+    """
     with Store.open(hub.store_path) as ha_store:
         stored = ha_store.latest_reading("alice")
     assert stored is not None
     config = Config.model_validate(
-        {"users": [{"id": "alice", "name": "Alice", "strap": {"address": STRAP}}]}
+        {
+            "collector": {"timezone": zone},
+            "users": [{"id": "alice", "name": "Alice", "strap": {"address": STRAP}}],
+        }
     )
     daemon = Daemon(config, source_factory=lambda _user: hub.source)
     recording = Recording(
@@ -154,9 +226,12 @@ def collector_verdict(history: Path, hub: StrapHub) -> ProcessedReading:
     return processed
 
 
-@pytest.mark.usefixtures("real_bluetooth")
+@pytest.mark.usefixtures("real_bluetooth", "clock")
+@pytest.mark.parametrize("clock", ALL_CLOCKS, indirect=True)
 async def test_morning_measurement_through_ha_bluetooth_dims_the_light(
-    hass: HomeAssistant, fake_bluez: FakeBluez, adapter_recoveries: list[Any]
+    hass: HomeAssistant,
+    fake_bluez: FakeBluez,
+    adapter_recoveries: list[Any],
 ) -> None:
     history = await seeded_history(hass, suppressed_days=1)
     assert await async_setup_component(hass, DOMAIN, {})
@@ -209,7 +284,9 @@ async def test_morning_measurement_through_ha_bluetooth_dims_the_light(
     }
 
     # The collector, given the same RR series and history, decides the same.
-    verdict = await hass.async_add_executor_job(collector_verdict, history, hub)
+    verdict = await hass.async_add_executor_job(
+        collector_verdict, history, hub, hass.config.time_zone
+    )
     assert verdict.readiness is not None
     assert verdict.readiness.fatigue_type == state_of(hass, "sensor.alice_fatigue_type")
     assert verdict.readiness.status == state_of(hass, "sensor.alice_readiness_status")
@@ -217,10 +294,15 @@ async def test_morning_measurement_through_ha_bluetooth_dims_the_light(
     assert adapter_recoveries == []
 
 
-@pytest.mark.usefixtures("real_bluetooth")
+@pytest.mark.usefixtures("real_bluetooth", "clock")
+@pytest.mark.parametrize("clock", TWO_CLOCKS, indirect=True)
 @pytest.mark.parametrize(("suppressed_days", "hr", "rmssd"), [(0, 52.0, 70.0), (3, 62.0, 30.0)])
 async def test_ha_mode_and_the_collector_agree_on_readiness(
-    hass: HomeAssistant, fake_bluez: FakeBluez, suppressed_days: int, hr: float, rmssd: float
+    hass: HomeAssistant,
+    fake_bluez: FakeBluez,
+    suppressed_days: int,
+    hr: float,
+    rmssd: float,
 ) -> None:
     """Readiness and fatigue type from Home Assistant equal the collector's, reading by reading."""
     history = await seeded_history(hass, suppressed_days=suppressed_days)
@@ -237,7 +319,9 @@ async def test_ha_mode_and_the_collector_agree_on_readiness(
     await wait_for(
         hass, lambda: state_of(hass, "sensor.alice_last_reading") != yesterday, timeout_s=TIMEOUT_S
     )
-    verdict = await hass.async_add_executor_job(collector_verdict, history, entry.runtime_data)
+    verdict = await hass.async_add_executor_job(
+        collector_verdict, history, entry.runtime_data, hass.config.time_zone
+    )
     assert verdict.readiness is not None
     assert state_of(hass, "sensor.alice_fatigue_type") == verdict.readiness.fatigue_type
     assert state_of(hass, "sensor.alice_readiness_status") == verdict.readiness.status

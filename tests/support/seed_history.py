@@ -3,7 +3,11 @@
     python tests/support/seed_history.py DB --user alice --stable-days 24 --suppressed-days 3
 
 Every morning goes through the collector's real pipeline (synthetic RR → HRV engine →
-readiness → store), ending yesterday (local date). Stable mornings: lnRMSSD about 4.25,
+readiness → store), measured at 06:30 and ending the day before ``now``. ``now`` (aware)
+is always given by the caller, from the clock and time zone of the code under test (Home
+Assistant's in the strap tests, the collector's in the MQTT ones): a helper that took the
+process's own date disagreed with Home Assistant's between midnight in one zone and
+midnight in the other (issue 20). Stable mornings: lnRMSSD about 4.25,
 resting HR about 52 bpm, low soreness, endurance training. Suppressed mornings (the
 last ones): lnRMSSD about 3.5, resting HR about 60 bpm, low soreness and energy after
 heavy compound sessions — the systemic pattern. The outbox is emptied (already sent).
@@ -25,9 +29,20 @@ from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
 
 
-def seed(db: Path, user: str, collector_id: str, stable_days: int, suppressed_days: int) -> None:
+def seed(
+    db: Path,
+    user: str,
+    collector_id: str,
+    stable_days: int,
+    suppressed_days: int,
+    *,
+    now: dt.datetime,
+) -> None:
+    if now.tzinfo is None:
+        msg = "now must be aware: the morning's date depends on its time zone"
+        raise ValueError(msg)
     rng = np.random.default_rng(7)
-    today = dt.datetime.now().astimezone().date()
+    today = now.date()
     total = stable_days + suppressed_days
     topics = Topics("hrv_readiness", collector_id)
     with Store.open(db) as store:
@@ -69,11 +84,11 @@ def seed(db: Path, user: str, collector_id: str, stable_days: int, suppressed_da
                     user=user,
                     rr_ms=rr.tolist(),
                     date=day,
-                    measured_at=dt.datetime.combine(day, dt.time(6, 30)).astimezone(),
+                    measured_at=dt.datetime.combine(day, dt.time(6, 30), tzinfo=now.tzinfo),
                 ),
                 settings=ReadinessSettings(),
                 topics=topics,
-                published_at=dt.datetime.now(dt.UTC),
+                published_at=now.astimezone(dt.UTC),
             )
         store.mark_sent([m.id for m in store.pending_outbox(limit=10_000) if m.id is not None])
 
@@ -85,8 +100,22 @@ def main() -> None:
     parser.add_argument("--collector-id", default="e2e")
     parser.add_argument("--stable-days", type=int, default=24)
     parser.add_argument("--suppressed-days", type=int, default=3)
+    parser.add_argument(
+        "--now",
+        type=dt.datetime.fromisoformat,
+        required=True,
+        help="the moment after the seeded mornings, with its UTC offset "
+        "(e.g. 2026-12-06T02:30:00+00:00): the collector's clock",
+    )
     args = parser.parse_args()
-    seed(args.db, args.user, args.collector_id, args.stable_days, args.suppressed_days)
+    seed(
+        args.db,
+        args.user,
+        args.collector_id,
+        args.stable_days,
+        args.suppressed_days,
+        now=args.now,
+    )
 
 
 if __name__ == "__main__":

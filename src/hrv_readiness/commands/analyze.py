@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(msg)
     if args.save:
         check_known_user(args, args.user)
-        today = local_today()
+        today = local_today(args)
         args.date = checked_morning("--date", args.date or today, today)
     rr_ms = _recording(args.file).rr_ms
     result = analyze(rr_ms, artifact_reject_pct=args.reject_pct, frequency_domain=args.frequency)
@@ -100,12 +100,12 @@ def run(args: argparse.Namespace) -> int:
         print(format_result(result))
     if args.save:
         day = args.date
-        now = local_now()
+        now = local_now(args)
         # Without a time of day, a back-filled morning is put at DEFAULT_MORNING_TIME.
         measured_at = (
             now
             if day == now.date()
-            else dt.datetime.combine(day, DEFAULT_MORNING_TIME).astimezone()
+            else dt.datetime.combine(day, DEFAULT_MORNING_TIME, tzinfo=now.tzinfo)
         )
         processed, saved = save_reading(
             args, user=args.user, rr_ms=rr_ms, measured_at=measured_at, day=day

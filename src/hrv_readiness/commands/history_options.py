@@ -8,6 +8,7 @@ import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hrv_readiness.clock import now_in
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.dates import MorningDateError, check_morning
 from hrv_readiness.readiness.settings import ReadinessSettings
@@ -154,11 +155,16 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def local_now() -> dt.datetime:
-    """Now on this machine's clock, in its time zone (the I/O edge owns the clock)."""
-    return dt.datetime.now().astimezone()
+def local_now(args: argparse.Namespace | None = None) -> dt.datetime:
+    """Now on the household's clock: ``--config``'s ``collector.timezone``, else this machine's.
+
+    With ``--config`` a command dates a morning exactly as the daemon of that config does,
+    even on a laptop in another zone (the rule: :mod:`hrv_readiness.clock`).
+    """
+    config = _config(args) if args is not None else None
+    return config.collector.now() if config is not None else now_in(None)
 
 
-def local_today() -> dt.date:
-    """The person's date today: this machine's local date (tests pin ``local_now``)."""
-    return local_now().date()
+def local_today(args: argparse.Namespace | None = None) -> dt.date:
+    """Today's date on the household's clock (see :func:`local_now`)."""
+    return local_now(args).date()

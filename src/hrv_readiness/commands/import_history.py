@@ -45,6 +45,7 @@ from hrv_readiness.commands.history_options import (
     check_configured_user,
     checked_morning,
     db_path,
+    local_now,
     local_today,
     readiness_settings,
 )
@@ -177,7 +178,7 @@ def _stored(summary: DailySummary, path: Path, user: str) -> list[StoredReading]
 def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary) -> ImportedFile:
     user = _need_user(args, path, f"a daily HRV summary ({summary.app})")
     readings = _stored(summary, path, user)
-    today = local_today()
+    today = local_today(args)
     for reading in readings:
         checked_morning(f"{path}:", reading.date, today)
     with Store.open(db_path(args)) as store:
@@ -207,8 +208,10 @@ def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary)
 def _import_rr(args: argparse.Namespace, path: Path, recording: RrRecording) -> ImportedFile:
     user = _need_user(args, path, f"an RR file ({recording.app})")
     refuse_non_resting(recording, source=str(path))
-    day = checked_morning(f"{path}:", date_of_rr_file(path, recording), local_today())
-    measured_at = recording.started_at or dt.datetime.combine(day, _MORNING).astimezone()
+    day = checked_morning(f"{path}:", date_of_rr_file(path, recording), local_today(args))
+    measured_at = recording.started_at or dt.datetime.combine(
+        day, _MORNING, tzinfo=local_now(args).tzinfo
+    )
     try:
         processed, _ = save_reading(
             args, user=user, rr_ms=recording.rr_ms, measured_at=measured_at, day=day

@@ -184,7 +184,7 @@ def _entries(
 
 
 def run(args: argparse.Namespace) -> int:
-    today = local_today()
+    today = local_today(args)
     day = checked_morning("--date", args.date or today, today)
     check_known_user(args, args.user)
     training_day = args.date or default_training_date(today)

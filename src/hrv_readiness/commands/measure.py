@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config is not None else None
     if args.save:  # before two minutes of lying still
         check_known_user(args, args.user)
-        today = local_today()
+        today = local_today(args)
         args.date = checked_morning("--date", args.date or today, today)
     try:
         settings = _settings(args, config)
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.speed > 0:
             msg = f"--speed {args.speed:g}: must be more than 0 (e.g. --speed 20)"
             raise ConfigError(msg)
-        day = args.date or local_today()
+        day = args.date or local_today(args)
         attempt = readings_on(args, args.user, day) if args.save else 0
         rr_ms = synthesize_rr_ms(
             RrScenario(duration_s=settings.duration_s + 60.0, seed=_seed(args.user, day, attempt))

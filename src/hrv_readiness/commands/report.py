@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         msg = f"no history database at {path}: measure or log first, or pass --db"
         raise InputError(msg)
-    until: dt.date = args.until or local_today()
+    until: dt.date = args.until or local_today(args)
     since = until - dt.timedelta(days=args.days - 1)
     reports: list[tuple[str, list[ReportRow]]] = []
     charts: list[UserChart] = []

@@ -75,7 +75,7 @@ def _record(store: Store, day: dt.date, *, low: bool = False) -> None:
 
 @pytest.fixture(autouse=True)
 def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hrv_readiness.commands.history_options.local_now", lambda: NOW)
+    monkeypatch.setattr("hrv_readiness.clock.utc_now", lambda: NOW.astimezone(dt.UTC))
 
 
 @pytest.fixture
