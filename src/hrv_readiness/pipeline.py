@@ -82,6 +82,7 @@ def assess_day(
     resting_hr_bpm: float,
     settings: ReadinessSettings,
     orthostatic_test: OrthostaticTest | None = None,
+    breathing_rate_per_min: float | None = None,
 ) -> Readiness:
     """Assess one morning's numbers against everything stored before that day.
 
@@ -94,6 +95,7 @@ def assess_day(
         day=day,
         ln_rmssd=ln_rmssd,
         resting_hr_bpm=resting_hr_bpm,
+        breathing_rate_per_min=breathing_rate_per_min,
         settings=settings,
         orthostatic_test=orthostatic_test,
     )
@@ -145,6 +147,7 @@ def process_recording(
             resting_hr_bpm=hrv.mean_hr_bpm,
             settings=settings,
             orthostatic_test=orthostatic.test_on(recording.date) if orthostatic else None,
+            breathing_rate_per_min=hrv.breathing_rate_per_min,
         )
     else:
         readiness = current_verdict(store, recording.user, settings)
@@ -168,6 +171,8 @@ def process_recording(
         strap_address=recording.strap_address if recording.strap_name is not None else None,
         battery_pct=recording.battery_pct if recording.strap_name is not None else None,
         orthostatic=orthostatic,
+        breathing_rate_per_min=hrv.breathing_rate_per_min,
+        breathing_quality=hrv.breathing_quality,
     )
     if topics is not None:
         collector_id = topics.collector_id

@@ -1,7 +1,9 @@
 """``hrv-collector log``: record how you feel this morning and what you trained.
 
-The questionnaire (soreness, energy, sleep, stress: 0-10; heavy legs: yes/no) is
-what tells muscular fatigue apart — HRV cannot see it (Flatt 2018). The training
+The questionnaire (soreness, energy, sleep, stress: 0-10; heavy legs: yes/no;
+illness symptoms: none, mild or clear) is what tells muscular fatigue apart — HRV
+cannot see it (Flatt 2018) — and feeling ill outranks a normal HRV (docs/model.md,
+rule 13). The training
 log explains a systemic dip (Buchheit 2014). Logging the questionnaire twice on one
 morning replaces the first entry (``undo`` brings it back); training sessions add
 up, but the same session logged twice is recognised and stored once. Each entry
@@ -35,6 +37,7 @@ from hrv_readiness.commands.saving import queue_state
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.errors import InvalidRecordError
 from hrv_readiness.readiness.models import (
+    ILLNESS_LEVELS,
     MAX_SESSION_MINUTES,
     SESSION_TYPES,
     TrainingEntry,
@@ -109,6 +112,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     feel.add_argument(
         "--heavy-legs", action="store_true", help="legs feel heavy (caution if > 48 h)"
     )
+    feel.add_argument(
+        "--ill",
+        choices=ILLNESS_LEVELS,
+        default=None,
+        help="illness symptoms: none, mild (sore throat, stuffy nose) or clear (fever, aches)",
+    )
     train = parser.add_argument_group("training (on --date, default yesterday)")
     train.add_argument("--training", choices=SESSION_TYPES, help="session type")
     train.add_argument(
@@ -141,6 +150,9 @@ def _entries(
     if args.heavy_legs and not given:
         msg = "--heavy-legs goes with --soreness, --energy, --sleep and --stress"
         raise LogInputError(msg)
+    if args.ill is not None and not given:
+        msg = "--ill goes with --soreness, --energy, --sleep and --stress"
+        raise LogInputError(msg)
     if args.training is None and (args.effort is not None or args.minutes is not None):
         msg = "--effort and --minutes describe a session: add --training TYPE"
         raise LogInputError(msg)
@@ -157,6 +169,7 @@ def _entries(
                 sleep_quality=args.sleep,
                 stress=args.stress,
                 heavy_legs=args.heavy_legs,
+                ill=args.ill or "none",
             )
             if given
             else None
@@ -197,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
             change = record_wellness(store, wellness, settings=settings, at=dt.datetime.now(dt.UTC))
             replaced = change.replaced is not None and not change.unchanged
             legs = ", heavy legs" if wellness.heavy_legs else ""
+            legs += "" if wellness.ill == "none" else f", ill ({wellness.ill})"
             note = ""
             if change.unchanged:
                 note = " (the same as already stored: nothing changed)"

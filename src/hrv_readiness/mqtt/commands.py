@@ -23,6 +23,7 @@ from hrv_readiness.mqtt.payloads import (
     COMMAND_PAYLOADS,
     CommandName,
     EventPayload,
+    IllnessLevel,
     MeasureCommandPayload,
     RecomputeCommandPayload,
     SessionType,
@@ -105,6 +106,7 @@ class WellnessCommand:
     sleep_quality: int
     stress: int
     heavy_legs: bool | None = None
+    ill: IllnessLevel | None = None
     request_id: str | None = None
 
     def entry(self) -> WellnessEntry:
@@ -119,6 +121,7 @@ class WellnessCommand:
             sleep_quality=self.sleep_quality,
             stress=self.stress,
             heavy_legs=bool(self.heavy_legs),
+            ill=self.ill or "none",
         )
 
 
@@ -226,6 +229,7 @@ def parse_command(  # noqa: C901 - one linear gate, each check a line
             sleep_quality=parsed.sleep_quality,
             stress=parsed.stress,
             heavy_legs=parsed.heavy_legs,
+            ill=parsed.ill,
             request_id=parsed.request_id,
         )
     if isinstance(parsed, TrainingCommandPayload):

@@ -48,6 +48,7 @@ def history_point(reading: StoredReading) -> HistoryPointPayload:
         ln_rmssd_normal_high=None if b is None else _round(b.normal_upper, 3),
         ln_rmssd_swc_low=None if b is None else _round(b.swc_lower, 3),
         ln_rmssd_swc_high=None if b is None else _round(b.swc_upper, 3),
+        breathing_rate_per_min=_round(reading.breathing_rate_per_min, 1),
     )
 
 

@@ -62,6 +62,13 @@ FatigueType = Literal[
     "recovered", "muscular", "nervous_system", "combined", "overreaching", "unknown"
 ]
 Watch = Literal["parasympathetic_saturation"]
+#: v1.4: the verdict's illness flag and the questionnaire's illness answer.
+Illness = Literal["reported", "possible"]
+IllnessLevel = Literal["none", "mild", "clear"]
+#: v1.4: why a reading has no breathing rate (``good`` when it has one).
+BreathingQuality = Literal[
+    "good", "too_short", "too_many_artifacts", "out_of_range", "no_clear_peak"
+]
 MeasurementState = Literal[
     "idle",
     "waiting_for_strap",
@@ -162,6 +169,9 @@ class ReadingPayload(_Outgoing):
     quality_reason: str | None
     #: v1.3: ``null`` for a plain reading.
     orthostatic: OrthostaticPayload | None = None
+    # Added in v1.4 (the illness watch):
+    breathing_rate_per_min: Annotated[float, Field(ge=0)] | None = None
+    breathing_quality: BreathingQuality | None = None
 
 
 #: The readiness model's closed set of reason codes (hrv_readiness.readiness.reasons),
@@ -192,6 +202,9 @@ class BaselinePayload(_Outgoing):
     resting_hr_7d_mean_bpm: float | None = None
     readings_in_7d: Annotated[int, Field(ge=0)] = 0
     readings_in_baseline: Annotated[int, Field(ge=0)] = 0
+    # Added in v1.4 (the illness watch): the breathing rate's mean and upper edge.
+    breathing_baseline_per_min: float | None = None
+    breathing_normal_high_per_min: float | None = None
 
 
 class OrthostaticBaselinePayload(_Outgoing):
@@ -224,6 +237,8 @@ class ReadinessPayload(_Outgoing):
     baseline: BaselinePayload
     #: v1.3: ``null`` without an orthostatic test that morning.
     orthostatic: OrthostaticBaselinePayload | None = None
+    # Added in v1.4: possible illness (rule 13 of docs/model.md), or null.
+    illness: Illness | None = None
 
 
 class StrapPayload(_Outgoing):
@@ -282,6 +297,8 @@ class HistoryPointPayload(_Outgoing):
     ln_rmssd_normal_high: float | None
     ln_rmssd_swc_low: float | None
     ln_rmssd_swc_high: float | None
+    # Added in v1.4:
+    breathing_rate_per_min: float | None = None
 
 
 class HistoryPayload(_Outgoing):
@@ -342,6 +359,8 @@ class WellnessCommandPayload(_Incoming):
     sleep_quality: Score0to10
     stress: Score0to10
     heavy_legs: StrictBool | None = None
+    #: v1.4: illness symptoms (absent: none).
+    ill: IllnessLevel | None = None
 
 
 class TrainingCommandPayload(_Incoming):

@@ -64,6 +64,8 @@ def reading_payload(
         artifact_pct=round(reading.artifact_pct, 2),
         quality=reading.quality,
         quality_reason=reading.quality_reason or None,
+        breathing_rate_per_min=None if rejected else _round(reading.breathing_rate_per_min, 1),
+        breathing_quality=None if rejected else reading.breathing_quality,
         orthostatic=orthostatic_payload(reading.orthostatic),
     )
 
@@ -142,6 +144,7 @@ def readiness_payload(readiness: Readiness | None) -> ReadinessPayload:
         reasons=tuple(ReasonPayload(code=r.code, text=r.text) for r in readiness.reasons),
         advice=readiness.advice,
         readings_needed=readiness.readings_needed,
+        illness=readiness.illness,
         baseline=BaselinePayload(
             ln_rmssd_7d_mean=_round(b.ln_rmssd_7d_mean, 3),
             ln_rmssd_normal_low=_round(b.normal_lower, 3),
@@ -157,6 +160,8 @@ def readiness_payload(readiness: Readiness | None) -> ReadinessPayload:
             resting_hr_7d_mean_bpm=_round(b.resting_hr_7d_mean_bpm, 1),
             readings_in_7d=b.readings_in_7d,
             readings_in_baseline=b.readings_in_baseline,
+            breathing_baseline_per_min=_round(b.breathing_baseline_per_min, 1),
+            breathing_normal_high_per_min=_round(b.breathing_upper_per_min, 1),
         ),
         orthostatic=orthostatic_baseline_payload(readiness.orthostatic),
     )

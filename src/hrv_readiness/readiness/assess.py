@@ -60,9 +60,11 @@ def assess(
     today's questionnaire (or None), ``training`` the training log (sessions in the
     ``training_lookback_days`` before today explain today's reading),
     ``wellness_history`` earlier questionnaires (the last ``heavy_legs_caution_days``
-    tell how long heavy legs have lasted), ``orthostatic_test`` today's accepted
-    orthostatic test (its supine half is ``today``) and ``orthostatic_history`` the
-    earlier ones (rules O1-O3, readiness/orthostatic.py). Raises :class:`AssessmentInputError` (an
+    tell how long heavy legs have lasted, and the mornings reported ill are left out of
+    the baselines: pass ``settings.wellness_history_days`` of them), ``orthostatic_test``
+    today's accepted orthostatic test (its supine half is ``today``) and
+    ``orthostatic_history`` the earlier ones (rules O1-O3, readiness/orthostatic.py).
+    Raises :class:`AssessmentInputError` (an
     ``InputError``) for anything unusable, never a foreign exception.
     """
     history, today, wellness, training, wellness_history, settings = _checked(
@@ -84,7 +86,9 @@ def assess(
         orthostatic_test, tests=orthostatic_history, ref=orthostatic_ref, settings=settings
     )
     week = week_ending([*history, today], end=today.date, settings=settings)
-    reference = reference_for(history=history, today=today, settings=settings)
+    # Rule 13: mornings reported ill stay out of the baselines.
+    ill_dates = {w.date for w in wellness_history if w.ill != "none"}
+    reference = reference_for(history=history, today=today, settings=settings, ill_dates=ill_dates)
     readings_in_7d = len(
         in_window([*history, today], end=today.date, days=settings.rolling_window_days)
     )
@@ -173,6 +177,7 @@ def assess(
         score=score.shown(gauge, status, settings),
         fatigue_type=decision.fatigue_type,
         watch=decision.watch,
+        illness=decision.illness,
         reasons=tuple(reasons),
         advice=advice,
         baselines=baselines,

@@ -19,6 +19,10 @@ mornings, starts a fatigue episode; episode mornings are left out of every later
 reference, whose windows reach back over them to keep their
 length in normal days. An episode that lasts ``baseline_hold_max_days`` is accepted as
 the person's new level: its mornings count again and the reference re-learns.
+
+**Ill mornings are not learned as normal either** (rule 13, illness.py): a morning the
+person reported feeling ill, or whose reading showed possible illness against its own
+reference, is left out of every later reference the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hrv_readiness.readiness.illness import breathing_up, possible_illness
 from hrv_readiness.readiness.models import Baselines, DailyReading
 
 if TYPE_CHECKING:
@@ -90,6 +95,9 @@ class Reference:
     readings_in_normal_range: int
     #: First morning of the ongoing fatigue episode left out of the windows, if any.
     held_since: dt.date | None
+    #: Breathing rate's mean and upper edge (None: too few mornings with one).
+    breathing_mean_per_min: float | None = None
+    breathing_upper_per_min: float | None = None
 
 
 def week_ending(
@@ -145,7 +153,10 @@ def _reference(
     swc_half = settings.swc_sd_factor * swc[1]
     normal_half = settings.normal_range_sd_factor * normal[1]
     rhr_half = max(settings.rhr_range_sd_factor * rhr[1], settings.rhr_min_half_width_bpm)
+    breathing_mean, breathing_upper = _breathing_range(normal_window, settings)
     return Reference(
+        breathing_mean_per_min=breathing_mean,
+        breathing_upper_per_min=breathing_upper,
         ln_rmssd_mean=swc[0],
         ln_rmssd_sd=swc[1],
         swc_lower=swc[0] - swc_half,
@@ -160,21 +171,54 @@ def _reference(
     )
 
 
+def _breathing_range(
+    window: Sequence[DailyReading], settings: ReadinessSettings
+) -> tuple[float | None, float | None]:
+    """Mean and upper edge of the breathing rate over the normal-range window (rule 13)."""
+    rates = [r.breathing_rate_per_min for r in window if r.breathing_rate_per_min is not None]
+    stats = mean_sd(rates) if len(rates) >= settings.breathing_min_readings else None
+    if stats is None:
+        return None, None
+    half = max(
+        settings.breathing_range_sd_factor * stats[1], settings.breathing_min_half_width_per_min
+    )
+    return stats[0], stats[0] + half
+
+
+def _ill(
+    morning: DailyReading, reference: Reference | None, ill_dates: Collection[dt.date]
+) -> bool:
+    """Reported ill, or possible illness against that morning's own reference."""
+    if morning.date in ill_dates:
+        return True
+    return reference is not None and possible_illness(
+        breathing_up=breathing_up(morning, reference),
+        rhr_up=morning.resting_hr_bpm > reference.resting_hr_upper_bpm,
+        hrv_low=morning.ln_rmssd < reference.normal_lower,
+    )
+
+
 def reference_for(
-    *, history: Sequence[DailyReading], today: DailyReading, settings: ReadinessSettings
+    *,
+    history: Sequence[DailyReading],
+    today: DailyReading,
+    settings: ReadinessSettings,
+    ill_dates: Collection[dt.date] = (),
 ) -> Reference | None:
     """The reference for ``today`` from the sorted earlier ``history`` (pure).
 
     Walks the mornings of the last ``normal_range_days + baseline_hold_max_days`` days
-    in order, deciding for each whether it belongs to a fatigue episode against the
-    reference of that morning — the same rule today is judged by. Today's own value
-    never shapes today's reference.
+    in order, deciding for each whether it belongs to a fatigue episode or an illness
+    against the reference of that morning — the same rules today is judged by. Today's
+    own value never shapes today's reference. ``ill_dates`` are the mornings the person
+    reported feeling ill (rule 13): left out like the mornings of an episode.
     """
     horizon = today.date - dt.timedelta(
         days=settings.normal_range_days + settings.baseline_hold_max_days
     )
     readings = [*history, today]
     left_out: set[dt.date] = set()
+    sick: set[dt.date] = set()  # ill mornings: out for good, even when an episode ends
     episode_start: dt.date | None = None
     below: list[dt.date] = []  # consecutive mornings with the 7-day mean below the band
     for index, morning in enumerate(readings):
@@ -189,27 +233,45 @@ def reference_for(
         reference = _reference(
             readings[:index],
             end=morning.date - _DAY,
-            left_out=left_out,
+            left_out=left_out | sick,
             held_since=episode_start,
             settings=settings,
         )
         if morning is today:
             return reference
-        week = week_ending(readings[: index + 1], end=morning.date, settings=settings)
+        if _ill(morning, reference, ill_dates):
+            sick.add(morning.date)
+            continue
         if reference is None:
             continue
-        if week is None:
-            if below:  # too few readings to tell: the run goes on
-                below.append(morning.date)
-        elif week.ln_rmssd_mean < reference.swc_lower:
-            below.append(morning.date)
-        else:
-            episode_start, below = None, []
+        week = week_ending(readings[: index + 1], end=morning.date, settings=settings)
+        below, episode_start = _episode_step(
+            below, episode_start, morning=morning.date, week=week, reference=reference
+        )
         if len(below) >= settings.fatigue_episode_min_days:
             # A week below the band is a state, not noise: leave it out, from its start.
             episode_start = below[0] if episode_start is None else episode_start
             left_out.update(below)
     return None  # pragma: no cover - the loop always reaches today
+
+
+def _episode_step(
+    below: list[dt.date],
+    episode_start: dt.date | None,
+    *,
+    morning: dt.date,
+    week: Week | None,
+    reference: Reference,
+) -> tuple[list[dt.date], dt.date | None]:
+    """The run of mornings with the 7-day mean below the band, one morning on."""
+    if week is None:
+        if below:  # too few readings to tell: the run goes on
+            below.append(morning)
+        return below, episode_start
+    if week.ln_rmssd_mean < reference.swc_lower:
+        below.append(morning)
+        return below, episode_start
+    return [], None
 
 
 def swc_window_readings(
@@ -254,6 +316,9 @@ def baselines_record(
         resting_hr_upper_bpm=None if ref is None else ref.resting_hr_upper_bpm,
         readings_in_baseline=readings_in_baseline if ref is None else ref.readings_in_normal_range,
         held_since=None if ref is None else ref.held_since,
+        breathing_today_per_min=today.breathing_rate_per_min,
+        breathing_baseline_per_min=None if ref is None else ref.breathing_mean_per_min,
+        breathing_upper_per_min=None if ref is None else ref.breathing_upper_per_min,
     )
 
 

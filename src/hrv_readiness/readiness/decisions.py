@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hrv_readiness.readiness import illness
 from hrv_readiness.readiness.baseline import in_window
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from hrv_readiness.readiness.models import (
         DailyReading,
         FatigueType,
+        Illness,
+        IllnessLevel,
         Status,
         Watch,
         WellnessEntry,
@@ -42,6 +45,7 @@ class Signals:
     persistent: bool
     hrv_saturated: bool
     rhr_low: bool
+    breathing_up: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +60,7 @@ class Feelings:
     heavy_legs: bool
     heavy_legs_days: int
     heavy_legs_persist: bool
+    ill: IllnessLevel = "none"
 
     @property
     def strain_signs(self) -> int:
@@ -81,6 +86,8 @@ class Decision:
     status: Status
     #: Rules O1-O3 (readiness/orthostatic.py); None without a judged test today.
     orthostatic: OrthostaticSignals | None = None
+    illness: Illness | None = None
+    fever_sign: bool = False
 
 
 def signals(
@@ -119,6 +126,8 @@ def signals(
         and today.resting_hr_bpm <= ref.resting_hr_mean_bpm
     )
     return Signals(
+        # Rule 13 — Miller 2020: breathing rate above its own normal range.
+        breathing_up=illness.breathing_up(today, ref),
         sparse=week is None,
         trend_low=trend_low,
         trend_high=trend_high,
@@ -162,6 +171,7 @@ def feelings(
         heavy_legs=wellness.heavy_legs,
         heavy_legs_days=streak,
         heavy_legs_persist=streak >= settings.heavy_legs_caution_days,
+        ill=wellness.ill,
     )
 
 
@@ -195,7 +205,7 @@ def decide(
     settings: ReadinessSettings,
     orthostatic: OrthostaticSignals | None = None,
 ) -> Decision:
-    """Rules 3-11 of docs/model.md (O1-O3: ``orthostatic``, from readiness/orthostatic.py)."""
+    """Rules 3-11 and 13 of docs/model.md (O1-O3: ``orthostatic``, readiness/orthostatic.py)."""
     s, f, o = signals, feelings, orthostatic
     rhr_raised = s.rhr_up or s.rhr_7d_up
     # 3. Systemic (nervous-system) fatigue — Schmitt 2015; coaching articles. Single days
@@ -256,6 +266,16 @@ def decide(
         status = "caution"
     else:
         status = "ready"
+    # 13. Illness watch — feeling ill outranks HRV; breathing rate up with resting HR up
+    # and/or HRV low reads as possible illness (illness.py: Miller 2020, Mishra 2020).
+    flag = illness.illness_flag(
+        reported=f.ill, breathing_up=s.breathing_up, rhr_up=s.rhr_up, hrv_low=s.today_low
+    )
+    fever_sign = illness.fever_like(breathing_up=s.breathing_up, rhr_up=s.rhr_up)
+    status = illness.status_with_illness(status, illness=flag, fever_sign=fever_sign)
+    # 7. A low morning that is part of an illness is not "one low morning".
+    if flag is not None:
+        single_low_day = low_day_no_trend = False
     return Decision(
         signals=s,
         feelings=f,
@@ -270,4 +290,6 @@ def decide(
         fatigue_type=fatigue_type,
         status=status,
         orthostatic=o,
+        illness=flag,
+        fever_sign=fever_sign,
     )

@@ -28,7 +28,7 @@ from hrv_readiness.readiness.settings import ReadinessSettings
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hrv_readiness.readiness.models import Readiness, SessionType
+    from hrv_readiness.readiness.models import IllnessLevel, Readiness, SessionType
 
 TODAY = dt.date(2026, 3, 31)
 USER = "alex"
@@ -56,6 +56,13 @@ class Example:
     heavy_legs_before: frozenset[int] = frozenset()
     #: (days ago, session type, effort)
     sessions: tuple[tuple[int, SessionType, int], ...] = ()
+    #: Breathing rate of the readings (None: not estimated, as in the older examples),
+    #: its day-to-day SD and today's shift, breaths/min.
+    breathing_per_min: float | None = None
+    breathing_sd: float = 0.5
+    breathing_today_shift: float = 0.0
+    #: Today's answer to "do you feel ill?"
+    ill: IllnessLevel = "none"
 
     def history(self) -> tuple[list[DailyReading], DailyReading]:
         readings = []
@@ -65,8 +72,18 @@ class Example:
             noise = 0.0 if ago == 0 else _NOISE[ago % len(_NOISE)]
             rhr_noise = 0.0 if ago == 0 else _NOISE[(ago + 7) % len(_NOISE)]
             ln_shift, rhr_shift = self.shifts.get(ago, (0.0, 0.0))
+            breathing = None
+            if self.breathing_per_min is not None:
+                breathing_noise = 0.0 if ago == 0 else _NOISE[(ago + 3) % len(_NOISE)]
+                breathing = round(
+                    self.breathing_per_min
+                    + (self.breathing_today_shift if ago == 0 else 0.0)
+                    + breathing_noise * self.breathing_sd,
+                    2,
+                )
             readings.append(
                 DailyReading(
+                    breathing_rate_per_min=breathing,
                     date=TODAY - dt.timedelta(days=ago),
                     ln_rmssd=round(self.ln_rmssd + ln_shift + noise * self.ln_sd, 4),
                     resting_hr_bpm=round(
@@ -88,6 +105,7 @@ class Example:
             sleep_quality=sleep,
             stress=stress,
             heavy_legs=heavy,
+            ill=self.ill,
         )
 
     def wellness_history(self) -> list[WellnessEntry]:
@@ -169,6 +187,23 @@ EXAMPLES: dict[str, Example] = {
         feeling=(4, 7, 7, 3, True),
         heavy_legs_before=frozenset({1, 2}),
     ),
+    "feels_ill": Example(
+        title="Feeling ill with a normal HRV",
+        breathing_per_min=14.0,
+        ill="clear",
+    ),
+    "possible_illness": Example(
+        title="Breathing rate and resting HR up, HRV normal, no symptoms yet",
+        breathing_per_min=14.0,
+        breathing_today_shift=3.0,
+        shifts={0: (0.0, 5.0)},
+    ),
+    "evening_run": Example(
+        title="Breathing rate up the morning after hard intervals, nothing else",
+        breathing_per_min=14.0,
+        breathing_today_shift=3.0,
+        sessions=((1, "intervals", 9),),
+    ),
 }
 
 
@@ -190,16 +225,27 @@ def run(name: str, settings: ReadinessSettings) -> tuple[Readiness, list[str]]:
         wellness_history=example.wellness_history(),
     )
     b = result.baselines
+    breathing = (
+        ""
+        if example.breathing_per_min is None
+        else f", breathing {example.breathing_per_min:.0f} +/- {example.breathing_sd:.1f}/min"
+    )
+    breathing_today = (
+        ""
+        if today.breathing_rate_per_min is None
+        else f", breathing {today.breathing_rate_per_min:.1f}/min"
+    )
     lines = [
         f"{name}: {example.title}",
         (
             f"history   {len(history)} earlier mornings from {history[0].date}"
             f" (lnRMSSD {example.ln_rmssd:.2f} +/- {example.ln_sd:.2f},"
-            f" resting HR {example.resting_hr_bpm:.0f} +/- {example.rhr_sd_bpm:.0f} bpm)"
+            f" resting HR {example.resting_hr_bpm:.0f} +/- {example.rhr_sd_bpm:.0f} bpm"
+            f"{breathing})"
         ),
         (
             f"today     {today.date}: lnRMSSD {today.ln_rmssd:.3f},"
-            f" resting HR {today.resting_hr_bpm:.1f} bpm"
+            f" resting HR {today.resting_hr_bpm:.1f} bpm{breathing_today}"
         ),
     ]
     if wellness is None:
@@ -209,6 +255,7 @@ def run(name: str, settings: ReadinessSettings) -> tuple[Readiness, list[str]]:
             f"feeling   soreness {wellness.soreness}, energy {wellness.energy},"
             f" sleep {wellness.sleep_quality}, stress {wellness.stress},"
             f" heavy legs {'yes' if wellness.heavy_legs else 'no'}"
+            + ("" if wellness.ill == "none" else f", ill {wellness.ill}")
         )
     lines.append(
         f"7 days    {b.readings_in_7d} readings, mean {_f(b.ln_rmssd_7d_mean, 3)},"
@@ -231,6 +278,11 @@ def run(name: str, settings: ReadinessSettings) -> tuple[Readiness, list[str]]:
                 ),
             ]
         )
+        if b.breathing_upper_per_min is not None:
+            lines.append(
+                f"          breathing {_f(b.breathing_baseline_per_min, 1)}/min"
+                f" (up to {_f(b.breathing_upper_per_min, 1)})"
+            )
     reference = reference_for(history=history, today=today, settings=settings)
     if result.score is not None and reference is not None:
         week = week_ending([*history, today], end=today.date, settings=settings)
@@ -244,6 +296,7 @@ def run(name: str, settings: ReadinessSettings) -> tuple[Readiness, list[str]]:
         )
     score = "-" if result.score is None else str(result.score)
     watch = f", watch {result.watch}" if result.watch else ""
+    watch += f", illness {result.illness}" if result.illness else ""
     lines.append(
         f"verdict   {result.status}, {result.fatigue_type}, score {score}{watch}"
         + (f", {result.readings_needed} more morning(s)" if result.readings_needed else "")

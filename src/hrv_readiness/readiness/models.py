@@ -43,6 +43,13 @@ FatigueType = Literal[
     "recovered", "muscular", "nervous_system", "combined", "overreaching", "unknown"
 ]
 Watch = Literal["parasympathetic_saturation"]
+#: How ill the person feels this morning (questionnaire): none, mild symptoms (a sore
+#: throat, a stuffy nose) or clearly ill (fever, aches, feeling unwell all over).
+IllnessLevel = Literal["none", "mild", "clear"]
+ILLNESS_LEVELS: tuple[IllnessLevel, ...] = ("none", "mild", "clear")
+#: The illness flag of a verdict: symptoms the person reported, or signs in the reading
+#: alone (breathing rate up with resting HR up and/or HRV down) — docs/model.md rule 13.
+Illness = Literal["reported", "possible"]
 
 #: A 0-10 questionnaire answer: an int, never a bool or a float.
 Rating = Annotated[int, Field(ge=0, le=10, strict=True)]
@@ -69,6 +76,9 @@ UserName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_
 _LN_RMSSD_MAX = 6.5  # RMSSD ~665 ms: far beyond any human at rest
 _RHR_MIN_BPM = 20.0
 _RHR_MAX_BPM = 220.0
+#: Breathing rates the HRV engine reports (hrv.respiration.RATE_RANGE_PER_MIN).
+_BREATHING_MIN_PER_MIN = 6.0
+_BREATHING_MAX_PER_MIN = 30.0
 
 
 class _Frozen(BaseModel):
@@ -106,6 +116,19 @@ class DailyReading(_Record):
     date: dt.date
     ln_rmssd: float
     resting_hr_bpm: float
+    #: Breathing rate read off the reading's RSA (None: not estimated, or an old reading).
+    breathing_rate_per_min: float | None = None
+
+    @field_validator("breathing_rate_per_min")
+    @classmethod
+    def _plausible_breathing(cls, value: float | None) -> float | None:
+        if value is not None and (
+            not math.isfinite(value)
+            or not _BREATHING_MIN_PER_MIN <= value <= _BREATHING_MAX_PER_MIN
+        ):
+            msg = f"breathing_rate_per_min must be a finite value in [6, 30], got {value!r}"
+            raise ValueError(msg)
+        return value
 
     @field_validator("ln_rmssd")
     @classmethod
@@ -134,6 +157,8 @@ class WellnessEntry(_Record):
     sleep_quality: Rating
     stress: Rating
     heavy_legs: bool = False
+    #: Illness symptoms: any answer but "none" outranks a normal HRV (rule 13).
+    ill: IllnessLevel = "none"
 
 
 class TrainingEntry(_Record):
@@ -216,6 +241,10 @@ class Baselines(_Frozen):
     readings_in_baseline: int
     #: First morning of the fatigue episode the baseline leaves out (docs/model.md).
     held_since: dt.date | None = None
+    #: Today's breathing rate and its normal range (None: not estimated / too few yet).
+    breathing_today_per_min: float | None = None
+    breathing_baseline_per_min: float | None = None
+    breathing_upper_per_min: float | None = None
 
 
 class Readiness(_Frozen):
@@ -226,6 +255,8 @@ class Readiness(_Frozen):
     score: Annotated[int, Field(ge=0, le=100)] | None
     fatigue_type: FatigueType
     watch: Watch | None = None
+    #: Possible illness (rule 13): reported symptoms, or signs in the reading alone.
+    illness: Illness | None = None
     reasons: tuple[Reason, ...]
     advice: str
     baselines: Baselines

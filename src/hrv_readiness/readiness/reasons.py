@@ -41,6 +41,9 @@ ReasonCode = Literal[
     "orthostatic_response_raised",
     "orthostatic_standing_suppressed",
     "orthostatic_response_flattened",
+    "breathing_up",
+    "possible_illness",
+    "illness_reported",
 ]
 
 REASON_CODES: tuple[ReasonCode, ...] = get_args(ReasonCode)
@@ -77,4 +80,7 @@ REASON_MEANINGS: dict[ReasonCode, str] = {
     "orthostatic_response_raised": "HR rise on standing above its range, supine HRV normal",
     "orthostatic_standing_suppressed": "standing lnRMSSD below its range, standing HR above",
     "orthostatic_response_flattened": "HR rise on standing below its range, supine HRV high",
+    "breathing_up": "today's breathing rate above its normal range (alone: no illness flag)",
+    "possible_illness": "breathing rate up with resting HR up and/or HRV low: rest, re-measure",
+    "illness_reported": "the person feels ill: at most caution, rest with a fever-like sign",
 }

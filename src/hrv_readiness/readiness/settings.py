@@ -129,6 +129,38 @@ class ReadinessSettings(BaseModel):
             "measurement error)."
         ),
     )
+    # --- breathing rate and illness (rule 13) ---------------------------------------
+    breathing_range_sd_factor: float = Field(
+        default=2.0,
+        gt=0.0,
+        le=4.0,
+        description=(
+            "Upper edge of the breathing-rate normal range, in SDs above its mean over "
+            "normal_range_days. Respiratory rate rises before and with infection (Miller et "
+            "al. 2020, PLoS ONE 15:e0243693) and is steady from day to day (WHOOP: a "
+            "night-to-night SD of about 0.5 breaths/min), so 2 SD is a clear departure."
+        ),
+    )
+    breathing_min_half_width_per_min: float = Field(
+        default=1.5,
+        ge=0.0,
+        le=10.0,
+        description=(
+            "Smallest distance of that upper edge above the mean: a 2-minute reading "
+            "estimates breathing rate to within about 0.5-0.8 breaths/min at p90 "
+            "(docs/hrv.md §8), so a very steady person is not flagged for a rounding "
+            "(Buchheit 2014: judge against measurement error)."
+        ),
+    )
+    breathing_min_readings: int = Field(
+        default=7,
+        ge=2,
+        le=60,
+        description=(
+            "Mornings with a breathing rate needed within normal_range_days before its "
+            "normal range is used."
+        ),
+    )
     # --- subjective state ----------------------------------------------------------
     soreness_high: int = Field(
         default=6,
@@ -348,8 +380,15 @@ class ReadinessSettings(BaseModel):
 
     @property
     def wellness_history_days(self) -> int:
-        """Days before today of questionnaires the model reads (heavy-legs streak)."""
-        return self.heavy_legs_caution_days - 1
+        """Days before today of questionnaires the model reads.
+
+        The heavy-legs streak reads the last few; mornings reported ill are left out of
+        the baselines, so the model reads as far back as those reach.
+        """
+        return max(
+            self.heavy_legs_caution_days - 1,
+            self.normal_range_days + self.baseline_hold_max_days,
+        )
 
     @model_validator(mode="after")
     def _check_consistency(self) -> ReadinessSettings:

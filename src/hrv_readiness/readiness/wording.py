@@ -70,8 +70,8 @@ _ADVICE_PERSISTENT = (
     "drops too, take rest days — that is the road to overreaching."
 )
 _ADVICE_SINGLE_LOW = (
-    "One low morning inside a healthy 7-day trend: train as planned but skip maximal "
-    "efforts today, and watch whether tomorrow recovers."
+    "One low morning inside a healthy 7-day trend: keep your plan but skip maximal "
+    "efforts today, and measure again tomorrow; decisions follow the 7-day trend."
 )
 _ADVICE_LOW_NO_TREND = (
     "A low morning, and too few recent readings to tell whether it is a trend: skip "
@@ -92,11 +92,29 @@ _ADVICE_HEAVY_LEGS = (
     "volume and intensity, prioritise sleep and carbohydrate."
 )
 ADVICE_LOW_SCORE = "Several small signs add up: train, but lighter than planned."
+_ADVICE_POSSIBLE_ILLNESS = (
+    "Possible illness: your breathing rate is up along with other signs. Don't train "
+    "hard today: rest or walk, drink and sleep, and measure again tomorrow. See a doctor "
+    "if you feel unwell."
+)
+_ADVICE_ILL_FEVER_SIGN = (
+    "You feel ill and your reading shows a fever-like sign: rest today, whatever your "
+    "HRV says, and measure again tomorrow. No hard training until the signs settle."
+)
+_ADVICE_ILL = (
+    "You feel ill: that outranks a normal HRV. Keep today easy, no hard sessions, and "
+    "measure again tomorrow."
+)
 
 
 def advice(decision: Decision) -> str:
-    """What to do today, from the decision (docs/model.md, rule 11)."""
-    d = decision
+    """What to do today, from the decision (docs/model.md, rules 11 and 13)."""
+    if decision.illness is not None:
+        return _illness_advice(decision)
+    return _training_advice(decision)
+
+
+def _training_advice(d: Decision) -> str:
     text = ADVICE[d.fatigue_type]
     if d.overreaching:
         return text
@@ -120,6 +138,13 @@ def advice(decision: Decision) -> str:
     }:
         text = f"{text} {_ADVICE_HEAVY_LEGS}"
     return text
+
+
+def _illness_advice(d: Decision) -> str:
+    """Rule 13: possible illness, or feeling ill with or without a fever-like sign."""
+    if d.illness == "possible":
+        return _ADVICE_POSSIBLE_ILLNESS
+    return _ADVICE_ILL_FEVER_SIGN if d.fever_sign else _ADVICE_ILL
 
 
 # -------------------------------------------------------------------------- reasons
@@ -174,6 +199,7 @@ def reasons(
     )
     out.extend(_low_day_reasons(d))
     out.extend(_rhr_reasons(decision=d, today=today, week=week, reference=reference))
+    out.extend(_illness_reasons(decision=d, today=today, reference=reference, wellness=wellness))
     if s.persistent and (d.systemic or d.overreaching):
         out.append(
             Reason(
@@ -337,6 +363,74 @@ def _hrv_reasons(
             )
         )
     return out
+
+
+def _illness_reasons(
+    *,
+    decision: Decision,
+    today: DailyReading,
+    reference: Reference,
+    wellness: WellnessEntry | None,
+) -> list[Reason]:
+    """Rule 13: the breathing rate, possible illness and reported symptoms, with numbers."""
+    d, s, ref = decision, decision.signals, reference
+    out: list[Reason] = []
+    breathing = ""
+    if s.breathing_up:
+        assert today.breathing_rate_per_min is not None  # noqa: S101 - breathing_up needs it
+        assert ref.breathing_upper_per_min is not None  # noqa: S101
+        upper, value = apart(ref.breathing_upper_per_min, today.breathing_rate_per_min, 1)
+        breathing = f"breathing rate {value}/min above your normal range (up to {upper}/min)"
+        alone = (
+            ""
+            if d.illness is not None
+            else " On its own this is no sign of illness: a hard session the evening "
+            "before can raise it."
+        )
+        text = f"Breathing rate {value}/min is above your normal range (up to {upper}/min)."
+        out.append(Reason(code="breathing_up", text=f"{text}{alone}"))
+    if d.illness == "possible":
+        signs = [breathing, *_illness_signs(decision=d, today=today, reference=ref)]
+        out.append(
+            Reason(
+                code="possible_illness",
+                text=(
+                    f"Possible illness: {' with '.join(signs)}. Breathing rate and resting "
+                    "HR rise before and with infection (Miller 2020; Mishra 2020)."
+                ),
+            )
+        )
+    if d.illness == "reported" and wellness is not None:
+        felt = "mild symptoms" if wellness.ill == "mild" else "feeling clearly ill"
+        fever = _illness_signs(decision=d, today=today, reference=ref, with_hrv=False)
+        signs = [sign for sign in (breathing, *fever) if sign]
+        tail = (
+            f"; with {' and '.join(signs)}, a fever-like sign, this is a rest day"
+            if d.fever_sign
+            else ", so today is at most a caution day"
+        )
+        out.append(
+            Reason(
+                code="illness_reported",
+                text=f"You report {felt}: feeling ill outranks a normal HRV{tail}.",
+            )
+        )
+    return out
+
+
+def _illness_signs(
+    *, decision: Decision, today: DailyReading, reference: Reference, with_hrv: bool = True
+) -> list[str]:
+    """Resting HR up and HRV low, as the illness reasons list them (with numbers)."""
+    s, ref = decision.signals, reference
+    signs: list[str] = []
+    if s.rhr_up:
+        upper, value = apart(ref.resting_hr_upper_bpm, today.resting_hr_bpm, 0)
+        signs.append(f"resting HR {value} bpm above its range (up to {upper} bpm)")
+    if s.today_low and with_hrv:
+        value, lower = apart(today.ln_rmssd, ref.normal_lower, 2)
+        signs.append(f"lnRMSSD {value} below your normal range (from {lower})")
+    return signs
 
 
 def _rhr_reasons(

@@ -368,4 +368,51 @@ def _draw_rhr(ax: Any, all_rows: Sequence[ReportRow]) -> None:  # noqa: ANN401
         rise_ax.set_ylabel("HR rise (bpm)")
         handles.append(line)
         labels.append(line.get_label())
-    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    breathing = _draw_breathing(ax, rows, offset=bool(tested))
+    if breathing is not None:
+        more_handles, more_labels = breathing.get_legend_handles_labels()
+        handles, labels = handles + more_handles, labels + more_labels
+    right = 1.01 + 0.05 * (breathing is not None) + 0.1 * (breathing is not None and bool(tested))
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(right, 1.0), fontsize="small")
+
+
+def _draw_breathing(ax: Any, rows: Sequence[ReportRow], *, offset: bool) -> Any:  # noqa: ANN401
+    """Breathing rate on a second axis of the RHR panel (rule 13); None without any.
+
+    ``offset``: the panel already has the HR-rise axis on its right; move this one out.
+    """
+    if all(r.breathing_per_min is None for r in rows):
+        return None
+    twin = ax.twinx()
+    if offset:
+        twin.spines["right"].set_position(("axes", 1.1))
+    dates = [row.date for row in rows]
+    twin.plot(
+        dates,
+        [_nan(r.breathing_per_min) for r in rows],
+        "s--",
+        color="#0072B2",
+        markersize=2.5,
+        linewidth=0.8,
+        label="breathing",
+    )
+    twin.plot(
+        dates,
+        [_nan(r.breathing_upper_per_min) for r in rows],
+        ":",
+        color="#0072B2",
+        linewidth=0.8,
+        label="breathing upper edge",
+    )
+    ill = [r for r in rows if r.illness is not None and r.breathing_per_min is not None]
+    if ill:
+        twin.plot(
+            [r.date for r in ill],
+            [r.breathing_per_min for r in ill],
+            "x",
+            color="#CC0000",
+            markersize=7,
+            label="possible / reported illness",
+        )
+    twin.set_ylabel("breaths/min")
+    return twin

@@ -11,8 +11,8 @@ import datetime as dt  # noqa: TC003 - the --json schema of a row needs it at ru
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hrv_readiness.readiness import DailyReading, Readiness, assess
-from hrv_readiness.store.history import daily_history, orthostatic_history
+from hrv_readiness.readiness import Readiness, assess
+from hrv_readiness.store.history import daily_history, daily_reading, orthostatic_history
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,6 +48,11 @@ class ReportRow:
     orthostatic_hr_rise_bpm: float | None = None
     orthostatic_standing_ln_rmssd: float | None = None
     orthostatic_refusal: str | None = None
+    #: Breathing rate of the reading and the upper edge of its range (rule 13), and the
+    #: verdict's illness flag.
+    breathing_per_min: float | None = None
+    breathing_upper_per_min: float | None = None
+    illness: str | None = None
 
 
 def report_rows(
@@ -86,9 +91,7 @@ def report_rows(
             assert reading.mean_hr_bpm is not None  # noqa: S101
             readiness = assess(
                 history=daily_history(readings, before=day),
-                today=DailyReading(
-                    date=day, ln_rmssd=reading.ln_rmssd, resting_hr_bpm=reading.mean_hr_bpm
-                ),
+                today=daily_reading(reading),
                 wellness=wellness_by_date.get(day),
                 training=training,
                 settings=settings,
@@ -127,6 +130,9 @@ def _row(reading: StoredReading, readiness: Readiness, *, recomputed: bool) -> R
         orthostatic_hr_rise_bpm=metrics.hr_rise_bpm if metrics is not None else None,
         orthostatic_standing_ln_rmssd=metrics.standing_ln_rmssd if metrics is not None else None,
         orthostatic_refusal=test.refusal if test is not None else None,
+        breathing_per_min=reading.breathing_rate_per_min,
+        breathing_upper_per_min=b.breathing_upper_per_min,
+        illness=readiness.illness,
     )
 
 

@@ -18,7 +18,19 @@ if TYPE_CHECKING:
 
     from hrv_readiness.report.rows import ReportRow
 
-HEADER = ("date", "lnRMSSD", "7d mean", "SWC band", "RHR", "status", "fatigue type", "score")
+HEADER = (
+    "date",
+    "lnRMSSD",
+    "7d mean",
+    "SWC band",
+    "RHR",
+    "breath",
+    "status",
+    "fatigue type",
+    "score",
+)
+#: How the illness flag (docs/model.md, rule 13) shows next to the fatigue type.
+_ILLNESS_MARK = {"reported": " (ill)", "possible": " (possible illness)"}
 ORTHOSTATIC_HEADER = "HR rise"
 
 
@@ -38,7 +50,7 @@ def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
     """The report as a rich table (status in its colour) with the latest verdict under it."""
     table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     for index, name in enumerate(HEADER):
-        table.add_column(name, justify="right" if index in {1, 2, 4, 7} else "left")
+        table.add_column(name, justify="right" if index in {1, 2, 4, 5, 8} else "left")
     # The orthostatic column appears only for people who take the test.
     tested = any(
         row.orthostatic_hr_rise_bpm is not None or row.orthostatic_refusal is not None
@@ -55,12 +67,14 @@ def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
         fatigue = (row.fatigue_type or "-").replace("_", " ")
         if row.watch is not None:
             fatigue += " (watch)"
+        fatigue += _ILLNESS_MARK.get(row.illness or "", "")
         cells: list[str | Text] = [
             row.date.isoformat(),
             _number(row.ln_rmssd),
             _number(row.ln_rmssd_7d_mean),
             band,
             _number(row.resting_hr_bpm, 0),
+            _number(row.breathing_per_min, 1),
             status_text(row.status, "*" if row.recomputed else ""),
             fatigue,
             "-" if row.score is None else str(row.score),

@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pydantic import ValidationError
 
 from hrv_readiness.readiness.errors import InvalidRecordError
-from hrv_readiness.readiness.models import Readiness, TrainingEntry, WellnessEntry
+from hrv_readiness.readiness.models import (
+    ILLNESS_LEVELS,
+    IllnessLevel,
+    Readiness,
+    TrainingEntry,
+    WellnessEntry,
+)
 from hrv_readiness.store.errors import DatabaseUnavailableError, ImportFormatError
 from hrv_readiness.store.models import StoredOrthostatic, StoredReading
 
@@ -71,7 +77,13 @@ CSV_COLUMNS: tuple[str, ...] = (
     "rr_ms",
     "readiness_json",
     "orthostatic_json",
+    # Added with the illness watch; exports written before them still import.
+    "breathing_rate_per_min",
+    "breathing_quality",
+    "ill",
 )
+#: The columns of an export written before the illness watch.
+_CSV_COLUMNS_BEFORE_BREATHING = CSV_COLUMNS[:-3]
 
 
 def format_from_path(path: Path) -> ExportFormat:
@@ -274,6 +286,8 @@ def _csv_reading(row: dict[str, str]) -> StoredReading:
             "quality": row["quality"],
             "quality_reason": row["quality_reason"],
             "source": row["source"],
+            "breathing_rate_per_min": _optional_float(row.get("breathing_rate_per_min", "")),
+            "breathing_quality": _optional(row.get("breathing_quality", "")),
             "readiness": (
                 Readiness.model_validate_json(readiness_json)
                 if readiness_json is not None
@@ -308,6 +322,16 @@ def _csv_int(value: str, name: str) -> int:
         raise ValueError(msg) from None
 
 
+def _csv_ill(value: str) -> IllnessLevel:
+    if value == "":
+        return "none"  # an export written before the illness watch
+    for level in ILLNESS_LEVELS:
+        if value == level:
+            return level
+    msg = f"ill must be one of {', '.join(ILLNESS_LEVELS)}, got {value!r}"
+    raise ValueError(msg)
+
+
 def _csv_wellness(row: dict[str, str]) -> WellnessEntry:
     return WellnessEntry(
         user=row["user"],
@@ -317,6 +341,7 @@ def _csv_wellness(row: dict[str, str]) -> WellnessEntry:
         sleep_quality=_csv_int(row["sleep_quality"], "sleep_quality"),
         stress=_csv_int(row["stress"], "stress"),
         heavy_legs=_csv_bool(row["heavy_legs"]),
+        ill=_csv_ill(row.get("ill", "")),
     )
 
 
@@ -335,8 +360,9 @@ def _csv_training(row: dict[str, str]) -> TrainingEntry:
 def _from_csv(text: str, path: Path) -> _Records:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = tuple(reader.fieldnames or ())
-    # Exports written before the orthostatic test end one column earlier.
-    if header not in {CSV_COLUMNS, CSV_COLUMNS[:-1]}:
+    # Exports written before the illness watch end three columns earlier, before the
+    # orthostatic test four.
+    if header not in {CSV_COLUMNS, _CSV_COLUMNS_BEFORE_BREATHING, CSV_COLUMNS[:-4]}:
         missing = [c for c in CSV_COLUMNS if c not in header]
         msg = f"{path} is not an hrv-readiness CSV export: " + (
             f"missing columns {', '.join(missing)}" if missing else "unexpected columns"

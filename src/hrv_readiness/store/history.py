@@ -32,9 +32,7 @@ def daily_history(
         reading = by_date[day]
         assert reading.ln_rmssd is not None  # noqa: S101 - usable guarantees it
         assert reading.mean_hr_bpm is not None  # noqa: S101
-        result.append(
-            DailyReading(date=day, ln_rmssd=reading.ln_rmssd, resting_hr_bpm=reading.mean_hr_bpm)
-        )
+        result.append(daily_reading(reading))
     return result
 
 
@@ -54,3 +52,15 @@ def orthostatic_history(
         if test is not None:
             by_date[reading.date] = test
     return [by_date[day] for day in sorted(by_date)]
+
+
+def daily_reading(reading: StoredReading) -> DailyReading:
+    """The model's view of one usable stored reading (lnRMSSD, resting HR, breathing)."""
+    assert reading.ln_rmssd is not None  # noqa: S101 - callers pass usable readings
+    assert reading.mean_hr_bpm is not None  # noqa: S101
+    return DailyReading(
+        date=reading.date,
+        ln_rmssd=reading.ln_rmssd,
+        resting_hr_bpm=reading.mean_hr_bpm,
+        breathing_rate_per_min=reading.breathing_rate_per_min,
+    )

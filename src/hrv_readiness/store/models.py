@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hrv_readiness.hrv.models import BreathingQuality  # noqa: TC001 - pydantic needs it
 from hrv_readiness.hrv.orthostatic import (  # noqa: TC001 - pydantic needs them at runtime
     OrthostaticMetrics,
     OrthostaticRefusal,
@@ -117,6 +118,10 @@ class StoredReading(BaseModel):
     #: The orthostatic test this reading was part of (None: a plain reading); the
     #: metrics above are then those of its supine window.
     orthostatic: StoredOrthostatic | None = None
+    #: Breathing rate read off the reading (breaths/min) and, when there is none, why
+    #: (``None`` for both: a rejected reading or one stored before breathing was read).
+    breathing_rate_per_min: Annotated[float, Field(ge=6.0, le=30.0)] | None = None
+    breathing_quality: BreathingQuality | None = None
 
     @field_validator("measured_at")
     @classmethod

@@ -93,6 +93,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX trash_batch ON trash (batch);
     """,
+    # 5: the illness watch (issue 26): the breathing rate the HRV engine read off the
+    # reading (or why not), and the questionnaire's illness symptoms.
+    """
+    ALTER TABLE readings ADD COLUMN breathing_rate_per_min REAL;
+    ALTER TABLE readings ADD COLUMN breathing_quality TEXT;
+    ALTER TABLE wellness ADD COLUMN ill TEXT NOT NULL DEFAULT 'none'
+        CHECK (ill IN ('none', 'mild', 'clear'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

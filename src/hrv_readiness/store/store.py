@@ -52,7 +52,8 @@ class DuplicateReadingError(StoreError):
 _READING_COLUMNS = (
     "user, measured_at, date, duration_s, rr, rmssd_ms, ln_rmssd, sdnn_ms, mean_hr_bpm, "
     "artifact_pct, quality, quality_reason, source, status, score, fatigue_type, readiness_json, "
-    "pnn50_pct, beats, strap_address, battery_pct, orthostatic_json"
+    "pnn50_pct, beats, strap_address, battery_pct, orthostatic_json, breathing_rate_per_min, "
+    "breathing_quality"
 )
 
 
@@ -298,8 +299,8 @@ class Store:
         with self._transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO wellness "
-                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs, ill) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 _wellness_row(entry),
             )
 
@@ -627,8 +628,8 @@ class Store:
             for entry in wellness:
                 cursor = conn.execute(
                     "INSERT OR IGNORE INTO wellness "
-                    "(user, date, soreness, energy, sleep_quality, stress, heavy_legs) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "(user, date, soreness, energy, sleep_quality, stress, heavy_legs, ill) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     _wellness_row(entry),
                 )
                 added_wellness += cursor.rowcount
@@ -730,6 +731,8 @@ def _reading_row(r: StoredReading) -> tuple[object, ...]:
         r.strap_address,
         r.battery_pct,
         r.orthostatic.model_dump_json() if r.orthostatic is not None else None,
+        r.breathing_rate_per_min,
+        r.breathing_quality,
     )
 
 
@@ -761,6 +764,8 @@ def _reading_from_row(row: sqlite3.Row) -> StoredReading:
             if row["orthostatic_json"] is not None
             else None
         ),
+        breathing_rate_per_min=row["breathing_rate_per_min"],
+        breathing_quality=row["breathing_quality"],
     )
 
 
@@ -773,6 +778,7 @@ def _wellness_row(w: WellnessEntry) -> tuple[object, ...]:
         w.sleep_quality,
         w.stress,
         int(w.heavy_legs),
+        w.ill,
     )
 
 
@@ -804,6 +810,7 @@ def _wellness_from_row(row: sqlite3.Row) -> WellnessEntry:
         sleep_quality=row["sleep_quality"],
         stress=row["stress"],
         heavy_legs=bool(row["heavy_legs"]),
+        ill=row["ill"],
     )
 
 

@@ -60,6 +60,7 @@ def verdict_for(
     resting_hr_bpm: float,
     settings: ReadinessSettings,
     orthostatic_test: OrthostaticTest | None = None,
+    breathing_rate_per_min: float | None = None,
 ) -> Readiness:
     """The verdict of the morning ``day`` with these numbers, against the history before it.
 
@@ -71,7 +72,12 @@ def verdict_for(
     training_since = day - dt.timedelta(days=settings.training_history_days)
     return assess(
         history=daily_history(history.readings, before=day),
-        today=DailyReading(date=day, ln_rmssd=ln_rmssd, resting_hr_bpm=resting_hr_bpm),
+        today=DailyReading(
+            date=day,
+            ln_rmssd=ln_rmssd,
+            resting_hr_bpm=resting_hr_bpm,
+            breathing_rate_per_min=breathing_rate_per_min,
+        ),
         wellness=next((w for w in history.wellness if w.date == day), None),
         training=[t for t in history.training if training_since <= t.date <= day],
         settings=settings,
@@ -112,6 +118,7 @@ def reassess(store: Store, user: str, *, since: dt.date | None, settings: Readin
                 resting_hr_bpm=reading.mean_hr_bpm,
                 settings=settings,
                 orthostatic_test=reading.orthostatic_test(),
+                breathing_rate_per_min=reading.breathing_rate_per_min,
             )
         if verdict != reading.readiness:
             changed.append((reading_id, verdict))
@@ -137,4 +144,5 @@ def current_verdict(store: Store, user: str, settings: ReadinessSettings) -> Rea
         resting_hr_bpm=reading.mean_hr_bpm,
         settings=settings,
         orthostatic_test=reading.orthostatic_test(),
+        breathing_rate_per_min=reading.breathing_rate_per_min,
     )

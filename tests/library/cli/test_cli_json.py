@@ -64,6 +64,10 @@ def test_every_json_output_validates(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert logged["training"]["session_type"] == "rest"  # type: ignore[index]
     report = _json(capsys, "report", "report", "--db", db, "--json")
     assert report["users"][0]["rows"][0]["status"] == "building_baseline"  # type: ignore[index]
+    # The breathing rate (or why none) travels from measure to the stored reading's report row.
+    breathing = measured["hrv"]["breathing_rate_per_min"]  # type: ignore[index]
+    assert measured["hrv"]["breathing_quality"] is not None  # type: ignore[index]
+    assert report["users"][0]["rows"][0]["breathing_per_min"] == breathing  # type: ignore[index]
     rr = tmp_path / "2026-01-17 06-47-13.txt"
     rr.write_text("\n".join(f"{v:.0f}" for v in synthesize_rr_ms(RrScenario(seed=2))))
     bad = tmp_path / "notes.txt"

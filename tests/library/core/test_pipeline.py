@@ -236,3 +236,37 @@ def test_the_uncertainty_limit_is_a_setting_that_reaches_the_engine(store: Store
     )
     assert relaxed.hrv.quality.level != "rejected"
     assert relaxed.stored.ln_rmssd is not None
+
+
+def test_the_breathing_rate_is_stored_published_and_assessed(store: Store) -> None:
+    """Issue 26: the engine's breathing rate travels to the store, the state and the model."""
+    settings = ReadinessSettings()
+    first = NOW.date() - dt.timedelta(days=settings.min_history_readings)
+    for offset in range(settings.min_history_readings + 1):
+        day = first + dt.timedelta(days=offset)
+        scenario = RrScenario(
+            target_rmssd_ms=55.0, ectopic_rate=0.0, breathing_rate_hz=0.25, seed=offset
+        )
+        processed = process_recording(
+            store,
+            _recording(day, synthesize_rr_ms(scenario).tolist()),
+            settings=settings,
+            topics=TOPICS,
+            published_at=NOW,
+        )
+    assert processed.hrv.breathing_rate_per_min == pytest.approx(15.0, abs=1.0)
+    assert processed.stored.breathing_rate_per_min == processed.hrv.breathing_rate_per_min
+    assert processed.stored.breathing_quality == "good"
+    state = json.loads(store.pending_outbox()[-1].payload)
+    assert state["reading"]["breathing_rate_per_min"] == pytest.approx(
+        processed.hrv.breathing_rate_per_min, abs=0.05
+    )
+    assert state["readiness"]["illness"] is None
+    assert processed.readiness is not None
+    assert processed.readiness.baselines.breathing_today_per_min == pytest.approx(
+        processed.hrv.breathing_rate_per_min
+    )
+    assert processed.readiness.baselines.breathing_upper_per_min is not None
+    assert store.readings("alice")[-1].breathing_rate_per_min == pytest.approx(
+        processed.hrv.breathing_rate_per_min
+    )

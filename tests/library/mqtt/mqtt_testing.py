@@ -82,7 +82,10 @@ class ReadingFactory:
         date = dt.date(2026, 9, 1) + dt.timedelta(days=day)
         ln_rmssd = 4.0 + 0.15 * math.sin(day / 3.0) + (0.05 if user == "bob" else 0.0)
         rhr = 55.0 + 2.0 * math.cos(day / 4.0)
-        today = DailyReading(date=date, ln_rmssd=ln_rmssd, resting_hr_bpm=rhr)
+        breathing = 14.0 + 0.5 * math.sin(day / 2.0)
+        today = DailyReading(
+            date=date, ln_rmssd=ln_rmssd, resting_hr_bpm=rhr, breathing_rate_per_min=breathing
+        )
         history = self._history.setdefault(user, [])
         readiness = assess(
             history=history, today=today, wellness=None, training=(), settings=self._settings
@@ -103,6 +106,8 @@ class ReadingFactory:
             artifact_pct=0.5,
             quality="good",
             readiness=readiness,
+            breathing_rate_per_min=breathing,
+            breathing_quality="good",
         )
 
     def store_with_state(self, store: Store, reading: StoredReading) -> bytes:

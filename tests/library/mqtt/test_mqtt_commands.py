@@ -434,3 +434,11 @@ async def test_a_valid_command_does_change_the_database(broker, store):
     store.add_wellness(command.entry())
     assert dump(store.path) != before
     assert store.wellness_for("alice", TODAY) is not None
+
+
+@pytest.mark.parametrize(("ill", "stored"), [(None, "none"), ("mild", "mild"), ("clear", "clear")])
+def test_the_wellness_command_carries_illness_symptoms(ill, stored):
+    payload = {**WELLNESS} if ill is None else {**WELLNESS, "ill": ill}
+    command = parse("wellness", payload)
+    assert isinstance(command, WellnessCommand)
+    assert command.entry().ill == stored

@@ -30,6 +30,8 @@ BASELINE_SOURCES = {
     "resting_hr_7d_mean_bpm": "resting_hr_7d_mean_bpm",
     "readings_in_7d": "readings_in_7d",
     "readings_in_baseline": "readings_in_baseline",
+    "breathing_baseline_per_min": "breathing_baseline_per_min",
+    "breathing_normal_high_per_min": "breathing_upper_per_min",
 }
 
 
@@ -68,6 +70,8 @@ def test_reading_fields_come_from_the_stored_reading(readings):
     assert got["beats"] == 118
     assert got["quality"] == "good"
     assert got["quality_reason"] is None
+    assert got["breathing_rate_per_min"] == pytest.approx(reading.breathing_rate_per_min, abs=0.05)
+    assert got["breathing_quality"] == "good"
     assert math.log(got["rmssd_ms"]) == pytest.approx(got["ln_rmssd"], abs=1e-3)
 
 
@@ -84,6 +88,7 @@ def test_readiness_and_every_baseline_field_map_to_their_source(readings):
     assert got["score"] == verdict.score
     assert got["fatigue_type"] == verdict.fatigue_type
     assert got["watch"] == verdict.watch
+    assert got["illness"] == verdict.illness
     assert got["advice"] == verdict.advice
     assert got["readings_needed"] == verdict.readings_needed
     assert got["reasons"] == [{"code": r.code, "text": r.text} for r in verdict.reasons]
@@ -91,7 +96,8 @@ def test_readiness_and_every_baseline_field_map_to_their_source(readings):
     for field, source in BASELINE_SOURCES.items():
         expected = getattr(verdict.baselines, source)
         assert expected is not None, source  # an advised verdict has every baseline
-        tolerance = 0.05 if field.endswith("_bpm") else 0.005  # bpm: 1 decimal, ln: 3
+        # bpm and breaths/min: 1 decimal, ln: 3
+        tolerance = 0.05 if field.endswith(("_bpm", "_per_min")) else 0.005
         assert got["baseline"][field] == pytest.approx(expected, abs=tolerance), field
 
 
@@ -109,7 +115,15 @@ def test_rejected_reading_has_null_metrics_and_its_reason(readings):
         update={"quality": "rejected", "quality_reason": "too many artifacts (14 %)"}
     )
     got = build(reading, pnn50_pct=12.0)["reading"]
-    metrics = ("rmssd_ms", "ln_rmssd", "sdnn_ms", "pnn50_pct", "resting_hr_bpm")
+    metrics = (
+        "rmssd_ms",
+        "ln_rmssd",
+        "sdnn_ms",
+        "pnn50_pct",
+        "resting_hr_bpm",
+        "breathing_rate_per_min",
+        "breathing_quality",
+    )
     assert [got[name] for name in metrics] == [None] * len(metrics)
     assert got["quality"] == "rejected"
     assert got["quality_reason"] == "too many artifacts (14 %)"

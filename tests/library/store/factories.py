@@ -52,6 +52,11 @@ def reading(
             "quality": quality,
             "quality_reason": "too many artifacts – measure again" if rejected else "",
             "source": "Polar H10 ABCD",
+            # Every breathing outcome: a rate, none with its reason, none at all.
+            "breathing_rate_per_min": None if rejected or seed % 5 == 4 else 12.0 + seed % 7 / 3,
+            "breathing_quality": (
+                None if rejected else ("no_clear_peak" if seed % 5 == 4 else "good")
+            ),
         }
     )
 
@@ -78,6 +83,7 @@ def household(
                 sleep_quality=7,
                 stress=2,
                 heavy_legs=day % 2 == 0,
+                ill=("none", "none", "mild", "clear")[day % 4],
             )
             wellness.append(w)
             training.append(

@@ -41,6 +41,21 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 # -------------------------------------------------------------------------------- log
 
 
+def test_log_records_illness_symptoms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "hrv.sqlite3"
+    args = ["log", "--db", str(db), "--user", "alice", "--date", "2026-02-03"]
+    feel = ("--soreness", "2", "--energy", "3", "--sleep", "5", "--stress", "4")
+    code, out, _ = _run(capsys, *args, *feel, "--ill", "clear")
+    assert code == 0
+    assert "ill (clear)" in out
+    with Store.open(db) as store:
+        (entry,) = store.wellness("alice")
+    assert entry.ill == "clear"
+    code, _, err = _run(capsys, *args, "--ill", "mild")
+    assert code != 0
+    assert "--ill goes with" in err
+
+
 def test_log_writes_questionnaire_and_training(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -160,6 +175,7 @@ def test_report_table_shows_the_story(db: Path, capsys: pytest.CaptureFixture[st
         "SWC",
         "band",
         "RHR",
+        "breath",
         "status",
         "fatigue",
         "type",

@@ -349,3 +349,29 @@ def test_an_error_inside_a_write_is_a_store_error_and_rolls_back(tmp_path: Path)
         assert not store._conn.in_transaction
         store.add_reading(reading())  # the store is still usable
         assert len(store.readings("alice")) == 1
+
+
+def test_a_version_2_database_gains_the_breathing_and_illness_columns(tmp_path: Path) -> None:
+    """Migration 3 (issue 26): old rows keep their values, no breathing rate, not ill."""
+    import sqlite3  # noqa: PLC0415
+
+    from hrv_readiness.store.schema import MIGRATIONS  # noqa: PLC0415
+
+    path = tmp_path / "v2.sqlite3"
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:2]:
+        conn.executescript(migration)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(
+        "INSERT INTO wellness (user, date, soreness, energy, sleep_quality, stress, heavy_legs) "
+        "VALUES ('alice', '2026-01-01', 2, 7, 7, 3, 0)"
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        (entry,) = store.wellness("alice")
+        assert entry.ill == "none"
+        store.add_reading(reading())
+        (stored,) = store.readings("alice")
+        assert stored.breathing_rate_per_min == reading().breathing_rate_per_min

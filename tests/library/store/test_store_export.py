@@ -145,7 +145,7 @@ def test_bad_json_is_refused_whole(filled: Store, tmp_path: Path, how: str, loca
         (lambda lines: [*lines[:5], "party" + lines[5][7:], *lines[6:]], "line 6"),
         (lambda lines: [*lines[:2], lines[2] + ",extra", *lines[3:]], "line 3"),
         (lambda lines: [*lines[:45], lines[45].rsplit(",", 3)[0], *lines[46:]], "line 46"),
-        (lambda lines: [*lines[:-1], lines[-1].rsplit(",", 4)[0] + ",lots,,,"], "line 121"),
+        (lambda lines: [*lines[:-1], lines[-1].rsplit(",", 7)[0] + ",lots,,,,,,"], "line 121"),
     ],
 )
 def test_bad_csv_is_refused_whole(
@@ -172,3 +172,49 @@ def test_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
         pytest.raises(ImportFormatError, match="cannot read"),
     ):
         import_history(target, tmp_path / "missing.json")
+
+
+def test_the_breathing_rate_and_illness_answers_travel_through_both_formats(
+    filled: Store, tmp_path: Path
+) -> None:
+    readings, wellness = filled.all_readings(), filled.all_wellness()
+    assert {r.breathing_quality for r in readings} >= {"good", "no_clear_peak", None}
+    assert {w.ill for w in wellness} == {"none", "mild", "clear"}
+    for fmt in ("json", "csv"):
+        path = tmp_path / f"h.{fmt}"
+        export_history(filled, path, fmt=fmt)  # type: ignore[arg-type]
+        with Store.open(tmp_path / f"{fmt}.sqlite3") as copy:
+            import_history(copy, path)
+            assert [r.breathing_rate_per_min for r in copy.all_readings()] == [
+                r.breathing_rate_per_min for r in readings
+            ]
+            assert [w.ill for w in copy.all_wellness()] == [w.ill for w in wellness]
+
+
+def test_a_csv_written_before_the_breathing_columns_still_imports(
+    filled: Store, tmp_path: Path
+) -> None:
+    """Exports made before the illness watch lack its three columns: no rate, not ill."""
+    new = tmp_path / "new.csv"
+    export_history(filled, new, fmt="csv")
+    old = tmp_path / "old.csv"
+    rows = [line.rsplit(",", 3)[0] for line in new.read_text(encoding="utf-8").splitlines()]
+    assert rows[0].split(",") == list(CSV_COLUMNS[:-3])
+    old.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "old.sqlite3") as copy:
+        summary = import_history(copy, old)
+        assert summary.readings_added == 40
+        assert {r.breathing_rate_per_min for r in copy.all_readings()} == {None}
+        assert {w.ill for w in copy.all_wellness()} == {"none"}
+
+
+def test_an_unknown_illness_answer_in_a_csv_is_refused(filled: Store, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    export_history(filled, good, fmt="csv")
+    text = good.read_text(encoding="utf-8").replace(",mild\n", ",very\n", 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text, encoding="utf-8")
+    with Store.open(tmp_path / "t.sqlite3") as target:
+        with pytest.raises(ImportFormatError, match="ill must be one of"):
+            import_history(target, bad)
+        assert _contents(target) == ([], [], [])
