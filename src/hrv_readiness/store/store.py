@@ -391,8 +391,8 @@ class Store:
                 )
             conn.execute(
                 "INSERT OR REPLACE INTO wellness "
-                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs, ill) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 _wellness_row(entry),
             )
         return old
@@ -523,8 +523,8 @@ class Store:
             entry = WellnessEntry.model_validate_json(record)
             conn.execute(
                 "INSERT OR REPLACE INTO wellness "
-                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "(user, date, soreness, energy, sleep_quality, stress, heavy_legs, ill) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 _wellness_row(entry),
             )
             return {entry.user}

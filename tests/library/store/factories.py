@@ -99,7 +99,10 @@ def household(
                 assert base.ln_rmssd is not None
                 assert base.mean_hr_bpm is not None
                 today = DailyReading(
-                    date=base.date, ln_rmssd=base.ln_rmssd, resting_hr_bpm=base.mean_hr_bpm
+                    date=base.date,
+                    ln_rmssd=base.ln_rmssd,
+                    resting_hr_bpm=base.mean_hr_bpm,
+                    breathing_rate_per_min=base.breathing_rate_per_min,
                 )
                 verdict = assess(
                     history=history, today=today, wellness=w, training=[], settings=settings
@@ -134,11 +137,16 @@ def story() -> tuple[list[StoredReading], list[WellnessEntry], list[TrainingEntr
             user="alice", date=date, soreness=soreness, energy=energy, sleep_quality=7, stress=3
         )
         t = TrainingEntry(user="alice", date=date, session_type=session, effort=8, duration_min=60)
-        today = DailyReading(date=date, ln_rmssd=ln, resting_hr_bpm=rhr)
+        base = reading("alice", day=day, seed=day)
+        today = DailyReading(
+            date=date,
+            ln_rmssd=ln,
+            resting_hr_bpm=rhr,
+            breathing_rate_per_min=base.breathing_rate_per_min,
+        )
         verdict = assess(
             history=history, today=today, wellness=w, training=training, settings=settings
         )
-        base = reading("alice", day=day, seed=day)
         readings.append(
             base.model_copy(
                 update={
