@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
@@ -19,9 +18,14 @@ from .hub import signal_user_added
 from .runtime import HrvRuntime
 
 if TYPE_CHECKING:
+    # Defined in binary_sensor/const.py since 2026 (the package re-exports it without
+    # declaring so); in the package itself before.
+    from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .hub import HrvConfigEntry
+else:
+    from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 
 PARALLEL_UPDATES = 0
 

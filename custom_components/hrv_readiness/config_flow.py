@@ -5,7 +5,9 @@
   collector exists by waiting for its retained announce before they change anything.
 * Strap: a "discovered" card from Home Assistant's Bluetooth (manifest ``bluetooth``
   matchers) -> confirm -> who wears it (a name, optionally an HA person) and the
-  morning window. One entry per strap and person (unique id: ``<address>_<user>``).
+  morning window; or, when no card came, added by hand: pick the strap from the
+  devices Home Assistant's Bluetooth sees -> who wears it. One entry per strap and
+  person (unique id: ``<address>_<user>``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
-import voluptuous as vol
-from homeassistant.components import mqtt
+from homeassistant.components import bluetooth, mqtt
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.core import callback
 from homeassistant.helpers import selector
@@ -40,12 +41,15 @@ from .const import (
     LOGGER,
 )
 from .models import Announce, PayloadError, parse_announce
+from .validation import vol
 
 if TYPE_CHECKING:
     from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
     from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 
 _ID_RE = re.compile(ID_PATTERN)
+HEART_RATE_SERVICE_UUID = "0000180d-0000-1000-8000-00805f9b34fb"
+POLAR_COMPANY_ID = 107
 
 
 class AnnounceLookupError(Exception):
@@ -59,6 +63,25 @@ class AnnounceLookupError(Exception):
 def valid_base_topic(topic: str) -> bool:
     """A publishable topic prefix: not empty, no wildcards, no empty levels."""
     return bool(topic) and not any(c in topic for c in "+#\0") and "" not in topic.split("/")
+
+
+def is_heart_rate_strap(info: BluetoothServiceInfoBleak) -> bool:
+    """Advertises the Heart Rate Service or Polar's company id (an H10 may omit 0x180D)."""
+    return HEART_RATE_SERVICE_UUID in info.service_uuids or POLAR_COMPANY_ID in (
+        info.manufacturer_data
+    )
+
+
+def strap_label(info: BluetoothServiceInfoBleak) -> str:
+    """``Polar H10 AAAA (A0:9E:...)``, marked when it advertises heart rate."""
+    name = info.name if info.name and info.name != info.address else "unnamed device"
+    kind = ", heart rate" if is_heart_rate_strap(info) else ""
+    return f"{name} ({info.address}{kind}, {info.rssi} dBm)"
+
+
+def strap_sort_key(info: BluetoothServiceInfoBleak) -> tuple[bool, int, str]:
+    """Heart-rate straps first, then the strongest signal."""
+    return (not is_heart_rate_strap(info), -info.rssi, info.address)
 
 
 async def async_read_announce(flow: ConfigFlow, base_topic: str, collector_id: str) -> Announce:
@@ -129,7 +152,6 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask before measuring with a discovered strap."""
         if user_input is not None:
             return await self.async_step_wearer()
-        self._set_confirm_only()
         return self.async_show_form(
             step_id="bluetooth_confirm",
             description_placeholders={"name": self._strap_name},
@@ -183,6 +205,45 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def async_step_strap(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Pick a strap from what Home Assistant's Bluetooth sees, when no card came.
+
+        Adapters and proxies scan passively by default (AUTO, since HA 2026.6): a strap
+        whose name or heart-rate service is only in its scan response never matches the
+        manifest, so discovery never fires. Every connectable device in range is offered
+        here, heart-rate ones first; once configured, the strap's address is scanned
+        actively (see ``strap_source``).
+        """
+        seen = {
+            info.address: info
+            for info in bluetooth.async_discovered_service_info(self.hass, connectable=True)
+        }
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            info = seen.get(user_input[CONF_ADDRESS])
+            if info is None:
+                errors[CONF_ADDRESS] = "strap_gone"
+            else:
+                self._strap = info
+                return await self.async_step_wearer()
+        if not seen:
+            return self.async_abort(reason="no_bluetooth_devices")
+        options = [
+            selector.SelectOptionDict(value=info.address, label=strap_label(info))
+            for info in sorted(seen.values(), key=strap_sort_key)
+        ]
+        return self.async_show_form(
+            step_id="strap",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_ADDRESS): selector.SelectSelector(
+                        selector.SelectSelectorConfig(options=options)
+                    )
+                }
+            ),
+            errors=errors,
+        )
+
     # --- a collector, over MQTT -------------------------------------------------------
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
@@ -219,7 +280,16 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
             },
         )
 
-    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+    async def async_step_user(
+        self,
+        user_input: dict[str, Any] | None = None,  # noqa: ARG002 - the step's signature
+    ) -> ConfigFlowResult:
+        """Added by hand: a collector (MQTT) or a strap Home Assistant's Bluetooth sees."""
+        return self.async_show_menu(step_id="user", menu_options=["collector", "strap"])
+
+    async def async_step_collector(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Add a collector by its id and base topic."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -240,7 +310,7 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
                 else:
                     return self._create_entry(announce, base_topic)
         return self.async_show_form(
-            step_id="user",
+            step_id="collector",
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(
                     {

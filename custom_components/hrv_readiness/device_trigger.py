@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import voluptuous as vol
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
 from homeassistant.components.homeassistant.triggers import event as event_trigger
 from homeassistant.const import (
@@ -17,6 +16,7 @@ from homeassistant.const import (
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN, EVENT_READING, TRIGGER_TYPES
+from .validation import vol
 
 if TYPE_CHECKING:
     from homeassistant.core import CALLBACK_TYPE, HomeAssistant

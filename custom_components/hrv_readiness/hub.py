@@ -23,6 +23,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from . import issues
 from .const import DOMAIN, EVENT_READING, LOGGER
+from .devices import entry_device, link_via
 from .events import reading_events
 
 if TYPE_CHECKING:
@@ -115,9 +116,7 @@ class HrvHub(ABC):
 
     @callback
     def device_id(self, user_id: str) -> str | None:
-        device = dr.async_get(self.hass).async_get_device(
-            identifiers={(DOMAIN, self.device_key(user_id))}
-        )
+        device = entry_device(self.hass, self.entry.entry_id, (DOMAIN, self.device_key(user_id)))
         return None if device is None else device.id
 
     @callback
@@ -142,15 +141,20 @@ class HrvHub(ABC):
             return user
         elif name is not None:
             user.name = name
-        dr.async_get(self.hass).async_get_or_create(
+        device = dr.async_get(self.hass).async_get_or_create(
             config_entry_id=self.entry.entry_id,
             identifiers={(DOMAIN, self.device_key(user_id))},
             manufacturer=MANUFACTURER,
             model=self.model,
             name=user.name,
             sw_version=self.sw_version,
-            via_device=self.via_device,
         )
+        via = (
+            None
+            if self.via_device is None
+            else entry_device(self.hass, self.entry.entry_id, self.via_device)
+        )
+        link_via(self.hass, device, via)
         if created:
             async_dispatcher_send(self.hass, signal_user_added(self.entry.entry_id), user_id)
         return user

@@ -137,7 +137,7 @@ class HrvRuntime(HrvHub):
                     user_id,
                 )
                 self.forget_user(user_id)
-                registry.async_update_device(device.id, remove_config_entry_id=self.entry.entry_id)
+                registry.async_remove_device(device.id)
 
     # --- message handlers ------------------------------------------------------------
 

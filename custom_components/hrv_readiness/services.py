@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import device_registry as dr
 
 from .const import COMMAND_RECOMPUTE, COMMAND_TRAINING, COMMAND_WELLNESS, DOMAIN, SESSION_TYPES
+from .devices import entry_device_by_id
+from .validation import vol
 
 if TYPE_CHECKING:
     from .hub import HrvConfigEntry, HrvHub
@@ -50,16 +50,10 @@ TRAINING_SCHEMA = vol.Schema(
 @callback
 def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HrvHub, str]:
     """The runtime and user id behind a device, or a translated validation error."""
-    device = dr.async_get(hass).async_get(device_id)
-    if device is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_device",
-            translation_placeholders={"device_id": device_id},
-        )
-    for entry_id in device.config_entries:
-        entry: HrvConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-        if entry is None or entry.domain != DOMAIN:
+    entries: list[HrvConfigEntry] = hass.config_entries.async_entries(DOMAIN)
+    for entry in entries:
+        device = entry_device_by_id(hass, entry.entry_id, device_id)
+        if device is None:
             continue
         if entry.state is not ConfigEntryState.LOADED:
             raise ServiceValidationError(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.components import mqtt
 from homeassistant.components.recorder.models import (
@@ -41,6 +41,12 @@ if TYPE_CHECKING:
     from .runtime import HrvRuntime
 
 BEATS_PER_MINUTE = "bpm"
+
+#: Home Assistant 2025.11+ wants statistics metadata to say its ``unit_class``
+#: (leaving it out is deprecated); older releases reject the key.
+UNIT_CLASS_IN_METADATA = "unit_class" in (
+    StatisticMetaData.__required_keys__ | StatisticMetaData.__optional_keys__
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,15 +141,17 @@ def async_import_history(hass: HomeAssistant, history: History, user_name: str) 
         rows = statistic_rows(history, description.value_fn)
         if not rows:
             continue
-        metadata = StatisticMetaData(
-            mean_type=StatisticMeanType.ARITHMETIC,
-            has_sum=False,
-            name=f"{user_name} {description.name}",
-            source=DOMAIN,
-            statistic_id=statistic_id(history.collector_id, history.user, description.key),
-            unit_of_measurement=description.unit,
-        )
-        async_add_external_statistics(hass, metadata, rows)
+        fields: dict[str, Any] = {
+            "mean_type": StatisticMeanType.ARITHMETIC,
+            "has_sum": False,
+            "name": f"{user_name} {description.name}",
+            "source": DOMAIN,
+            "statistic_id": statistic_id(history.collector_id, history.user, description.key),
+            "unit_of_measurement": description.unit,
+        }
+        if UNIT_CLASS_IN_METADATA:
+            fields["unit_class"] = None  # no unit conversion for these values
+        async_add_external_statistics(hass, cast("StatisticMetaData", fields), rows)
         queued += len(rows)
     return queued
 

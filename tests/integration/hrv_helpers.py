@@ -12,11 +12,13 @@ import aiomqtt
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.hrv_readiness.const import CONF_BASE_TOPIC, CONF_COLLECTOR_ID, DOMAIN
+from custom_components.hrv_readiness.devices import entry_device
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import device_registry as dr
     from support.mosquitto import MosquittoBroker
 
 COLLECTOR_ID = "pi_kitchen"
@@ -26,6 +28,36 @@ WAIT_TIMEOUT_S = 15.0
 #: The collector device's connectivity entity (named after the config entry).
 CONNECTIVITY = f"binary_sensor.hrv_readiness_{COLLECTOR_ID}_connection"
 LAST_SEEN = f"sensor.hrv_readiness_{COLLECTOR_ID}_last_seen"
+
+
+def find_device(hass: HomeAssistant, key: str) -> dr.DeviceEntry | None:
+    """The integration's device with identifier ``(DOMAIN, key)``, in any of its entries.
+
+    ``async_get_device(identifiers=...)`` is deprecated since Home Assistant 2026.9 (an
+    identifier is unique only within one config entry).
+    """
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if (device := entry_device(hass, entry.entry_id, (DOMAIN, key))) is not None:
+            return device
+    return None
+
+
+def remove_device_message(entry_id: str, device_id: str) -> dict[str, Any]:
+    """The websocket command that removes a device from the device page.
+
+    ``config/device_registry/remove`` since Home Assistant 2026.9 (a device has one
+    config entry); ``remove_config_entry`` before, deprecated since.
+    """
+    from homeassistant.const import MAJOR_VERSION, MINOR_VERSION  # noqa: PLC0415
+
+    if (MAJOR_VERSION, MINOR_VERSION) >= (2026, 9):
+        return {"type": "config/device_registry/remove", "device_id": device_id}
+    return {
+        "type": "config/device_registry/remove_config_entry",
+        "config_entry_id": entry_id,
+        "device_id": device_id,
+    }
+
 
 ANNOUNCE: dict[str, Any] = {
     "schema_version": 1,

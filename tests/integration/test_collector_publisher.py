@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING
 import pytest
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from hrv_helpers import CONNECTIVITY, hrv_entry, state_of, wait_for
+from hrv_helpers import CONNECTIVITY, find_device, hrv_entry, state_of, wait_for
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.hrv_readiness.const import DOMAIN, EVENT_READING
@@ -144,7 +143,7 @@ async def test_collector_to_entities_and_back(
     assert state_of(hass, "sensor.alice_last_reading") == expected.reading.measured_at.isoformat()
     reasons = hass.states.get("sensor.alice_readiness_status").attributes["reasons"]
     assert reasons == [reason.text for reason in expected.readiness.reasons]
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{COLLECTOR}_alice")})
+    device = find_device(hass, f"{COLLECTOR}_alice")
     assert device is not None
     assert device.name == "Alice"
 

@@ -9,7 +9,7 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
-from hrv_helpers import COLLECTOR_ID, PREFIX, FakeCollector, wait_for
+from hrv_helpers import COLLECTOR_ID, PREFIX, FakeCollector, find_device, wait_for
 from voluptuous import MultipleInvalid
 
 from custom_components.hrv_readiness.const import DOMAIN
@@ -24,7 +24,7 @@ REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def alice_device_id(hass: HomeAssistant) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{COLLECTOR_ID}_alice")})
+    device = find_device(hass, f"{COLLECTOR_ID}_alice")
     assert device is not None
     return device.id
 
@@ -211,12 +211,17 @@ async def test_command_while_collector_offline_raises(
 async def test_action_descriptions_load(hass: HomeAssistant, setup_entry: MockConfigEntry) -> None:
     """services.yaml is what the UI shows: it loads, with the selectors and names."""
     from homeassistant.helpers.service import async_get_all_descriptions  # noqa: PLC0415
+    from homeassistant.helpers.translation import async_get_translations  # noqa: PLC0415
 
     descriptions = (await async_get_all_descriptions(hass))[DOMAIN]
     assert set(descriptions) == {"log_wellness", "log_training", "recompute"}
     wellness = descriptions["log_wellness"]
-    assert wellness["name"] == "Log wellness"
-    assert wellness["fields"]["device_id"]["selector"] == {"device": {"integration": DOMAIN}}
+    # The UI's names come from the translations (descriptions carry them only before
+    # Home Assistant 2025.11).
+    translations = await async_get_translations(hass, "en", "services", [DOMAIN])
+    assert translations[f"component.{DOMAIN}.services.log_wellness.name"] == "Log wellness"
+    # Home Assistant 2026 fills in the selector's defaults ("multiple": False).
+    assert wellness["fields"]["device_id"]["selector"]["device"]["integration"] == DOMAIN
     assert wellness["fields"]["soreness"]["selector"]["number"]["max"] == 10
     training = descriptions["log_training"]
     assert (

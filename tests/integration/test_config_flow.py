@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from homeassistant.config_entries import SOURCE_MQTT, SOURCE_USER
@@ -43,10 +43,20 @@ def discovery(
     )
 
 
-async def test_manual_step_creates_entry(hass: HomeAssistant, collector: FakeCollector) -> None:
+async def start_collector_flow(hass: HomeAssistant) -> dict[str, Any]:
+    """Add integration -> "A collector (MQTT)": the collector's form."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["collector", "strap"]
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "collector"}
+    )
+
+
+async def test_manual_step_creates_entry(hass: HomeAssistant, collector: FakeCollector) -> None:
+    result = await start_collector_flow(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "collector"
     assert result["errors"] == {}
 
     result = await hass.config_entries.flow.async_configure(result["flow_id"], MANUAL)
@@ -90,7 +100,7 @@ async def test_manual_step_errors_then_recovers(
     user_input: dict[str, str],
     errors: dict[str, str],
 ) -> None:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await start_collector_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
@@ -113,14 +123,14 @@ async def test_manual_step_invalid_announce(
     hass: HomeAssistant, collector: FakeCollector, announce: object
 ) -> None:
     await collector.publish("announce", announce)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await start_collector_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], MANUAL)
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_announce"}
 
 
 async def test_manual_step_without_mqtt(hass: HomeAssistant) -> None:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await start_collector_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], MANUAL)
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "mqtt_unavailable"}
@@ -129,7 +139,7 @@ async def test_manual_step_without_mqtt(hass: HomeAssistant) -> None:
 async def test_manual_step_already_configured(
     hass: HomeAssistant, setup_entry: MockConfigEntry
 ) -> None:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await start_collector_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], MANUAL)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"

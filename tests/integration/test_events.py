@@ -10,7 +10,7 @@ from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
-from hrv_helpers import COLLECTOR_ID, FakeCollector, state_payload, wait_for
+from hrv_helpers import COLLECTOR_ID, FakeCollector, find_device, state_payload, wait_for
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_get_device_automations,
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.broker
 
 
 def alice(hass: HomeAssistant) -> dr.DeviceEntry:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{COLLECTOR_ID}_alice")})
+    device = find_device(hass, f"{COLLECTOR_ID}_alice")
     assert device is not None
     return device
 

@@ -16,7 +16,9 @@ from hrv_helpers import (
     ANNOUNCE,
     COLLECTOR_ID,
     FakeCollector,
+    find_device,
     hrv_entry,
+    remove_device_message,
     state_of,
     state_payload,
     wait_for,
@@ -54,12 +56,12 @@ async def test_setup_creates_one_device_per_user(
 ) -> None:
     assert setup_entry.state is ConfigEntryState.LOADED
     assert user_devices(hass, setup_entry) == {f"{COLLECTOR_ID}_alice": "Alice"}
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{COLLECTOR_ID}_alice")})
+    device = find_device(hass, f"{COLLECTOR_ID}_alice")
     assert device is not None
     assert device.manufacturer == "HRV Readiness"
     assert device.sw_version == "0.1.0"
     # Every person's device hangs off the collector's own.
-    collector = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, COLLECTOR_ID)})
+    collector = find_device(hass, COLLECTOR_ID)
     assert collector is not None
     assert device.via_device_id == collector.id
     assert (collector.name, collector.model) == ("HRV Readiness (pi_kitchen)", "Collector")
@@ -190,29 +192,17 @@ async def test_remove_stale_device_only(
 ) -> None:
     assert await async_setup_component(hass, "config", {})
     registry = dr.async_get(hass)
-    alice = registry.async_get_device(identifiers={(DOMAIN, f"{COLLECTOR_ID}_alice")})
+    alice = find_device(hass, f"{COLLECTOR_ID}_alice")
     assert alice is not None
     client = await hass_ws_client(hass)
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": setup_entry.entry_id,
-            "device_id": alice.id,
-        }
-    )
+    await client.send_json_auto_id(remove_device_message(setup_entry.entry_id, alice.id))
     response = await client.receive_json()
     assert not response["success"]  # Alice is still served by the collector
 
     # The collector's own device goes with the config entry, not by hand.
-    own = registry.async_get_device(identifiers={(DOMAIN, COLLECTOR_ID)})
+    own = find_device(hass, COLLECTOR_ID)
     assert own is not None
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": setup_entry.entry_id,
-            "device_id": own.id,
-        }
-    )
+    await client.send_json_auto_id(remove_device_message(setup_entry.entry_id, own.id))
     assert not (await client.receive_json())["success"]
 
     # A device the collector no longer announces (e.g. left from an old config) can go.
@@ -221,13 +211,7 @@ async def test_remove_stale_device_only(
         identifiers={(DOMAIN, f"{COLLECTOR_ID}_dave")},
         name="Dave",
     )
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": setup_entry.entry_id,
-            "device_id": old.id,
-        }
-    )
+    await client.send_json_auto_id(remove_device_message(setup_entry.entry_id, old.id))
     response = await client.receive_json()
     assert response["success"]
     assert registry.async_get(old.id) is None
@@ -236,13 +220,7 @@ async def test_remove_stale_device_only(
     foreign = registry.async_get_or_create(
         config_entry_id=setup_entry.entry_id, identifiers={(DOMAIN, "pi_garage_erin")}
     )
-    await client.send_json_auto_id(
-        {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": setup_entry.entry_id,
-            "device_id": foreign.id,
-        }
-    )
+    await client.send_json_auto_id(remove_device_message(setup_entry.entry_id, foreign.id))
     assert (await client.receive_json())["success"]
 
 
@@ -380,14 +358,9 @@ async def test_collector_update_and_rename_update_the_device(
     hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
 ) -> None:
     await collector.announce({**ANNOUNCE, "sw_version": "0.2.0"})
-    identifiers = {(DOMAIN, f"{COLLECTOR_ID}_alice")}
-    registry = dr.async_get(hass)
-    await wait_for(
-        hass, lambda: registry.async_get_device(identifiers=identifiers).sw_version == "0.2.0"
-    )
+    key = f"{COLLECTOR_ID}_alice"
+    await wait_for(hass, lambda: find_device(hass, key).sw_version == "0.2.0")
     await collector.announce(
         {**ANNOUNCE, "sw_version": "0.2.0", "users": [{"id": "alice", "name": "Alice B."}]}
     )
-    await wait_for(
-        hass, lambda: registry.async_get_device(identifiers=identifiers).name == "Alice B."
-    )
+    await wait_for(hass, lambda: find_device(hass, key).name == "Alice B.")

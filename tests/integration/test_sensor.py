@@ -52,9 +52,15 @@ def entity_table(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
             "entity_category": entity.entity_category,
             "unit": entity.unit_of_measurement,
             "disabled_by": entity.disabled_by,
-            "capabilities": entity.capabilities,
+            "capabilities": None
+            if entity.capabilities is None
+            else {str(key): value for key, value in entity.capabilities.items()},
             "state": None if state is None else state.state,
-            "attributes": None if state is None else dict(state.attributes),
+            # Plain string keys: since 2026 some attribute keys are StrEnum members
+            # (EntityStateAttribute), which the snapshot would print differently.
+            "attributes": None
+            if state is None
+            else {str(key): value for key, value in state.attributes.items()},
         }
     return table
 

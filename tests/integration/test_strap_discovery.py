@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.components import bluetooth
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from hrv_helpers import state_of
-from strap_helpers import add_through_discovery, discovered
+from hrv_helpers import state_of, wait_for
+from strap_helpers import add_through_discovery, discovered, window_around_now
 from support.fakebluez import VirtualStrap
 
 from custom_components.hrv_readiness.const import (
@@ -163,3 +164,77 @@ async def test_wearer_step_errors_keep_the_input(
         {CONF_USER_NAME: "Bob", CONF_WINDOW_START: "05:00:00", CONF_WINDOW_END: "10:00:00"},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+# --- when discovery never fires: added by hand --------------------------------------------
+
+
+async def start_strap_flow(hass: HomeAssistant) -> dict[str, Any]:
+    """Add integration -> "A heart-rate strap": the list of what HA's Bluetooth sees."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    return dict(
+        await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": "strap"})
+    )
+
+
+def offered(result: dict[str, Any]) -> list[dict[str, str]]:
+    """The (value, label) options of the strap step's select."""
+    schema = result["data_schema"].schema
+    [field] = [value for key, value in schema.items() if key == CONF_ADDRESS]
+    return list(field.config["options"])
+
+
+async def seen_by_bluetooth(hass: HomeAssistant, address: str) -> None:
+    def seen() -> bool:
+        return any(
+            info.address == address
+            for info in bluetooth.async_discovered_service_info(hass, connectable=True)
+        )
+
+    await wait_for(hass, seen)
+
+
+@pytest.mark.usefixtures("integration")
+async def test_strap_never_discovered_is_added_by_hand(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    """Passive scanning (AUTO) got no name, service or Polar id: no card, so by hand."""
+    fake_bluez.add_strap(strap(name="", advertised_uuids=(), manufacturer_data={}))
+    fake_bluez.add_strap(strap(address="11:22:33:44:55:66", rssi_dbm=-80))
+    await seen_by_bluetooth(hass, ADDRESS)
+    await seen_by_bluetooth(hass, "11:22:33:44:55:66")
+    # Only the strap that advertises heart rate started a card; the silent one did not.
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["unique_id"] for flow in flows] == ["11:22:33:44:55:66"]
+
+    result = await start_strap_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "strap"
+    # Heart-rate straps first; the silent one is offered by its address.
+    assert [option["value"] for option in offered(result)] == ["11:22:33:44:55:66", ADDRESS]
+    assert offered(result)[1]["label"].startswith(f"unnamed device ({ADDRESS}, ")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ADDRESS: ADDRESS}
+    )
+    assert result["step_id"] == "wearer"
+    window_start, window_end = window_around_now(inside=False)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_USER_NAME: "Alice", CONF_WINDOW_START: window_start, CONF_WINDOW_END: window_end},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.unique_id == f"{ADDRESS}_alice"
+    assert entry.data[CONF_ADDRESS] == ADDRESS
+    assert entry.data[CONF_STRAP_NAME] == ADDRESS
+    assert state_of(hass, "sensor.alice_measurement") == "idle"
+
+
+@pytest.mark.usefixtures("integration")
+async def test_strap_step_when_bluetooth_sees_nothing(hass: HomeAssistant) -> None:
+    result = await start_strap_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_bluetooth_devices"

@@ -141,22 +141,24 @@ async def bedroom_with_blueprint(hass: HomeAssistant) -> None:
         "action": "input_number.set_value",
         "target": {"entity_id": "input_number.bedroom_level"},
     }
+    # The template integration's own key (the `light: platform: template` form is gone
+    # in Home Assistant 2026; this one works on every supported release).
     assert await async_setup_component(
         hass,
-        "light",
+        "template",
         {
-            "light": [
+            "template": [
                 {
-                    "platform": "template",
-                    "lights": {
-                        "bedroom": {
-                            "value_template": "{{ states('input_number.bedroom_level')|int > 0 }}",
-                            "level_template": "{{ states('input_number.bedroom_level')|int }}",
+                    "light": [
+                        {
+                            "name": "bedroom",
+                            "state": "{{ states('input_number.bedroom_level')|int > 0 }}",
+                            "level": "{{ states('input_number.bedroom_level')|int }}",
                             "turn_on": {**set_level, "data": {"value": 255}},
                             "turn_off": {**set_level, "data": {"value": 0}},
                             "set_level": {**set_level, "data": {"value": "{{ brightness }}"}},
                         }
-                    },
+                    ]
                 }
             ]
         },
