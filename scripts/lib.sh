@@ -105,20 +105,117 @@ ensure_collector_venv_311() {
 # the built wheel *with its dependencies under HA's constraints*, as HA installs the
 # manifest's requirement; any conflict with HA's pins fails here.
 ensure_ha_venv() {
-    local py313 wheel
+    local py313
     py313=$(find_python 3.13)
+    install_ha_venv .venv-ha "$py313" requirements/ha-test.txt requirements/ha-constraints.txt
+}
+
+# install_ha_venv DIR PYTHON TEST_REQUIREMENTS CONSTRAINTS: HA's test venv and the wheel.
+install_ha_venv() {
+    local dir="$1" python="$2" requirements="$3" constraints="$4" wheel
     wheel=$(built_wheel)
-    ensure_venv .venv-ha "$py313" requirements/ha-test.txt requirements/ha-constraints.txt -- \
-        -c requirements/ha-constraints.txt -r requirements/ha-test.txt
-    .venv-ha/bin/python -m pip uninstall --quiet --yes hrv-readiness >> .venv-ha.log 2>&1 || true
-    if ! .venv-ha/bin/python -m pip install --quiet --disable-pip-version-check \
-            -c requirements/ha-constraints.txt "$wheel" >> .venv-ha.log 2>&1; then
-        tail -20 .venv-ha.log >&2
+    ensure_venv "$dir" "$python" "$requirements" "$constraints" -- \
+        -c "$constraints" -r "$requirements"
+    "$dir/bin/python" -m pip uninstall --quiet --yes hrv-readiness >> "$dir.log" 2>&1 || true
+    if ! "$dir/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -c "$constraints" "$wheel" >> "$dir.log" 2>&1; then
+        tail -20 "$dir.log" >&2
         echo "error: $wheel does not install under Home Assistant's constraints" >&2
         return 1
     fi
-    if ! .venv-ha/bin/python -m pip check >&2; then
+    if ! "$dir/bin/python" -m pip check >&2; then
         echo "error: the library's requirements conflict with Home Assistant's environment" >&2
         return 1
     fi
+}
+
+# The current Home Assistant (2026.10.4 harness) on Python 3.14 from the sid root:
+# .venv-ha-current lives in the clone but only runs inside the root (in_sid_root).
+ensure_ha_current_venv() {
+    ensure_sid_root
+    in_sid_root bash -c 'source scripts/lib.sh && python_at_least /usr/bin/python3 3.14.2 &&
+        install_ha_venv .venv-ha-current /usr/bin/python3 \
+            requirements/ha-current-test.txt requirements/ha-current-constraints.txt'
+}
+
+# The real `hass` of the current release (2026.11.0) for tests/e2e, in the sid root:
+# everything its components need, but not the library (hass installs that itself).
+ensure_hass_venv() {
+    ensure_sid_root
+    in_sid_root bash -c 'source scripts/lib.sh && python_at_least /usr/bin/python3 3.14.2 &&
+        ensure_venv .venv-hass /usr/bin/python3 \
+            requirements/hass-e2e.txt requirements/hass-e2e-constraints.txt -- \
+            -c requirements/hass-e2e-constraints.txt -r requirements/hass-e2e.txt &&
+        .venv-hass/bin/python -m pip check >&2'
+}
+
+# python_at_least PYTHON X.Y.Z: fails with a clear message when PYTHON is older.
+python_at_least() {
+    "$1" -c "import sys; v = tuple(map(int, '$2'.split('.')));
+sys.exit(0 if sys.version_info[:3] >= v else
+         f'error: {sys.executable} is {sys.version.split()[0]}, Home Assistant needs >= $2')"
+}
+
+# ---------------------------------------------------------------------------------------
+# The current Home Assistant needs Python >= 3.14.2, which these machines only have from
+# Debian's own packages: a Debian sid root made with debootstrap from the Debian mirror
+# already configured in /etc/apt, cached outside the clone (a fresh machine builds it
+# with the same function). Commands run in it through `in_sid_root`, in a private mount
+# namespace (unshare), so the bind mounts vanish with the command and parallel runs from
+# several clones do not step on each other.
+SID_ROOT="${HRV_SID_ROOT:-/var/cache/hrv-readiness/sid-root}"
+# python3 (3.14 in sid), venv and a compiler (for a dependency without a 3.14 wheel), the
+# broker and the D-Bus daemon the tests start, the CA bundle. Changing it rebuilds the
+# root. The browser of the real-browser check runs outside (Debian's chromium on the host).
+SID_PACKAGES="python3,python3-venv,python3-dev,build-essential,ca-certificates,mosquitto,dbus-daemon"
+
+# debian_mirror -> the Debian archive URI configured in /etc/apt (deb822 or one-line).
+debian_mirror() {
+    local uri
+    uri=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+              /etc/apt/sources.list.d/*.sources 2>/dev/null \
+          | grep -oE 'https?://[^ ]*/debian/?( |$)' | grep -v security | head -1 | tr -d ' ')
+    if [ -z "$uri" ]; then
+        echo "error: no Debian mirror configured in /etc/apt" >&2
+        return 1
+    fi
+    echo "$uri"
+}
+
+ensure_sid_root() {
+    local stamp digest mirror tmp
+    stamp="$SID_ROOT/.hrv-readiness-stamp"
+    digest=$(printf '%s' "$SID_PACKAGES" | sha256sum | cut -c1-16)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "error: building the Debian sid root needs root (debootstrap, chroot)" >&2
+        return 1
+    fi
+    mkdir -p "$(dirname "$SID_ROOT")"
+    (
+        flock 9
+        if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then exit 0; fi
+        command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] \
+            || ensure_debian_binary debootstrap debootstrap || exit 1
+        mirror=$(debian_mirror) || exit 1
+        tmp="$SID_ROOT.tmp"
+        rm -rf "$tmp"
+        log "building a Debian sid root in $SID_ROOT from $mirror (log: $SID_ROOT.log)"
+        if ! PATH="$PATH:/usr/sbin" debootstrap --variant=minbase --include="$SID_PACKAGES" \
+                sid "$tmp" "$mirror" > "$SID_ROOT.log" 2>&1; then
+            tail -20 "$SID_ROOT.log" >&2
+            echo "error: debootstrap failed (log: $SID_ROOT.log)" >&2
+            exit 1
+        fi
+        rm -rf "$SID_ROOT"
+        mv "$tmp" "$SID_ROOT"
+        echo "$digest" > "$stamp"
+    ) 9> "$SID_ROOT.lock"
+}
+
+# in_sid_root COMMAND...: runs COMMAND inside the sid root (scripts/in_sid_root.sh).
+in_sid_root() {
+    SID_ROOT="$SID_ROOT" bash scripts/in_sid_root.sh "$@"
 }

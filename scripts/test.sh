@@ -9,6 +9,7 @@ set -e
 build_dist
 ensure_collector_venv_311
 ensure_ha_venv
+ensure_ha_current_venv
 ensure_debian_binary mosquitto mosquitto
 ensure_debian_binary dbus-daemon dbus
 ensure_debian_binary chromium chromium
@@ -31,18 +32,23 @@ step "make demo in an empty clone (3.11, 3.13)" bash scripts/check_demo.sh
 step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
 step "mypy --strict src/" .venv/bin/mypy src
-step "mypy --strict custom_components/" .venv-ha/bin/mypy --config-file pyproject.toml custom_components/hrv_readiness
+step "mypy --strict custom_components/ (Home Assistant 2026.10.4)" in_sid_root \
+    .venv-ha-current/bin/mypy --config-file pyproject.toml --python-version 3.14 \
+    custom_components/hrv_readiness
 step "library tests (Python 3.13)" .venv/bin/python -m pytest tests/library \
     --junitxml="$reports/library-313.xml" --cov=hrv_readiness --cov-report=term:skip-covered -q
 step "real export files: ../shared/realfiles against its PROVENANCE.md" \
     .venv/bin/python tests/support/realfiles.py
 step "library tests (Python 3.11)" .venv311/bin/python -m pytest tests/library \
     --junitxml="$reports/library-311.xml" -q -p no:cacheprovider
-step "integration tests (Home Assistant 2025.4.4)" .venv-ha/bin/python -m pytest \
-    -c tests/integration/pytest.ini tests/integration \
-    --junitxml="$reports/integration.xml" -q \
+step "integration tests (Home Assistant 2026.10.4, Python 3.14)" in_sid_root \
+    .venv-ha-current/bin/python -m pytest -c tests/integration/pytest.ini tests/integration \
+    --junitxml="$reports/integration-current.xml" -q \
     --cov=custom_components.hrv_readiness --cov-config=tests/integration/.coveragerc \
     --cov-report=term:skip-covered --cov-fail-under=95
+step "integration tests (Home Assistant 2025.4.4, the oldest supported)" .venv-ha/bin/python \
+    -m pytest -c tests/integration/pytest.ini tests/integration \
+    --junitxml="$reports/integration-oldest.xml" -q
 step "real browser: the example dashboard in hass + Chromium" .venv-ha/bin/python -m pytest \
     -c tests/e2e/pytest.ini tests/e2e --junitxml="$reports/e2e.xml" -q
 
