@@ -104,8 +104,6 @@ DEFAULT_DURATION_S: Final = 120
 #: the service in their advertisement are matched by it or by their name).
 HEART_RATE_SERVICE_UUID: Final = "0000180d-0000-1000-8000-00805f9b34fb"
 POLAR_MANUFACTURER_ID: Final = 107
-#: After a morning attempt that did not give a reading, the next one waits this long.
-MORNING_RETRY_AFTER: Final = timedelta(minutes=10)
 #: The history database of every strap entry, in Home Assistant's config directory
 #: (the collector's format: `hrv-collector export --db <path>` reads it).
 STORE_FILE: Final = "hrv_readiness.sqlite3"

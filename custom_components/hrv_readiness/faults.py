@@ -1,18 +1,17 @@
-"""Why a measurement through Home Assistant's Bluetooth did not give a reading.
+"""Which repair issue a measurement without a reading raises: by the library's code.
 
 Each fault is something the user can act on, so each raises a repair issue (text in
 strings.json, ``issues.strap_<fault>``) that the next complete measurement deletes.
+The fault is read from the failure code the library attached to the result, never
+from its English reason, and only from this result: nothing of an earlier failure
+is kept.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 
-from hrv_readiness.ble.models import SessionState
-
-if TYPE_CHECKING:
-    from hrv_readiness.ble.models import MeasurementResult
+from hrv_readiness.ble.errors import StrapFailure
 
 
 class StrapFault(enum.StrEnum):
@@ -28,21 +27,17 @@ class StrapFault(enum.StrEnum):
     LINK_LOST = "link_lost"
 
 
-def classify(result: MeasurementResult, source_fault: StrapFault | None) -> StrapFault | None:
-    """The fault a finished session ended in, or ``None`` for a complete one.
+_FAULT_OF: dict[StrapFailure, StrapFault] = {
+    StrapFailure.ADAPTER_UNAVAILABLE: StrapFault.NOT_CONNECTABLE,
+    StrapFailure.NOT_CONNECTABLE: StrapFault.NOT_CONNECTABLE,
+    StrapFailure.CONNECTION_FAILED: StrapFault.NOT_CONNECTABLE,
+    StrapFailure.NO_CONNECTION_SLOT: StrapFault.NO_CONNECTION_SLOT,
+    StrapFailure.BUSY: StrapFault.BUSY,
+    StrapFailure.NO_CONTACT: StrapFault.NO_CONTACT,
+    StrapFailure.LINK_LOST: StrapFault.LINK_LOST,
+}
 
-    The session says how it ended (aborted for contact, failed for the rest); the
-    strap source remembers what Home Assistant's Bluetooth last refused with.
-    """
-    if result.state is SessionState.COMPLETE:
-        return None
-    reason = result.reason or ""
-    if result.state is SessionState.ABORTED and "skin contact" in reason:
-        return StrapFault.NO_CONTACT
-    if reason.startswith("link to the strap lost"):
-        return StrapFault.LINK_LOST
-    if source_fault is not None:
-        return source_fault
-    if "busy" in reason:
-        return StrapFault.BUSY
-    return StrapFault.NOT_CONNECTABLE
+
+def fault_of(failure: StrapFailure | None) -> StrapFault:
+    """The repair a failed measurement raises (a failure without a code: not connectable)."""
+    return StrapFault.NOT_CONNECTABLE if failure is None else _FAULT_OF[failure]

@@ -1,53 +1,66 @@
 """A strap Home Assistant measures itself, through its own Bluetooth, for one person.
 
-This is the ``runtime_data`` of a strap entry. It runs the library's measurement
-session on :class:`~.strap_source.HaStrapSource` and hands the recording to the same
-pipeline the collector uses (HRV engine, readiness model, SQLite history in Home
-Assistant's config directory), then shows the result through the shared user data
-of :class:`~.hub.HrvHub`, exactly as a collector's state message would be shown.
+This is the ``runtime_data`` of a strap entry. The person's morning is the library's
+:class:`~hrv_readiness.routine.MorningRoutine`, the very object the collector daemon
+runs: the morning window, when to measure and retry, the measurement session on the
+library's hosted strap source (:mod:`.strap_source`), the pipeline (HRV engine,
+readiness model, SQLite history in Home Assistant's config directory) and the
+commands. Its typed events come back through :class:`HaSink` and update the shared
+user data of :class:`~.hub.HrvHub`, exactly as a collector's messages would.
 
-* Morning: an advertisement of the strap inside the morning window starts the day's
-  measurement (once a day; a failed attempt is retried after ``MORNING_RETRY_AFTER``).
+* Morning: an advertisement of the strap inside the morning window wakes the routine,
+  which measures once a day (a failed attempt is retried after ``RETRY_AFTER``).
 * "Start measurement" (button, or the measure command) measures now.
 * The link is closed as soon as the recording ends (the session closes it), which
   frees the adapter's or proxy's connection slot.
 * A measurement that ends without a reading leaves a clear measurement state with its
-  reason and raises a repair issue (:mod:`.faults`); a complete one clears it.
+  reason and raises the repair issue of its failure code (:mod:`.faults`); the next
+  recording clears it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import uuid
-from functools import partial
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import bluetooth
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import (
+    ConfigEntryNotReady,
+    HomeAssistantError,
+    ServiceValidationError,
+)
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from hrv_readiness.ble.models import MeasurementSettings, SessionEvent, SessionState
-from hrv_readiness.ble.session import run_measurement
+from hrv_readiness.ble.models import MeasurementSettings
 from hrv_readiness.errors import HrvError
 from hrv_readiness.mqtt.commands import (
     InvalidCommandError,
     MeasureCommand,
+    RecomputeCommand,
     TrainingCommand,
     WellnessCommand,
-    parse_command,
+    command_from_fields,
 )
+from hrv_readiness.mqtt.sink import measurement_payload
 from hrv_readiness.mqtt.state import state_payload
-from hrv_readiness.mqtt.topics import Topics
-from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings
+from hrv_readiness.routine import (
+    MeasurementOutcome,
+    MeasurementStatus,
+    MorningRoutine,
+    MorningWindow,
+    Outcome,
+    RoutineSettings,
+    StateCause,
+    StateChanged,
+)
 from hrv_readiness.store import Store
-from hrv_readiness.store.changes import record_training, record_wellness
-from hrv_readiness.store.verdicts import current_verdict, reassess
 
 from . import issues
 from .const import (
@@ -58,36 +71,50 @@ from .const import (
     CONF_USER_NAME,
     CONF_WINDOW_END,
     CONF_WINDOW_START,
-    DEFAULT_BASE_TOPIC,
     DEFAULT_DURATION_S,
     DEFAULT_WINDOW_END,
     DEFAULT_WINDOW_START,
     DOMAIN,
     EVENT_COLLECTOR,
     LOGGER,
-    MORNING_RETRY_AFTER,
     STALE_CHECK_INTERVAL,
     STORE_FILE,
 )
-from .faults import StrapFault, classify
+from .faults import StrapFault, fault_of
 from .hub import HrvConfigEntry, HrvHub, UserData
-from .models import decode_json, measurement_from_json, state_from_json
-from .morning import MorningPlan, MorningWindow
-from .strap_source import HaStrapSource
+from .models import measurement_from_json, state_from_json
+from .strap_source import ha_strap_source
 
 if TYPE_CHECKING:
-    from hrv_readiness.ble.models import MeasurementResult, Recording
-    from hrv_readiness.pipeline import ProcessedReading
-    from hrv_readiness.store import StoredReading
+    from collections.abc import Coroutine
+
+    from hrv_readiness.routine import RoutineEvent
 
 MODEL = "Morning HRV readiness (Home Assistant Bluetooth)"
-#: Progress is shown at most this often (every notification would flood the recorder).
-PROGRESS_INTERVAL_S = 1.0
 
 
 def strap_collector_id(address: str) -> str:
     """The id a strap entry's readings carry where a collector's id would be."""
     return "ble_" + address.replace(":", "").lower()
+
+
+class HaSink:
+    """A routine's events shown by Home Assistant: entities, events, repair issues."""
+
+    def __init__(self, hub: StrapHub) -> None:
+        self._hub = hub
+
+    @callback
+    def emit(self, event: RoutineEvent) -> None:
+        hub = self._hub
+        user = hub.users[event.user]
+        if isinstance(event, MeasurementStatus):
+            raw = measurement_payload(event).model_dump(mode="json")
+            hub.set_measurement(user, measurement_from_json(raw), raw)
+        elif isinstance(event, MeasurementOutcome):
+            hub.show_outcome(user, event)
+        else:
+            hub.show_state(user, event)
 
 
 class StrapHub(HrvHub):
@@ -99,26 +126,25 @@ class StrapHub(HrvHub):
         self.user_id: str = entry.data[CONF_USER_ID]
         self.user_name: str = entry.data[CONF_USER_NAME]
         options = {**entry.data, **entry.options}
-        self.plan = MorningPlan(
+        self.settings = RoutineSettings(
             window=MorningWindow.parse(
                 options.get(CONF_WINDOW_START, DEFAULT_WINDOW_START),
                 options.get(CONF_WINDOW_END, DEFAULT_WINDOW_END),
             ),
-            retry_after=MORNING_RETRY_AFTER,
+            # Every wait of the session is bounded.
+            session=MeasurementSettings(
+                duration_s=float(options.get(CONF_DURATION, DEFAULT_DURATION_S))
+            ),
+            readiness=ReadinessSettings(),
         )
-        #: The session's settings; every wait in them is bounded.
-        self.session_settings = MeasurementSettings(
-            duration_s=float(options.get(CONF_DURATION, DEFAULT_DURATION_S))
-        )
-        self.readiness_settings = ReadinessSettings()
-        self.source = HaStrapSource(
+        self.source = ha_strap_source(
             hass, self.address, entry.data.get(CONF_STRAP_NAME) or self.address
         )
         self.store_path = Path(hass.config.path(STORE_FILE))
         self.last_fault: StrapFault | None = None
         self._store: Store | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._last_progress_s = 0.0
+        self._routine: MorningRoutine | None = None
+        self._tasks: set[asyncio.Task[object]] = set()
 
     # --- what the entities need -----------------------------------------------------
 
@@ -132,32 +158,57 @@ class StrapHub(HrvHub):
         return MODEL
 
     @property
+    def routine(self) -> MorningRoutine:
+        if self._routine is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_loaded",
+                translation_placeholders={"name": self.entry.title},
+            )
+        return self._routine
+
+    @property
     def measuring(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._routine is not None and self._routine.measuring
 
     def diagnostics(self) -> dict[str, Any]:
+        window = self.settings.window
+        routine = self._routine
+        measured_at = None if routine is None else routine.measured_at
         return {
             "address": self.address,
-            "window": [self.plan.window.start.isoformat(), self.plan.window.end.isoformat()],
-            "measured_on": None if self.plan.measured_on is None else str(self.plan.measured_on),
+            "window": [window.start.isoformat(), window.end.isoformat()],
+            "measured_at": None if measured_at is None else measured_at.isoformat(),
             "measuring": self.measuring,
             "last_fault": self.last_fault,
-            "client_class": self.source.client_class,
+            "client_class": self.source.connected_with,
         }
 
     # --- lifecycle -------------------------------------------------------------------
 
     async def async_start(self) -> None:
         """Open the history, show the last verdict and wait for the strap's mornings."""
-        self._store = await self.hass.async_add_executor_job(Store.open, self.store_path)
+        try:
+            self._store = await self.hass.async_add_executor_job(Store.open, self.store_path)
+        except HrvError as err:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="store_unavailable",
+                translation_placeholders={"path": str(self.store_path), "error": str(err)},
+            ) from err
         self.entry.async_on_unload(self._async_stop)
-        latest = await self.hass.async_add_executor_job(self._store.latest_reading, self.user_id)
-        user = self.ensure_user(self.user_id, self.user_name)
-        if latest is not None:
-            self._show_reading(user, latest, live=False)
-            if latest.usable:
-                self.plan.measured_on = latest.date
-        self._set_idle(user)
+        self.ensure_user(self.user_id, self.user_name)
+        self._routine = MorningRoutine(
+            user=self.user_id,
+            store=self._store,
+            source=self.source,
+            sink=HaSink(self),
+            settings=self.settings,
+            now=dt_util.now,
+            monotonic=self.hass.loop.time,
+            run_blocking=self.hass.async_add_executor_job,
+        )
+        await self._routine.start()
         self.entry.async_on_unload(
             bluetooth.async_register_callback(
                 self.hass,
@@ -171,9 +222,12 @@ class StrapHub(HrvHub):
         )
 
     async def _async_stop(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        self._routine = None
+        # A measurement under way is abandoned before its history closes.
+        tasks, self._tasks = self._tasks, set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._store is not None:
             store, self._store = self._store, None
             await self.hass.async_add_executor_job(store.close)
@@ -188,166 +242,82 @@ class StrapHub(HrvHub):
             )
         return self._store
 
+    def use_session_settings(self, session: MeasurementSettings) -> None:
+        """Measure with other session settings from now on (tests, the options flow)."""
+        self.settings = replace(self.settings, session=session)
+        if self._routine is not None:
+            self._routine.settings = self.settings
+
     # --- the morning -----------------------------------------------------------------
 
     @callback
     def _on_advertisement(
         self, _info: bluetooth.BluetoothServiceInfoBleak, _change: bluetooth.BluetoothChange
     ) -> None:
-        now = dt_util.now()
-        if self.measuring or not self.plan.due(now):
+        routine = self._routine
+        if routine is None or routine.measuring or not routine.due():
             return
-        self.plan.attempted_at = now
         LOGGER.info("%s advertises in the morning window: measuring", self.source.description)
-        self.start_measurement(requested=False)
+        self._run(routine.run_if_due(), "morning")
 
     @callback
-    def start_measurement(self, *, requested: bool) -> bool:
+    def start_measurement(self, *, requested: bool = True) -> bool:
         """Start a measurement unless one runs; ``False`` when one already runs."""
-        if self.measuring:
+        del requested  # always asked for here; the morning goes through the routine
+        routine = self.routine
+        if routine.measuring:
             return False
-        self._task = self.entry.async_create_background_task(
-            self.hass, self._async_measure(requested=requested), f"{DOMAIN} {self.address}"
-        )
+        self._run(routine.measure(), "requested")
         return True
 
-    async def _async_measure(self, *, requested: bool) -> None:
-        user = self.users[self.user_id]
-        total_s = self.session_settings.duration_s
-        self._fire_collector_event("measurement_started")
+    @callback
+    def _run(self, measurement: Coroutine[Any, Any, object], why: str) -> None:
+        task = self.entry.async_create_background_task(
+            self.hass, measurement, f"{DOMAIN} {self.address} {why}"
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-        @callback
-        def on_event(event: SessionEvent) -> None:
-            self._show_progress(user, event, total_s)
-
-        result = await run_measurement(self.source, self.session_settings, on_event=on_event)
-        if result.recording is not None:
-            await self._async_store(user, result.recording)
-            return
-        self._show_failure(user, result, requested=requested)
+    # --- what the entities show ------------------------------------------------------
 
     @callback
-    def _show_failure(self, user: UserData, result: MeasurementResult, *, requested: bool) -> None:
-        fault = classify(result, self.source.fault)
-        self.last_fault = fault
-        reason = result.reason or str(result.state)
-        LOGGER.log(
-            30 if requested or fault is not None else 20,
-            "Measurement of %s %s: %s",
-            user.name,
-            result.state,
-            reason,
+    def show_state(self, user: UserData, event: StateChanged) -> None:
+        """The routine's state of the person, shown as a collector's state would be."""
+        payload = state_payload(
+            collector_id=self.collector_id,
+            reading=event.reading,
+            readiness=event.readiness,
+            published_at=event.at.astimezone(dt.UTC),
         )
-        if fault is not None:
+        raw = payload.model_dump(mode="json")
+        self.set_state(user, state_from_json(raw), raw, live=event.cause is not StateCause.RESTORED)
+
+    @callback
+    def show_outcome(self, user: UserData, event: MeasurementOutcome) -> None:
+        detail: dict[str, str] = {}
+        if event.reason is not None:
+            detail["reason"] = event.reason
+        if event.outcome is Outcome.FAILED:
+            fault = fault_of(event.failure)
+            self.last_fault = fault
+            reason = event.reason or ""
             issues.create_strap_fault(
                 self.hass,
                 self.entry.entry_id,
                 fault,
                 {"strap": self.source.name, "user": user.name, "reason": reason},
             )
-        self._fire_collector_event("measurement_failed", reason=reason)
-
-    async def _async_store(self, user: UserData, recording: Recording) -> None:
-        now = dt_util.now()
-        try:
-            processed = await self.hass.async_add_executor_job(self._process, recording, now)
-        except HrvError as err:
-            LOGGER.warning("Reading of %s not usable: %s", user.name, err)
-            self._fire_collector_event("measurement_rejected", reason=str(err))
-            return
-        self.last_fault = None
-        issues.delete_strap_fault(self.hass, self.entry.entry_id)
-        if processed.hrv.usable:
-            self.plan.measured_on = processed.stored.date
-            self._fire_collector_event("measurement_completed")
-        else:
-            self._fire_collector_event(
-                "measurement_rejected", reason=processed.hrv.quality.reason or ""
-            )
-        self._show_state(user, processed.state.to_bytes(), live=True)
-
-    def _process(self, recording: Recording, now: dt.datetime) -> ProcessedReading:
-        """The collector's pipeline, unchanged: analyse, assess, store (executor)."""
-        return process_recording(
-            self.store,
-            RecordingInput(
-                user=self.user_id,
-                rr_ms=recording.rr_ms,
-                measured_at=recording.started_at,
-                date=now.date(),
-                strap_name=recording.strap_name,
-                strap_address=recording.strap_address,
-                battery_pct=recording.battery_pct,
-                segment_starts=recording.segment_starts,
-            ),
-            settings=self.readiness_settings,
-            topics=None,
-            collector_id=self.collector_id,
-            published_at=now.astimezone(dt.UTC),
-        )
-
-    # --- what the entities show ------------------------------------------------------
-
-    @callback
-    def _show_state(self, user: UserData, payload: bytes, *, live: bool) -> None:
-        """Parse the collector's own state payload, as a collector entry would."""
-        raw = decode_json(payload)
-        self.set_state(user, state_from_json(raw), raw, live=live)
-
-    @callback
-    def _show_reading(self, user: UserData, reading: StoredReading, *, live: bool) -> None:
-        payload = state_payload(
-            collector_id=self.collector_id,
-            reading=reading,
-            readiness=reading.readiness,
-            published_at=dt_util.utcnow(),
-        )
-        self._show_state(user, payload.to_bytes(), live=live)
-
-    @callback
-    def _set_idle(self, user: UserData) -> None:
-        self._show_measurement(user, {"state": "idle", "progress_pct": 0})
-
-    @callback
-    def _show_progress(self, user: UserData, event: SessionEvent, total_s: float) -> None:
-        progress = event.progress
-        if progress is not None:
-            now_s = self.hass.loop.time()
-            if now_s - self._last_progress_s < PROGRESS_INTERVAL_S:
-                return
-            self._last_progress_s = now_s
-        state = "connecting" if event.state is SessionState.RECONNECTING else event.state.value
-        ended = event.state in {SessionState.ABORTED, SessionState.FAILED}
-        self._show_measurement(
-            user,
-            {
-                "state": state,
-                "elapsed_s": progress.elapsed_s if progress else 0.0,
-                "total_s": progress.total_s if progress else total_s,
-                "progress_pct": int(100 * min(progress.elapsed_s / progress.total_s, 1.0))
-                if progress and progress.total_s
-                else (100 if event.state is SessionState.COMPLETE else 0),
-                "heart_rate_bpm": progress.heart_rate_bpm if progress else None,
-                "beats": progress.beats if progress else 0,
-                "artifacts": progress.artifacts if progress else 0,
-                "reason": (event.message or None) if ended else None,
-            },
-        )
-
-    @callback
-    def _show_measurement(self, user: UserData, fields: dict[str, Any]) -> None:
-        raw = {"schema_version": 1, **fields, "updated_at": dt_util.utcnow().isoformat()}
-        self.set_measurement(user, measurement_from_json(raw), raw)
-
-    @callback
-    def _fire_collector_event(self, kind: str, **detail: str) -> None:
+        elif event.outcome in {Outcome.COMPLETED, Outcome.REJECTED}:
+            # A recording was made: the strap and the radio work.
+            self.last_fault = None
+            issues.delete_strap_fault(self.hass, self.entry.entry_id)
         self.hass.bus.async_fire(
             EVENT_COLLECTOR,
             {
-                "device_id": self.device_id(self.user_id),
+                "device_id": self.device_id(user.user_id),
                 "collector_id": self.collector_id,
-                "user": self.user_id,
-                "type": kind,
+                "user": user.user_id,
+                "type": event.outcome.value,
                 "request_id": None,
                 "detail": detail,
             },
@@ -358,60 +328,27 @@ class StrapHub(HrvHub):
     async def async_send_command(self, user_id: str, command: str, payload: dict[str, Any]) -> str:
         """Carry out a command here, validated exactly as the collector validates it."""
         request_id = uuid.uuid4().hex
-        topics = Topics(DEFAULT_BASE_TOPIC, self.collector_id)
         try:
-            parsed = parse_command(
-                topics.command(user_id, command),
-                json.dumps({**payload, "request_id": request_id}).encode(),
-                topics=topics,
+            parsed = command_from_fields(
+                user_id,
+                command,
+                {**payload, "request_id": request_id},
                 users=[self.user_id],
                 today=dt_util.now().date(),
             )
         except InvalidCommandError as err:
             raise ServiceValidationError(str(err)) from err
+        routine = self.routine
         if isinstance(parsed, MeasureCommand):
-            self.start_measurement(requested=True)
-            return request_id
-        if isinstance(parsed, WellnessCommand):
-            await self.hass.async_add_executor_job(
-                partial(
-                    record_wellness,
-                    self.store,
-                    parsed.entry(),
-                    settings=self.readiness_settings,
-                    at=dt_util.utcnow(),
-                )
-            )
+            self.start_measurement()
+        elif isinstance(parsed, WellnessCommand):
+            await routine.add_wellness(parsed.entry())
         elif isinstance(parsed, TrainingCommand):
-            await self.hass.async_add_executor_job(
-                partial(
-                    record_training, self.store, parsed.entry(), settings=self.readiness_settings
-                )
-            )
-        else:
-            await self.hass.async_add_executor_job(
-                partial(
-                    reassess, self.store, self.user_id, since=None, settings=self.readiness_settings
-                )
-            )
-        await self.async_recompute()
+            await routine.add_training(parsed.entry())
+        elif isinstance(parsed, RecomputeCommand):
+            await routine.recompute()
         return request_id
 
     async def async_recompute(self) -> None:
         """Re-assess the latest usable reading with today's entries (as the collector)."""
-        state = await self.hass.async_add_executor_job(self._recomputed_state)
-        if state is not None:
-            self._show_state(self.users[self.user_id], state, live=True)
-
-    def _recomputed_state(self) -> bytes | None:
-        store = self.store
-        reading = store.latest_reading(self.user_id)
-        if reading is None:
-            return None
-        readiness = current_verdict(store, self.user_id, self.readiness_settings)
-        return state_payload(
-            collector_id=self.collector_id,
-            reading=reading,
-            readiness=readiness,
-            published_at=dt_util.utcnow(),
-        ).to_bytes()
+        await self.routine.recompute()

@@ -45,6 +45,7 @@ from hrv_readiness.hrv import (
 )
 from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.readiness.settings import ReadinessSettings
+from hrv_readiness.routine import window as routine_window
 from hrv_readiness.store.paths import default_data_dir
 
 if TYPE_CHECKING:
@@ -190,15 +191,21 @@ ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 
 
 class MorningWindow(_Frozen):
+    """Local times; an ``end`` before ``start`` spans midnight (e.g. 22:00-06:00)."""
+
     start: ClockTime = time(5, 0)
     end: ClockTime = time(10, 0)
 
     @model_validator(mode="after")
-    def _end_after_start(self) -> Self:
-        if self.end <= self.start:
-            msg = f"end ({self.end:%H:%M}) must be after start ({self.start:%H:%M})"
+    def _has_length(self) -> Self:
+        if self.end == self.start:
+            msg = f"end ({self.end:%H:%M}) equals start: the window has no length"
             raise ValueError(msg)
         return self
+
+    def window(self) -> routine_window.MorningWindow:
+        """The routine's window (the one definition of what is inside it)."""
+        return routine_window.MorningWindow(self.start, self.end)
 
 
 class MeasurementSection(MeasurementSettings):

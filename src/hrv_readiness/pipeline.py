@@ -1,14 +1,15 @@
-"""From a finished recording to a stored, assessed reading queued for MQTT.
+"""From a finished recording to a stored, assessed reading: domain values only.
 
 This is the one place where the pure core (``hrv_readiness.hrv``,
-``hrv_readiness.readiness``) meets the store and the MQTT contract. Data flows one way::
+``hrv_readiness.readiness``) meets the store. Data flows one way::
 
     RR (ms) → hrv.analyze → readiness.assess (against the stored history)
-            → Store.add_reading(reading, outbox=[state message])   (one transaction)
+            → Store.add_reading(reading, outbox=outbox(reading, readiness))  (one transaction)
 
-The state message is queued in the same transaction as the reading, so a reading is
-never published without being stored and never lost between the two; the publisher
-drains the outbox whenever the broker is there.
+It knows nothing of MQTT: a caller that publishes passes ``outbox``, a function that
+turns the stored reading and its verdict into the messages to queue with it (the
+collector's is :func:`hrv_readiness.mqtt.state.state_outbox`), so a reading is never
+published without being stored and never lost between the two.
 
 A rejected reading (too many artifacts) is stored with its RR and reason, never
 turned into a number, and the state keeps the last verdict (or says none can be
@@ -29,18 +30,19 @@ from hrv_readiness.hrv import (
     analyze,
     analyze_orthostatic,
 )
-from hrv_readiness.mqtt.state import state_message, state_payload
-from hrv_readiness.store import OutboxMessage, StoredOrthostatic, StoredReading
+from hrv_readiness.store import StoredOrthostatic, StoredReading
 from hrv_readiness.store.verdicts import HistoryOf, current_verdict, reassess, verdict_for
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
-    from hrv_readiness.mqtt.payloads import StatePayload
-    from hrv_readiness.mqtt.topics import Topics
+    from hrv_readiness.ble.models import Recording
     from hrv_readiness.readiness import OrthostaticTest, Readiness, ReadinessSettings
-    from hrv_readiness.store import Store
+    from hrv_readiness.store import OutboxMessage, Store
+
+    #: Messages to queue in the same transaction as a new reading (reading, verdict).
+    OutboxBuilder = Callable[[StoredReading, Readiness | None], Sequence[OutboxMessage]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,14 +65,37 @@ class RecordingInput:
     orthostatic: OrthostaticProtocol | None = None
     stand_index: int | None = None
 
+    @classmethod
+    def of(cls, recording: Recording, *, user: str, date: dt.date) -> RecordingInput:
+        """A strap session's recording, as the morning ``date`` of ``user``."""
+        return cls(
+            user=user,
+            rr_ms=recording.rr_ms,
+            measured_at=recording.started_at,
+            date=date,
+            strap_name=recording.strap_name,
+            strap_address=recording.strap_address,
+            battery_pct=recording.battery_pct,
+            segment_starts=recording.segment_starts,
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class ProcessedReading:
     reading_id: int
     hrv: HrvResult
     stored: StoredReading
+    #: The verdict the person's state shows now: this reading's if usable, else the
+    #: latest usable reading's (``None``: none yet).
     readiness: Readiness | None
-    state: StatePayload
+
+
+@dataclass(frozen=True, kw_only=True)
+class CurrentState:
+    """A person's state as of now: the latest reading and the current verdict."""
+
+    reading: StoredReading
+    readiness: Readiness | None
 
 
 def assess_day(
@@ -106,17 +131,15 @@ def process_recording(
     recording: RecordingInput,
     *,
     settings: ReadinessSettings,
-    topics: Topics | None,
-    published_at: dt.datetime,
     artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT,
-    collector_id: str | None = None,
     max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT,
+    outbox: OutboxBuilder | None = None,
 ) -> ProcessedReading:
-    """Analyse, assess, store and queue one recording; return what was decided.
+    """Analyse, assess and store one recording; return what was decided.
 
-    ``topics`` names where the state message is queued for MQTT; with ``None`` (Home
-    Assistant measuring through its own Bluetooth) nothing is queued and the state
-    payload names ``collector_id`` instead.
+    ``outbox`` builds the messages queued with the reading (nothing is queued without
+    it): the state as of now, which for a back-filled earlier morning is not that
+    reading's.
 
     Raises the HRV engine's ``InputError`` children for RR that are not a reading at
     all (empty, not ms, too short); those are not stored.
@@ -174,49 +197,22 @@ def process_recording(
         breathing_rate_per_min=hrv.breathing_rate_per_min,
         breathing_quality=hrv.breathing_quality,
     )
-    if topics is not None:
-        collector_id = topics.collector_id
-    if collector_id is None:
-        msg = "process_recording needs topics or a collector_id"
-        raise ValueError(msg)
-    payload = state_payload(
-        collector_id=collector_id,
-        reading=stored,
-        readiness=readiness,
-        published_at=published_at,
-    )
     latest = store.latest_reading(recording.user)
     backfill = latest is not None and latest.date > recording.date
     # A reading for an earlier morning (a back-fill) is not the state of now.
-    outbox = () if topics is None or backfill else _queued(topics, payload, published_at)
-    reading_id = store.add_reading(stored, outbox=outbox)
+    queued = () if outbox is None or backfill else outbox(stored, readiness)
+    reading_id = store.add_reading(stored, outbox=queued)
     if backfill:
         # It changes the baseline, so the verdicts of the mornings after it.
         reassess(store, recording.user, since=recording.date, settings=settings)
-        if topics is not None:
-            now = current_state(
-                store,
-                user=recording.user,
-                settings=settings,
-                topics=topics,
-                published_at=published_at,
-            )
-            if now is not None:
-                store.enqueue(_queued(topics, now, published_at))
-    return ProcessedReading(
-        reading_id=reading_id, hrv=hrv, stored=stored, readiness=readiness, state=payload
-    )
+        now = current_state(store, user=recording.user, settings=settings)
+        if outbox is not None and now is not None:
+            store.enqueue(list(outbox(now.reading, now.readiness)))
+    return ProcessedReading(reading_id=reading_id, hrv=hrv, stored=stored, readiness=readiness)
 
 
-def current_state(
-    store: Store,
-    *,
-    user: str,
-    settings: ReadinessSettings,
-    topics: Topics,
-    published_at: dt.datetime,
-) -> StatePayload | None:
-    """The user's ``state`` as of now: the latest reading, the verdict recomputed.
+def current_state(store: Store, *, user: str, settings: ReadinessSettings) -> CurrentState | None:
+    """The user's state as of now: the latest reading, the verdict recomputed.
 
     The verdict is that of the latest usable reading assessed with everything stored
     now (a wellness or training entry made after the measurement counts), not the one
@@ -225,12 +221,7 @@ def current_state(
     latest = store.latest_reading(user)
     if latest is None:
         return None
-    return state_payload(
-        collector_id=topics.collector_id,
-        reading=latest,
-        readiness=current_verdict(store, user, settings),
-        published_at=published_at,
-    )
+    return CurrentState(reading=latest, readiness=current_verdict(store, user, settings))
 
 
 def _orthostatic(
@@ -252,16 +243,3 @@ def _orthostatic(
         )
         raise InsufficientDataError(msg, got=len(recording.rr_ms), needed=0)
     return result.supine, StoredOrthostatic.from_result(result)
-
-
-def _queued(topics: Topics, payload: StatePayload, at: dt.datetime) -> list[OutboxMessage]:
-    message = state_message(topics, payload)
-    return [
-        OutboxMessage(
-            topic=message.topic,
-            payload=message.payload,
-            qos=1,  # the contract: QoS 1 everywhere
-            retain=message.retain,
-            created_at=at,
-        )
-    ]

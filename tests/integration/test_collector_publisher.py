@@ -25,6 +25,7 @@ from custom_components.hrv_readiness.const import DOMAIN, EVENT_READING
 from hrv_readiness.hrv import analyze
 from hrv_readiness.mqtt import AnnouncedUser, MeasureCommand, MqttSettings, Publisher, Topics
 from hrv_readiness.mqtt.commands import WellnessCommand
+from hrv_readiness.mqtt.state import state_outbox, state_payload
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings
 from hrv_readiness.simulation import synthesize_rr_ms
@@ -40,12 +41,23 @@ if TYPE_CHECKING:
     from support.mosquitto import MosquittoBroker
 
     from hrv_readiness.mqtt import Command
+    from hrv_readiness.mqtt.payloads import StatePayload
 
 pytestmark = pytest.mark.broker
 
 COLLECTOR = "pi_kitchen"
 TOPICS = Topics("hrv_readiness", COLLECTOR)
 LAST_DAY = date(2026, 11, 21)
+
+
+def published_state(processed: ProcessedReading) -> StatePayload:
+    """The state payload the collector queued with a reading."""
+    return state_payload(
+        collector_id=COLLECTOR,
+        reading=processed.stored,
+        readiness=processed.readiness,
+        published_at=processed.stored.measured_at + timedelta(minutes=2),
+    )
 
 
 def record(store: Store, day: date, rr_ms: object) -> ProcessedReading:
@@ -62,8 +74,7 @@ def record(store: Store, day: date, rr_ms: object) -> ProcessedReading:
             battery_pct=77,
         ),
         settings=ReadinessSettings(),
-        topics=TOPICS,
-        published_at=measured_at + timedelta(minutes=2),
+        outbox=state_outbox(TOPICS, published_at=measured_at + timedelta(minutes=2)),
     )
 
 
@@ -122,7 +133,7 @@ async def test_collector_to_entities_and_back(
     entry = result["result"]
     assert entry.unique_id == COLLECTOR
 
-    expected = history[-1].state  # what the collector published last
+    expected = published_state(history[-1])  # what the collector published last
     assert expected.readiness.score is not None
     await wait_for(
         hass,
@@ -157,7 +168,7 @@ async def test_collector_to_entities_and_back(
         hass,
         lambda: (
             state_of(hass, "sensor.alice_last_reading")
-            == tomorrow.state.reading.measured_at.isoformat()
+            == published_state(tomorrow).reading.measured_at.isoformat()
         ),
     )
     await wait_for(hass, lambda: any(e.data["type"] == "new_reading" for e in events))

@@ -50,7 +50,7 @@ from custom_components.hrv_readiness.const import DOMAIN, STORE_FILE
 from custom_components.hrv_readiness.strap_hub import StrapHub
 from hrv_readiness.ble.models import Recording
 from hrv_readiness.config import Config
-from hrv_readiness.daemon import Daemon
+from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
 
@@ -209,7 +209,6 @@ def collector_verdict(history: Path, hub: StrapHub, zone: str) -> ProcessedReadi
             "users": [{"id": "alice", "name": "Alice", "strap": {"address": STRAP}}],
         }
     )
-    daemon = Daemon(config, source_factory=lambda _user: hub.source)
     recording = Recording(
         rr_ms=stored.rr_ms,
         started_at=stored.measured_at,
@@ -221,11 +220,15 @@ def collector_verdict(history: Path, hub: StrapHub, zone: str) -> ProcessedReadi
         reconnects=0,
     )
     with Store.open(history) as store:
-        # The daemon's own step for a finished recording, on its own store.
-        daemon._store = store
-        processed = daemon._store_recording("alice", recording)
-    assert processed is not None
-    return processed
+        # The routine's step for a finished recording (the daemon's), on its own store,
+        # dated by the collector's clock.
+        return process_recording(
+            store,
+            RecordingInput.of(recording, user="alice", date=config.collector.now().date()),
+            settings=config.readiness_for("alice"),
+            artifact_reject_pct=config.measurement.artifact_reject_pct,
+            max_uncertainty_pct=config.measurement.max_uncertainty_pct,
+        )
 
 
 @pytest.mark.usefixtures("real_bluetooth", "clock")

@@ -14,7 +14,6 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from strap_helpers import window_around_now
@@ -93,7 +92,7 @@ async def add_strap_entry(
     assert entry.state is ConfigEntryState.LOADED
     hub = entry.runtime_data
     assert isinstance(hub, StrapHub)
-    hub.session_settings = settings
+    hub.use_session_settings(settings)
     return entry
 
 
@@ -125,7 +124,7 @@ async def test_button_measures_and_disconnects_at_once(
     fake_bluez.add_strap(virtual_strap())
     entry = await add_strap_entry(hass)
     hub: StrapHub = entry.runtime_data
-    await wait_for(hass, lambda: hub.source._device() is not None)
+    await wait_for(hass, lambda: hub.source.device() is not None)
     await press_start(hass)
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_status") is not None)
     await wait_for(
@@ -142,7 +141,7 @@ async def test_button_measures_and_disconnects_at_once(
     assert not strap.device.connected
     assert strap.reads.get("00002a37-0000-1000-8000-00805f9b34fb", 0) == 0
     # Through Home Assistant's wrapped client, never a bare BleakClient.
-    assert hub.source.client_class == "HaBleakClientWithServiceCache"
+    assert hub.source.connected_with == "HaBleakClientWithServiceCache"
     # The first reading of a new person: the same verdict a collector would publish.
     assert state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
     assert float(state_of(hass, "sensor.alice_rmssd") or 0) > 0
@@ -171,7 +170,7 @@ async def test_strap_advertising_in_the_morning_window_measures_once(
     )
     assert state_of(hass, "sensor.alice_measurement") == "complete"
     assert state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
-    assert hub.plan.measured_on == dt_util.now().date()
+    assert not hub.routine.due()  # measured this morning
     await wait_for(hass, lambda: fake_bluez.strap(ADDRESS).disconnect_calls, timeout_s=5.0)
     # It keeps advertising after the recording: no second measurement that day.
     connects = fake_bluez.strap(ADDRESS).connects
@@ -189,7 +188,7 @@ async def test_outside_the_window_an_advertising_strap_is_left_alone(
     entry = await add_strap_entry(hass, inside_window=False)
     hub: StrapHub = entry.runtime_data
     fake_bluez.add_strap(virtual_strap())
-    await wait_for(hass, lambda: hub.source._device() is not None)
+    await wait_for(hass, lambda: hub.source.device() is not None)
     await asyncio.sleep(0.5)
     assert not hub.measuring
     assert fake_bluez.strap(ADDRESS).connects == 0
@@ -235,7 +234,7 @@ async def test_each_fault_ends_with_a_clear_state_and_a_repair(  # noqa: PLR0917
     entry = await add_strap_entry(hass)
     hub: StrapHub = entry.runtime_data
     if fault != "not_connectable":
-        await wait_for(hass, lambda: hub.source._device() is not None)
+        await wait_for(hass, lambda: hub.source.device() is not None)
     if fault == "busy":
         fake_bluez.refuse_connects(ADDRESS, 1000)
     elif fault == "no_connection_slot":
@@ -264,13 +263,39 @@ async def test_each_fault_ends_with_a_clear_state_and_a_repair(  # noqa: PLR0917
 
 
 @pytest.mark.usefixtures("real_bluetooth")
+async def test_the_repair_follows_the_latest_failure_busy_then_out_of_range(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    """A phone app held the strap; later the strap is out of range: "not connectable"."""
+    fake_bluez.add_strap(virtual_strap())
+    # Home Assistant still remembers the gone strap: each connect waits out its timeout.
+    entry = await add_strap_entry(hass, settings=FAST.model_copy(update={"connect_timeout_s": 3.0}))
+    hub: StrapHub = entry.runtime_data
+    await wait_for(hass, lambda: hub.source.device() is not None)
+    fake_bluez.refuse_connects(ADDRESS, 1000)
+    await measure_until_it_ends(hass)
+    busy = strap_issue(hass, entry)
+    assert busy is not None
+    assert busy.translation_key == "strap_busy"
+    # The phone app is closed, and the strap leaves the room.
+    fake_bluez.refuse_connects(ADDRESS, 0)
+    await fake_bluez.vanish(ADDRESS)
+    reason = await measure_until_it_ends(hass)
+    issue = strap_issue(hass, entry)
+    assert issue is not None
+    assert issue.translation_key == "strap_not_connectable", reason
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["reason"] == reason
+
+
+@pytest.mark.usefixtures("real_bluetooth")
 async def test_a_complete_measurement_clears_the_repair(
     hass: HomeAssistant, fake_bluez: FakeBluez
 ) -> None:
     fake_bluez.add_strap(virtual_strap())
     entry = await add_strap_entry(hass)
     hub: StrapHub = entry.runtime_data
-    await wait_for(hass, lambda: hub.source._device() is not None)
+    await wait_for(hass, lambda: hub.source.device() is not None)
     fake_bluez.refuse_connects(ADDRESS, 1000)
     await measure_until_it_ends(hass)
     assert strap_issue(hass, entry) is not None

@@ -40,7 +40,7 @@ async def measured(hass: HomeAssistant, fake_bluez: FakeBluez) -> ConfigEntry:
     fake_bluez.add_strap(virtual_strap())
     entry = await add_strap_entry(hass)
     hub: StrapHub = entry.runtime_data
-    await wait_for(hass, lambda: hub.source._device() is not None)
+    await wait_for(hass, lambda: hub.source.device() is not None)
     await press_start(hass)
     await wait_for(
         hass,
@@ -128,7 +128,7 @@ async def test_a_second_press_while_measuring_starts_nothing_new(
     fake_bluez.add_strap(virtual_strap(speed=5.0))
     entry = await add_strap_entry(hass)
     hub: StrapHub = entry.runtime_data
-    await wait_for(hass, lambda: hub.source._device() is not None)
+    await wait_for(hass, lambda: hub.source.device() is not None)
     await press_start(hass)
     assert hub.measuring
     assert hub.start_measurement(requested=True) is False
@@ -176,7 +176,7 @@ async def test_reconfigure_moves_the_morning_window(
     assert entry.data[CONF_WINDOW_START] == "06:15:00"
     assert entry.data[CONF_PERSON] == "person.alice"
     hub: StrapHub = entry.runtime_data
-    assert hub.plan.window.start.isoformat() == "06:15:00"
+    assert hub.settings.window.start.isoformat() == "06:15:00"
     del fake_bluez
 
 

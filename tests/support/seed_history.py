@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
@@ -87,8 +88,7 @@ def seed(
                     measured_at=dt.datetime.combine(day, dt.time(6, 30), tzinfo=now.tzinfo),
                 ),
                 settings=ReadinessSettings(),
-                topics=topics,
-                published_at=now.astimezone(dt.UTC),
+                outbox=state_outbox(topics, published_at=now.astimezone(dt.UTC)),
             )
         store.mark_sent([m.id for m in store.pending_outbox(limit=10_000) if m.id is not None])
 

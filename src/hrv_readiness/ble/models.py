@@ -8,6 +8,8 @@ from datetime import datetime  # noqa: TC003 - pydantic/dataclass field types at
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hrv_readiness.ble.errors import StrapFailure  # noqa: TC001 - a dataclass field type
+
 #: Body Sensor Location (0x2A38) values from the Heart Rate Service spec.
 BODY_SENSOR_LOCATIONS: dict[int, str] = {
     0: "other",
@@ -114,6 +116,8 @@ class MeasurementResult:
     state: SessionState
     reason: str | None = None
     recording: Recording | None = None
+    #: Why there is no recording (``None`` for a complete one).
+    failure: StrapFailure | None = None
     events: tuple[SessionEvent, ...] = field(default=(), repr=False)
 
 

@@ -50,7 +50,9 @@ from hrv_readiness.ble.errors import (
     HeartRateParseError,
     StrapBusyError,
     StrapConnectionError,
+    StrapFailure,
     StrapNotFoundError,
+    failure_of,
 )
 from hrv_readiness.ble.models import (
     DiscoveredStrap,
@@ -90,10 +92,24 @@ BUSY_HINT = "strap busy — is a phone app connected to it? Close the app and tr
 class _SessionEndedError(Exception):
     """Internal: ends the session with a final state and reason."""
 
-    def __init__(self, state: SessionState, reason: str) -> None:
+    def __init__(
+        self, state: SessionState, reason: str, failure: StrapFailure | None = None
+    ) -> None:
         super().__init__(reason)
         self.state = state
         self.reason = reason
+        self.failure = failure
+
+    def code(self) -> StrapFailure | None:
+        """Its own code, else that of the strap error that ended it (``raise … from``)."""
+        if self.failure is not None:
+            return self.failure
+        cause = self.__cause__
+        if isinstance(cause, TimeoutError) or isinstance(
+            getattr(cause, "__cause__", None), TimeoutError
+        ):
+            return StrapFailure.NOT_CONNECTABLE  # a connect that never returns: out of reach
+        return None if cause is None else failure_of(cause)
 
 
 class _LinkLostError(Exception):
@@ -255,8 +271,10 @@ class _Session:
         if self.on_event is not None:
             self.on_event(event)
 
-    def end(self, state: SessionState, reason: str) -> _SessionEndedError:
-        return _SessionEndedError(state, reason)
+    def end(
+        self, state: SessionState, reason: str, failure: StrapFailure | None = None
+    ) -> _SessionEndedError:
+        return _SessionEndedError(state, reason, failure)
 
     # -- connecting ---------------------------------------------------------
     async def acquire(self, state: SessionState) -> StrapLink:
@@ -424,6 +442,7 @@ class _Session:
             raise self.end(
                 SessionState.FAILED,
                 f"link to the strap lost {self.link_losses} times (last: {why})",
+                StrapFailure.LINK_LOST,
             )
         self.emit(SessionState.RECONNECTING, f"link lost ({why}), reconnecting")
         link = await self.acquire(SessionState.RECONNECTING)
@@ -478,6 +497,7 @@ class _Session:
                 SessionState.ABORTED,
                 f"no skin contact for {settings.contact_timeout_s:g} s — moisten the"
                 " strap's electrodes and put it on snugly",
+                StrapFailure.NO_CONTACT,
             )
 
     def check_rr_flow(self, measurement: HeartRateMeasurement, now: float) -> None:
@@ -555,13 +575,19 @@ async def run_measurement(
     except _SessionEndedError as ended:
         session.emit(ended.state, ended.reason)
         return MeasurementResult(
-            state=ended.state, reason=ended.reason, events=tuple(session.events)
+            state=ended.state,
+            reason=ended.reason,
+            failure=ended.code(),
+            events=tuple(session.events),
         )
     except StrapError as err:  # a source error the state machine has no rule for
         _LOGGER.warning("measurement failed: %r", err)
         session.emit(SessionState.FAILED, str(err))
         return MeasurementResult(
-            state=SessionState.FAILED, reason=str(err), events=tuple(session.events)
+            state=SessionState.FAILED,
+            reason=str(err),
+            failure=failure_of(err),
+            events=tuple(session.events),
         )
     except TimeoutError:
         reason = f"measurement did not finish within {cap_s:g} s"

@@ -27,7 +27,15 @@ from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
 from hrv_readiness.ble.errors import StrapNotFoundError
-from hrv_readiness.ble.models import BODY_SENSOR_LOCATIONS, DiscoveredStrap, StrapInfo
+from hrv_readiness.ble.gatt import (
+    BATTERY_LEVEL_UUID,
+    BODY_SENSOR_LOCATION_UUID,
+    READ_TIMEOUT_S,
+    body_sensor_location,
+    read_optional_byte,
+    subscribe_heart_rate,
+)
+from hrv_readiness.ble.models import DiscoveredStrap, StrapInfo
 from hrv_readiness.ble.scanner import HEART_RATE_SERVICE_UUID, translate_bleak_error
 
 if TYPE_CHECKING:
@@ -38,11 +46,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-HEART_RATE_MEASUREMENT_UUID = "00002a37-0000-1000-8000-00805f9b34fb"
-BODY_SENSOR_LOCATION_UUID = "00002a38-0000-1000-8000-00805f9b34fb"
-BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
-#: Reads of optional characteristics must not hold up a measurement.
-_READ_TIMEOUT_S = 5.0
+_READ_TIMEOUT_S = READ_TIMEOUT_S
 _DISCONNECT_TIMEOUT_S = 5.0
 #: Without a pinned strap, listen this long and take the strongest one heard.
 _STRONGEST_WINDOW_S = 2.0
@@ -230,10 +234,10 @@ class BleakStrapSource:
             raise translate_bleak_error(err, address=strap.address) from err
         try:
             battery = await _read_battery(client, device)
-            location = await _read_body_sensor_location(client)
-            await client.start_notify(
-                HEART_RATE_MEASUREMENT_UUID, lambda _char, data: on_notification(bytes(data))
+            location = body_sensor_location(
+                await read_optional_byte(client, BODY_SENSOR_LOCATION_UUID)
             )
+            await subscribe_heart_rate(client, on_notification)
         except _CONNECT_ERRORS as err:
             with contextlib.suppress(*_CONNECT_ERRORS, AssertionError):
                 async with asyncio.timeout(_DISCONNECT_TIMEOUT_S):
@@ -249,22 +253,10 @@ class BleakStrapSource:
         return BleakStrapLink(info=info, client=client)
 
 
-async def _read_body_sensor_location(client: BleakClient) -> str | None:
-    if client.services.get_characteristic(BODY_SENSOR_LOCATION_UUID) is None:
-        return None
-    async with asyncio.timeout(_READ_TIMEOUT_S):
-        value = await client.read_gatt_char(BODY_SENSOR_LOCATION_UUID)
-    if not value:
-        return None
-    return BODY_SENSOR_LOCATIONS.get(value[0], f"reserved ({value[0]})")
-
-
 async def _read_battery(client: BleakClient, device: BLEDevice) -> int | None:
     """Battery level in %, from GATT 0x2A19 or BlueZ's Battery1 (None when unknown)."""
     if client.services.get_characteristic(BATTERY_LEVEL_UUID) is not None:
-        async with asyncio.timeout(_READ_TIMEOUT_S):
-            value = await client.read_gatt_char(BATTERY_LEVEL_UUID)
-        return value[0] if value else None
+        return await read_optional_byte(client, BATTERY_LEVEL_UUID)
     return await _bluez_battery_percentage(device)
 
 

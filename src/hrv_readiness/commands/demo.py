@@ -37,6 +37,7 @@ from hrv_readiness.mqtt.history import history_messages
 from hrv_readiness.mqtt.oneshot import publish_pending
 from hrv_readiness.mqtt.payloads import AnnouncedUser
 from hrv_readiness.mqtt.settings import MqttSettings
+from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
@@ -264,8 +265,7 @@ def _store_morning(
             segment_starts=segment_starts,
         ),
         settings=settings,
-        topics=topics,
-        published_at=dt.datetime.now(dt.UTC),
+        outbox=state_outbox(topics, published_at=dt.datetime.now(dt.UTC)),
     )
 
 

@@ -20,7 +20,7 @@ from hrv_readiness.commands.history_options import (
     readiness_settings,
 )
 from hrv_readiness.commands.json_output import SavedReading
-from hrv_readiness.mqtt.state import state_message
+from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import (
     ProcessedReading,
@@ -28,7 +28,7 @@ from hrv_readiness.pipeline import (
     current_state,
     process_recording,
 )
-from hrv_readiness.store import OutboxMessage, Store
+from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
     import argparse
@@ -65,25 +65,11 @@ def queue_state(args: argparse.Namespace, store: Store, user: str) -> None:
     The daemon publishes it when it runs on this database, so Home Assistant shows
     the verdict the history now gives (nothing is queued for a user without readings).
     """
-    now = dt.datetime.now(dt.UTC)
-    topics = _topics(args)
-    payload = current_state(
-        store, user=user, settings=readiness_settings(args, user), topics=topics, published_at=now
-    )
-    if payload is None:
+    state = current_state(store, user=user, settings=readiness_settings(args, user))
+    if state is None:
         return
-    message = state_message(topics, payload)
-    store.enqueue(
-        [
-            OutboxMessage(
-                topic=message.topic,
-                payload=message.payload,
-                qos=1,
-                retain=message.retain,
-                created_at=now,
-            )
-        ]
-    )
+    queue = state_outbox(_topics(args), published_at=dt.datetime.now(dt.UTC))
+    store.enqueue(queue(state.reading, state.readiness))
 
 
 def save_reading(
@@ -115,8 +101,7 @@ def save_reading(
                 segment_starts=segment_starts,
             ),
             settings=readiness_settings(args, user),
-            topics=topics,
-            published_at=dt.datetime.now(dt.UTC),
+            outbox=state_outbox(topics, published_at=dt.datetime.now(dt.UTC)),
         )
     saved = SavedReading(
         user=user,

@@ -34,7 +34,9 @@ from hrv_readiness.readiness.models import default_training_date
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Collection
+    from collections.abc import Collection, Mapping
+
+    from pydantic import BaseModel
 
     from hrv_readiness.mqtt.topics import Topics
     from hrv_readiness.readiness import TrainingEntry, WellnessEntry
@@ -161,7 +163,7 @@ def command_name(command: Command) -> CommandName:
     return _COMMAND_NAME_OF[type(command)]
 
 
-def parse_command(  # noqa: C901 - one linear gate, each check a line
+def parse_command(
     topic: str,
     payload: bytes,
     *,
@@ -215,6 +217,48 @@ def parse_command(  # noqa: C901 - one linear gate, each check a line
     except ValidationError as err:
         raise _rejection_from(err, reject) from err
 
+    return _typed(user, parsed, today, reject)
+
+
+def command_from_fields(
+    user: str,
+    name: str,
+    fields: Mapping[str, object],
+    *,
+    users: Collection[str],
+    today: dt.date,
+) -> Command:
+    """Validate a command given as values in process (Home Assistant's own actions).
+
+    The same rules as :func:`parse_command` without a topic or JSON: ``fields`` are the
+    command payload's fields. Raises :class:`InvalidCommandError`.
+    """
+    request_id = fields.get("request_id")
+
+    def reject(message: str, code: RejectionCode) -> InvalidCommandError:
+        return InvalidCommandError(
+            message,
+            code=code,
+            user=user,
+            command=name,
+            request_id=request_id if isinstance(request_id, str) else None,
+        )
+
+    if user not in users:
+        raise reject(f"user {user!r} is not configured here", "unknown_user")
+    if name not in COMMAND_NAMES:
+        known = ", ".join(COMMAND_NAMES)
+        raise reject(f"unknown command {name!r} (known: {known})", "unknown_command")
+    try:
+        # Lax only where JSON would be (a date as its ISO string); numbers stay strict.
+        parsed = COMMAND_PAYLOADS[name].model_validate(dict(fields), strict=False)
+    except ValidationError as err:
+        raise _rejection_from(err, reject) from err
+    return _typed(user, parsed, today, reject)
+
+
+def _typed(user: str, parsed: BaseModel, today: dt.date, reject: Any) -> Command:  # noqa: ANN401
+    """The typed command of a validated payload (dates checked against ``today``)."""
     if isinstance(parsed, MeasureCommandPayload):
         return MeasureCommand(user=user, request_id=parsed.request_id)
     if isinstance(parsed, RecomputeCommandPayload):

@@ -21,9 +21,11 @@ from hrv_readiness.mqtt.payloads import (
     StatePayload,
     StrapPayload,
 )
+from hrv_readiness.store import OutboxMessage
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from hrv_readiness.mqtt.topics import Topics
     from hrv_readiness.readiness import OrthostaticBaselines, Readiness
@@ -198,3 +200,31 @@ def state_payload(
 def state_message(topics: Topics, payload: StatePayload) -> OutgoingMessage:
     """The retained QoS 1 message of a state payload (for the store's outbox)."""
     return OutgoingMessage(topics.state(payload.user), payload.to_bytes(), qos=1, retain=True)
+
+
+def state_outbox(
+    topics: Topics, *, published_at: dt.datetime
+) -> Callable[[StoredReading, Readiness | None], list[OutboxMessage]]:
+    """The state message to queue with a new reading (``process_recording``'s ``outbox``)."""
+
+    def build(reading: StoredReading, readiness: Readiness | None) -> list[OutboxMessage]:
+        payload = state_payload(
+            collector_id=topics.collector_id,
+            reading=reading,
+            readiness=readiness,
+            published_at=published_at,
+        )
+        return [outbox_message(state_message(topics, payload), created_at=published_at)]
+
+    return build
+
+
+def outbox_message(message: OutgoingMessage, *, created_at: dt.datetime) -> OutboxMessage:
+    """An outgoing message as the store's outbox keeps it (QoS 1 everywhere: the contract)."""
+    return OutboxMessage(
+        topic=message.topic,
+        payload=message.payload,
+        qos=1,
+        retain=message.retain,
+        created_at=created_at,
+    )

@@ -18,6 +18,7 @@ import pytest
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.config import Config, UserSection, parse_config
 from hrv_readiness.daemon import Daemon
+from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings, WellnessEntry
@@ -99,8 +100,7 @@ def _seed(config: Config, days: int = 21) -> None:
                     battery_pct=80,
                 ),
                 settings=ReadinessSettings(),
-                topics=topics,
-                published_at=MORNING.astimezone(dt.UTC),
+                outbox=state_outbox(topics, published_at=MORNING.astimezone(dt.UTC)),
             )
         store.mark_sent([m.id for m in store.pending_outbox(limit=10_000) if m.id is not None])
 

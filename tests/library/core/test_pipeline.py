@@ -14,6 +14,7 @@ import pytest
 
 from hrv_readiness.config import Config
 from hrv_readiness.errors import InputError
+from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings
@@ -56,8 +57,7 @@ def test_first_reading_is_stored_assessed_and_queued(store: Store) -> None:
         store,
         _recording(NOW.date(), rr_ms),
         settings=ReadinessSettings(),
-        topics=TOPICS,
-        published_at=NOW,
+        outbox=state_outbox(TOPICS, published_at=NOW),
     )
     # The stored metrics are the engine's, checked here against a plain formula.
     nn = np.asarray(processed.hrv.nn_ms)
@@ -91,8 +91,7 @@ def test_history_builds_into_advice(store: Store) -> None:
             store,
             _recording(day, _clean_rr(seed=offset)),
             settings=settings,
-            topics=TOPICS,
-            published_at=NOW,
+            outbox=state_outbox(TOPICS, published_at=NOW),
         )
     assert processed.readiness is not None
     assert processed.readiness.status != "building_baseline"
@@ -110,8 +109,7 @@ def test_reading_with_too_many_artifacts_is_stored_but_never_a_number(store: Sto
         store,
         _recording(NOW.date(), rr.tolist()),
         settings=ReadinessSettings(),
-        topics=TOPICS,
-        published_at=NOW,
+        outbox=state_outbox(TOPICS, published_at=NOW),
     )
     assert processed.hrv.quality.level == "rejected"
     assert processed.stored.quality == "rejected"
@@ -129,8 +127,7 @@ def test_rr_that_are_not_a_reading_raise_and_store_nothing(store: Store) -> None
             store,
             _recording(NOW.date(), [0.8, 0.82, 0.79] * 50),
             settings=ReadinessSettings(),
-            topics=TOPICS,
-            published_at=NOW,
+            outbox=state_outbox(TOPICS, published_at=NOW),
         )
     assert store.readings("alice") == []
     assert store.pending_outbox() == []
@@ -142,7 +139,10 @@ def test_segments_after_a_reconnect_are_never_differenced_across(store: Store) -
     second = [rr + 250.0 for rr in _clean_rr(seed=6)]
     recording = _recording(NOW.date(), first + second)
     joined = process_recording(
-        store, recording, settings=ReadinessSettings(), topics=TOPICS, published_at=NOW
+        store,
+        recording,
+        settings=ReadinessSettings(),
+        outbox=state_outbox(TOPICS, published_at=NOW),
     )
     segmented = process_recording(
         store,
@@ -152,8 +152,7 @@ def test_segments_after_a_reconnect_are_never_differenced_across(store: Store) -
             segment_starts=(0, len(first)),
         ),
         settings=ReadinessSettings(),
-        topics=TOPICS,
-        published_at=NOW,
+        outbox=state_outbox(TOPICS, published_at=NOW),
     )
     diffs = np.concatenate([np.diff(first), np.diff(second)])
     assert segmented.hrv.artifacts.total == 0
@@ -161,31 +160,14 @@ def test_segments_after_a_reconnect_are_never_differenced_across(store: Store) -
     assert joined.hrv.rmssd_ms != pytest.approx(segmented.hrv.rmssd_ms)
 
 
-def test_without_topics_nothing_is_queued(store: Store) -> None:
+def test_without_an_outbox_nothing_is_queued(store: Store) -> None:
     """Home Assistant measuring itself stores the reading but has no MQTT outbox."""
     processed = process_recording(
-        store,
-        _recording(NOW.date(), _clean_rr(seed=3)),
-        settings=ReadinessSettings(),
-        topics=None,
-        collector_id="ble_a09e1a000001",
-        published_at=NOW,
+        store, _recording(NOW.date(), _clean_rr(seed=3)), settings=ReadinessSettings()
     )
-    assert processed.state.collector_id == "ble_a09e1a000001"
+    assert processed.stored.user == "alice"
     assert len(store.readings("alice")) == 1
     assert store.pending_outbox() == []
-
-
-def test_without_topics_a_collector_id_is_required(store: Store) -> None:
-    with pytest.raises(ValueError, match="collector_id"):
-        process_recording(
-            store,
-            _recording(NOW.date(), _clean_rr(seed=3)),
-            settings=ReadinessSettings(),
-            topics=None,
-            published_at=NOW,
-        )
-    assert store.readings("alice") == []
 
 
 def test_pipeline_imports_without_the_collector_extra() -> None:
@@ -219,8 +201,7 @@ def test_the_uncertainty_limit_is_a_setting_that_reaches_the_engine(store: Store
         store,
         _recording(NOW.date(), rr.tolist()),
         settings=ReadinessSettings(),
-        topics=TOPICS,
-        published_at=NOW,
+        outbox=state_outbox(TOPICS, published_at=NOW),
     )
     assert strict.hrv.quality.level == "rejected"
     limit = Config.model_validate(
@@ -230,8 +211,7 @@ def test_the_uncertainty_limit_is_a_setting_that_reaches_the_engine(store: Store
         store,
         _recording(NOW.date(), rr.tolist(), user="bob"),
         settings=ReadinessSettings(),
-        topics=TOPICS,
-        published_at=NOW,
+        outbox=state_outbox(TOPICS, published_at=NOW),
         max_uncertainty_pct=limit,
     )
     assert relaxed.hrv.quality.level != "rejected"
@@ -251,8 +231,7 @@ def test_the_breathing_rate_is_stored_published_and_assessed(store: Store) -> No
             store,
             _recording(day, synthesize_rr_ms(scenario).tolist()),
             settings=settings,
-            topics=TOPICS,
-            published_at=NOW,
+            outbox=state_outbox(TOPICS, published_at=NOW),
         )
     assert processed.hrv.breathing_rate_per_min == pytest.approx(15.0, abs=1.0)
     assert processed.stored.breathing_rate_per_min == processed.hrv.breathing_rate_per_min

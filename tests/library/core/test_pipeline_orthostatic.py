@@ -17,6 +17,7 @@ import pytest
 from rich.console import Console
 
 from hrv_readiness.hrv import OrthostaticProtocol, analyze_orthostatic
+from hrv_readiness.mqtt.state import state_payload
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings
@@ -34,6 +35,8 @@ from hrv_readiness.store.schema import MIGRATIONS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from hrv_readiness.mqtt.payloads import StatePayload
 
 TOPICS = Topics(base="hrv_readiness", collector_id="test")
 DAY = dt.date(2026, 11, 22)
@@ -63,8 +66,16 @@ def _process(
         store,
         recording,
         settings=settings or ReadinessSettings(min_history_readings=3),
-        topics=TOPICS,
-        published_at=dt.datetime.combine(recording.date, dt.time(6, 40), tzinfo=dt.UTC),
+    )
+
+
+def _state(processed: ProcessedReading) -> StatePayload:
+    """The state payload the collector publishes with a reading."""
+    return state_payload(
+        collector_id=TOPICS.collector_id,
+        reading=processed.stored,
+        readiness=processed.readiness,
+        published_at=processed.stored.measured_at,
     )
 
 
@@ -87,7 +98,7 @@ def test_the_supine_window_is_the_reading_and_the_test_is_kept(store: Store) -> 
     assert stored.orthostatic is not None
     assert stored.orthostatic.stand_index == recording.stand_index
     assert stored.orthostatic.metrics == expected.metrics
-    state = processed.state.model_dump(mode="json")
+    state = _state(processed).model_dump(mode="json")
     jsonschema.validate(state, SCHEMA)
     assert state["reading"]["orthostatic"]["hr_rise_bpm"] == pytest.approx(
         expected.metrics.hr_rise_bpm, abs=0.05
@@ -107,7 +118,7 @@ def test_a_refused_test_keeps_the_lying_reading(store: Store) -> None:
     assert stored.orthostatic.refusal == "no_stand"
     assert stored.orthostatic.metrics is None
     assert orthostatic_history([stored]) == []
-    state = processed.state.model_dump(mode="json")
+    state = _state(processed).model_dump(mode="json")
     jsonschema.validate(state, SCHEMA)
     assert state["reading"]["orthostatic"]["refusal"] == "no_stand"
     assert state["reading"]["orthostatic"]["hr_rise_bpm"] is None
@@ -129,8 +140,8 @@ def test_stored_tests_build_the_baseline_and_o1_fires(store: Store) -> None:
     codes = {r.code for r in processed.readiness.reasons}
     assert "orthostatic_response_raised" in codes
     assert processed.readiness.fatigue_type in {"nervous_system", "combined"}
-    assert processed.state.readiness.orthostatic is not None
-    assert processed.state.readiness.orthostatic.hr_rise_normal_high_bpm is not None
+    assert _state(processed).readiness.orthostatic is not None
+    assert _state(processed).readiness.orthostatic.hr_rise_normal_high_bpm is not None
 
 
 @pytest.mark.parametrize("suffix", ["json", "csv"])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from hrv_readiness.cli import main
+from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, current_state, process_recording
 from hrv_readiness.readiness import ReadinessSettings, WellnessEntry
@@ -68,8 +69,7 @@ def _record(store: Store, day: dt.date, *, low: bool = False) -> None:
             date=day,
         ),
         settings=SETTINGS,
-        topics=TOPICS,
-        published_at=NOW,
+        outbox=state_outbox(TOPICS, published_at=NOW),
     )
 
 
@@ -133,9 +133,6 @@ def _reference(tmp_path: Path, db: Path) -> dict[str, tuple[str, int | None, str
                     date=reading.date,
                 ),
                 settings=SETTINGS,
-                topics=None,
-                collector_id="cli",
-                published_at=NOW,
             )
         last: dict[str, tuple[str, int | None, str | None]] = {}
         for reading in store.readings(USER):
@@ -155,9 +152,10 @@ def _verdicts(rows: dict[str, dict[str, object]]) -> dict[str, tuple[object, obj
 
 def _mqtt_and_ha(db: Path) -> tuple[tuple[object, ...], tuple[object, ...]]:
     with Store.open(db) as store:
-        state = current_state(store, user=USER, settings=SETTINGS, topics=TOPICS, published_at=NOW)
+        state = current_state(store, user=USER, settings=SETTINGS)
         ha = current_verdict(store, USER, SETTINGS)
     assert state is not None
+    assert state.readiness is not None
     assert ha is not None
     mqtt = (state.readiness.status, state.readiness.score, state.readiness.fatigue_type)
     return mqtt, (ha.status, ha.score, ha.fatigue_type)
