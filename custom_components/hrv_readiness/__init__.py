@@ -25,6 +25,10 @@ from .runtime import HrvRuntime
 from .services import async_setup_services
 from .statistics import HistoryImporter
 
+# Imported with the integration (Home Assistant does that in its executor), never
+# inside async_setup_entry: a late import of the library would run on the event loop.
+from .strap_hub import StrapHub
+
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
@@ -72,8 +76,6 @@ def install_blueprint(config_dir: Path, name: str = BLUEPRINT_FILE) -> Path | No
 async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
     """Set up a collector (MQTT) or a strap (Home Assistant's Bluetooth) and its entities."""
     if CONF_ADDRESS in entry.data:
-        from .strap_hub import StrapHub  # noqa: PLC0415 - bleak only for strap entries
-
         hub: StrapHub | HrvRuntime = StrapHub(hass, entry)
         entry.runtime_data = hub
         await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -1,8 +1,8 @@
-"""The worked examples of docs/model.md, reproducible from the command line.
+"""The worked examples of docs/model.md (pure: the command line is :mod:`hrv_readiness.examples`).
 
-    python -m hrv_readiness.readiness.examples              # list them
-    python -m hrv_readiness.readiness.examples chronic_fatigue
-    python -m hrv_readiness.readiness.examples chronic_fatigue --set baseline_hold_max_days=7
+    python -m hrv_readiness.examples              # list them
+    python -m hrv_readiness.examples chronic_fatigue
+    python -m hrv_readiness.examples chronic_fatigue --set baseline_hold_max_days=7
 
 Each example is a small, fully deterministic history (a fixed pattern of day-to-day
 noise, no random generator), today's reading and questionnaire. The output shows the
@@ -12,23 +12,18 @@ docs/model.md quotes it (a test runs every command of the page and compares).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.assess import assess
 from hrv_readiness.readiness.baseline import reference_for, week_ending
 from hrv_readiness.readiness.models import DailyReading, TrainingEntry, WellnessEntry
 from hrv_readiness.readiness.score import penalties
-from hrv_readiness.readiness.settings import ReadinessSettings
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from hrv_readiness.readiness.models import IllnessLevel, Readiness, SessionType
+    from hrv_readiness.readiness.settings import ReadinessSettings
 
 TODAY = dt.date(2026, 3, 31)
 USER = "alex"
@@ -304,50 +299,3 @@ def run(name: str, settings: ReadinessSettings) -> tuple[Readiness, list[str]]:
     lines.extend(f"reason    {r.code}: {r.text}" for r in result.reasons)
     lines.append(f"advice    {result.advice}")
     return result, lines
-
-
-def _settings(pairs: Sequence[str]) -> ReadinessSettings:
-    overrides: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            msg = f"--set wants KEY=VALUE, got {pair!r}"
-            raise InputError(msg)
-        overrides[key.strip()] = value.strip()
-    try:
-        return ReadinessSettings.model_validate(overrides)
-    except ValueError as err:  # pydantic's ValidationError is a ValueError
-        msg = f"invalid --set: {err}"
-        raise InputError(msg) from err
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m hrv_readiness.readiness.examples",
-        description="Run a worked example of docs/model.md through the readiness model.",
-    )
-    parser.add_argument("name", nargs="?", choices=sorted(EXAMPLES), help="example to run")
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a readiness setting (as in the config's readiness: section)",
-    )
-    args = parser.parse_args(argv)
-    if args.name is None:
-        for name, example in EXAMPLES.items():
-            print(f"{name:16} {example.title}")
-        return 0
-    try:
-        settings = _settings(args.set)
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    _, lines = run(args.name, settings)
-    print("\n".join(lines))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,8 +8,9 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hrv_readiness.examples import main
 from hrv_readiness.readiness import REASON_CODES, ReadinessSettings
-from hrv_readiness.readiness.examples import EXAMPLES, main
+from hrv_readiness.readiness.examples import EXAMPLES
 from hrv_readiness.readiness.reasons import REASON_MEANINGS
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def test_defaults_quoted_in_the_prose_match() -> None:
 
 
 _EXAMPLE_BLOCK = re.compile(
-    r"^```text\n\$ python -m hrv_readiness\.readiness\.examples ([^\n]*)\n(.*?)^```$",
+    r"^```text\n\$ python -m hrv_readiness\.examples ([^\n]*)\n(.*?)^```$",
     re.MULTILINE | re.DOTALL,
 )
 

@@ -318,7 +318,7 @@ def test_import_of_a_broken_file_names_the_problem(
 )
 def test_the_story_shows_each_fatigue_type(day: str, status: str, fatigue_type: str) -> None:
     # The worked examples of docs/model.md have their own histories now
-    # (python -m hrv_readiness.readiness.examples); the story keeps its three chapters.
+    # (python -m hrv_readiness.examples); the story keeps its three chapters.
     readings, _, _ = story()
     (verdict,) = [r.readiness for r in readings if r.date.isoformat() == day]
     assert verdict is not None
