@@ -85,6 +85,8 @@ class SessionEvent:
     state: SessionState
     message: str = ""
     progress: Progress | None = None
+    #: The cue of an orthostatic test: the person should stand up now (state RECORDING).
+    stand_up: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +111,9 @@ class Recording:
     #: "1/1024 s" for a conforming strap, "ms" when the strap was caught sending ms
     #: (values were rescaled to true ms).
     rr_unit: str = "1/1024 s"
+    #: An orthostatic test: the first interval of ``rr_ms`` recorded after the cue to
+    #: stand (None: a plain reading, or the cue never came).
+    stand_index: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

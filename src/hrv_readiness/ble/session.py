@@ -21,6 +21,11 @@ States (:class:`~hrv_readiness.ble.models.SessionState`)::
 * settling: the first ``settle_s`` seconds of RR (summed RR) are discarded.
 * recording: RR are kept until their sum reaches ``duration_s``. A progress event
   follows every notification (elapsed/total, HR, beats, artifacts so far).
+* an orthostatic test (``orthostatic=`` a protocol, docs/model.md) records the whole
+  protocol instead (``total_s``) and, once the recorded RR reach ``cue_at_s``, marks
+  the next interval as the first one standing and emits one event with
+  ``stand_up=True``: the cue. A restarted recording (a long link loss) starts the
+  protocol, cue included, again.
 * A link loss (disconnect callback, or the notification watchdog: no notification
   for ``watchdog_s``, which is how a stall or a bluetoothd exit shows) reconnects.
   Back within ``short_drop_s`` while recording: the recording continues with a new
@@ -71,6 +76,7 @@ from hrv_readiness.hrv import analyze
 
 if TYPE_CHECKING:
     from hrv_readiness.ble.source import StrapLink, StrapSource
+    from hrv_readiness.hrv import OrthostaticProtocol
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -155,12 +161,15 @@ class _Recorder:
     segments: list[int] = field(default_factory=list)
     segment: int = 0
     started_at: datetime | None = None
+    #: Orthostatic test: how many parsed RR came before the cue to stand.
+    stand_mark: int | None = None
 
     def clear(self) -> None:
         self.rr_parsed.clear()
         self.segments.clear()
         self.segment += 1
         self.started_at = None
+        self.stand_mark = None
 
     def break_segment(self) -> None:
         self.segment += 1
@@ -185,12 +194,20 @@ class _Recorder:
 
     def _kept(self) -> tuple[list[float], list[int], int]:
         """The plausible RR (true ms), where their runs start, and how many were dropped."""
+        kept, starts, implausible, _ = self._kept_marked()
+        return kept, starts, implausible
+
+    def _kept_marked(self) -> tuple[list[float], list[int], int, int | None]:
+        """As :meth:`_kept`, plus the stand mark as an index into the kept RR."""
         scale = self.units.scale
         kept: list[float] = []
         starts: list[int] = []
         implausible = 0
+        stand_index: int | None = None
         previous_segment: int | None = None
-        for rr, segment in zip(self.rr_parsed, self.segments, strict=True):
+        for index, (rr, segment) in enumerate(zip(self.rr_parsed, self.segments, strict=True)):
+            if index == self.stand_mark:
+                stand_index = len(kept)
             value = rr * scale
             if not self.settings.min_rr_ms <= value <= self.settings.max_rr_ms:
                 implausible += 1
@@ -200,7 +217,7 @@ class _Recorder:
                 starts.append(len(kept))
             previous_segment = segment
             kept.append(value)
-        return kept, starts, implausible
+        return kept, starts, implausible, stand_index
 
     @property
     def artifacts(self) -> int:
@@ -218,7 +235,7 @@ class _Recorder:
 
     def build(self, info: StrapInfo, reconnects: int) -> Recording:
         scale = self.units.scale
-        kept, starts, implausible = self._kept()
+        kept, starts, implausible, stand_index = self._kept_marked()
         return Recording(
             rr_ms=tuple(kept),
             started_at=self.started_at or datetime.now(UTC),
@@ -231,6 +248,9 @@ class _Recorder:
             segment_starts=tuple(starts) or (0,),
             implausible_rr=implausible,
             rr_unit="ms" if scale != 1.0 else "1/1024 s",
+            stand_index=stand_index
+            if stand_index is not None and stand_index < len(kept)
+            else None,
         )
 
 
@@ -240,10 +260,15 @@ class _Session:
         source: StrapSource,
         settings: MeasurementSettings,
         on_event: EventCallback | None,
+        orthostatic: OrthostaticProtocol | None = None,
     ) -> None:
         self.source = source
         self.settings = settings
         self.on_event = on_event
+        #: Recorded length: the whole orthostatic protocol, else ``duration_s``.
+        self.total_s = orthostatic.total_s if orthostatic is not None else settings.duration_s
+        #: Recorded seconds at which the person is told to stand (orthostatic test).
+        self.cue_at_s = orthostatic.cue_at_s if orthostatic is not None else None
         self.events: list[SessionEvent] = []
         self.state = SessionState.WAITING_FOR_STRAP
         self.loop = asyncio.get_running_loop()
@@ -261,11 +286,16 @@ class _Session:
 
     # -- events -------------------------------------------------------------
     def emit(
-        self, state: SessionState, message: str = "", progress: Progress | None = None
+        self,
+        state: SessionState,
+        message: str = "",
+        progress: Progress | None = None,
+        *,
+        stand_up: bool = False,
     ) -> None:
         if progress is None:
             self.state = state
-        event = SessionEvent(state=state, message=message, progress=progress)
+        event = SessionEvent(state=state, message=message, progress=progress, stand_up=stand_up)
         self.events.append(event)
         _LOGGER.debug("session event %s", event)
         if self.on_event is not None:
@@ -523,7 +553,7 @@ class _Session:
 
     def start_recording(self) -> None:
         self.recorder.clear()
-        self.emit(SessionState.RECORDING, f"recording {self.settings.duration_s:g} s")
+        self.emit(SessionState.RECORDING, f"recording {self.total_s:g} s")
 
     def consume(self, rr_intervals_ms: tuple[float, ...]) -> None:
         for rr in rr_intervals_ms:
@@ -533,12 +563,21 @@ class _Session:
                     self.start_recording()
                 continue
             self.recorder.add(rr)
-            if self.recorder.elapsed_s >= self.settings.duration_s:
+            elapsed_s = self.recorder.elapsed_s
+            if (
+                self.cue_at_s is not None
+                and self.recorder.stand_mark is None
+                and elapsed_s >= self.cue_at_s
+            ):
+                # The beats that follow are the first ones after the cue.
+                self.recorder.stand_mark = len(self.recorder.rr_parsed)
+                self.emit(SessionState.RECORDING, "stand up now", stand_up=True)
+            if elapsed_s >= self.total_s:
                 return
 
     def report(self, measurement: HeartRateMeasurement) -> bool:
         """Emit a progress event; return True when the recording is complete."""
-        total_s = self.settings.duration_s
+        total_s = self.total_s
         elapsed_s = self.recorder.elapsed_s
         self.emit(
             SessionState.RECORDING,
@@ -559,16 +598,22 @@ async def run_measurement(
     *,
     on_event: EventCallback | None = None,
     session_timeout_s: float | None = None,
+    orthostatic: OrthostaticProtocol | None = None,
 ) -> MeasurementResult:
     """Run one morning measurement on ``source`` and return how it ended.
 
     Never raises for strap, adapter or link problems: they end the session as
     ``aborted`` or ``failed`` with a reason. ``session_timeout_s`` (default: a bound
-    derived from the settings) caps the whole session.
+    derived from the settings) caps the whole session. ``orthostatic``: record an
+    orthostatic test of that protocol, with its cue to stand (module docstring).
     """
     settings = settings or MeasurementSettings()
-    session = _Session(source, settings, on_event)
-    cap_s = session_timeout_s if session_timeout_s is not None else _default_cap_s(settings)
+    session = _Session(source, settings, on_event, orthostatic)
+    cap_s = (
+        session_timeout_s
+        if session_timeout_s is not None
+        else _default_cap_s(settings, session.total_s)
+    )
     try:
         async with asyncio.timeout(cap_s):
             recording = await session.run()
@@ -604,7 +649,7 @@ async def run_measurement(
     )
 
 
-def _default_cap_s(settings: MeasurementSettings) -> float:
+def _default_cap_s(settings: MeasurementSettings, total_s: float) -> float:
     """Return a generous bound on a whole session: every wait, for every allowed attempt."""
     per_link = (
         settings.strap_wait_s
@@ -614,5 +659,5 @@ def _default_cap_s(settings: MeasurementSettings) -> float:
         + settings.watchdog_s * 3
         + _CLOSE_TIMEOUT_S
     )
-    recording = (settings.duration_s + settings.settle_s) * 3
+    recording = (total_s + settings.settle_s) * 3
     return recording + per_link * (settings.max_reconnects + 2)

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import itertools
 import math
+from collections.abc import Iterable, Sequence, Sized
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -27,7 +28,7 @@ from hrv_readiness.ble.models import DiscoveredStrap, StrapInfo
 from hrv_readiness.ble.parser import encode_heart_rate_measurement, rr_ms_to_raw
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
 
     from hrv_readiness.ble.source import DisconnectCallback, NotificationCallback
 
@@ -36,7 +37,7 @@ MAX_RR_PER_PACKET = 9
 
 
 def packets_from_rr(
-    rr_ms: Sequence[float],
+    rr_ms: Sequence[float] | Iterable[float],
     *,
     contact_after_s: float = 0.0,
     rr_unit: Literal["1/1024 s", "ms"] = "1/1024 s",
@@ -46,14 +47,16 @@ def packets_from_rr(
 
     A packet goes out once at least ``packet_interval_ms`` of beats has gathered (or
     9 beats), like real straps. Before ``contact_after_s`` the contact bits say "no
-    contact". The series is cycled forever.
+    contact". A series is cycled forever; a live source (an iterable that is no
+    sequence, e.g. :class:`hrv_readiness.simulation.LivePerson`) is read as it goes.
     """
-    if len(rr_ms) == 0:
+    if isinstance(rr_ms, Sized) and len(rr_ms) == 0:
         raise ValueError("rr_ms must not be empty")
     clock_ms = 0.0
     pending: list[float] = []
     pending_ms = 0.0
-    for rr in itertools.cycle(rr_ms):
+    beats = itertools.cycle(rr_ms) if isinstance(rr_ms, Sequence) else iter(rr_ms)
+    for rr in beats:
         clock_ms += rr
         pending.append(rr)
         pending_ms += rr
@@ -88,7 +91,7 @@ class SimulatedStrap:
 
     def __init__(
         self,
-        rr_ms: Sequence[float],
+        rr_ms: Sequence[float] | Iterable[float],
         *,
         speed: float = 1.0,
         name: str = "Simulated H10",
@@ -104,9 +107,12 @@ class SimulatedStrap:
     ) -> None:
         if speed <= 0 or not math.isfinite(speed):
             raise ValueError(f"speed must be a positive number, got {speed}")
-        if len(rr_ms) == 0:
-            raise ValueError("rr_ms must not be empty")
-        self.rr_ms = tuple(float(v) for v in rr_ms)
+        if isinstance(rr_ms, Sequence):
+            if len(rr_ms) == 0:
+                raise ValueError("rr_ms must not be empty")
+            rr_ms = tuple(float(v) for v in rr_ms)
+        #: The RR series, or a live source read as the strap goes (a LivePerson).
+        self.rr_ms = rr_ms
         self.speed = speed
         self.name = name
         self.address = address

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from hrv_readiness.simulation.orthostatic import (
+    LivePerson,
+    OrthostaticScenario,
+    synthesize_orthostatic_rr_ms,
+)
 from hrv_readiness.simulation.rr import RrScenario, synthesize_rr_ms
 
-__all__ = ["RrScenario", "synthesize_rr_ms"]
+__all__ = [
+    "LivePerson",
+    "OrthostaticScenario",
+    "RrScenario",
+    "synthesize_orthostatic_rr_ms",
+    "synthesize_rr_ms",
+]
