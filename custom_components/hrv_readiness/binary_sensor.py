@@ -1,4 +1,4 @@
-"""Binary sensors: recovery is low today, and whether the collector is connected."""
+"""Binary sensors: recovery is low today, possible illness, and the collector's link."""
 
 from __future__ import annotations
 
@@ -32,6 +32,11 @@ PARALLEL_UPDATES = 0
 #: No device class: "Problem"/"OK" would misread a body's state; the translation says
 #: "Low"/"Normal" and the icons a heart.
 RECOVERY_LOW = BinarySensorEntityDescription(key="recovery_low", translation_key="recovery_low")
+#: On when today's verdict flags illness, reported or possible (docs/model.md rule 13);
+#: the kind is the ``illness`` attribute.
+POSSIBLE_ILLNESS = BinarySensorEntityDescription(
+    key="possible_illness", translation_key="possible_illness"
+)
 CONNECTIVITY = BinarySensorEntityDescription(
     key="connectivity",
     translation_key="collector_connectivity",
@@ -51,7 +56,12 @@ async def async_setup_entry(
 
     @callback
     def add_user(user_id: str) -> None:
-        async_add_entities([HrvRecoveryLowSensor(runtime, user_id, RECOVERY_LOW)])
+        async_add_entities(
+            [
+                HrvRecoveryLowSensor(runtime, user_id, RECOVERY_LOW),
+                HrvPossibleIllnessSensor(runtime, user_id, POSSIBLE_ILLNESS),
+            ]
+        )
 
     entry.async_on_unload(
         async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
@@ -73,6 +83,29 @@ class HrvRecoveryLowSensor(HrvEntity, BinarySensorEntity):
         if readiness is None or readiness.status == "building_baseline":
             return None
         return readiness.status in LOW_RECOVERY_STATUSES
+
+
+class HrvPossibleIllnessSensor(HrvEntity, BinarySensorEntity):
+    """On when today's verdict flags illness; unknown while the baseline is built."""
+
+    @property
+    def available(self) -> bool:
+        user = self.user
+        return user is not None and user.state is not None and user.state.readiness is not None
+
+    @property
+    def is_on(self) -> bool | None:
+        user = self.user
+        readiness = None if user is None or user.state is None else user.state.readiness
+        if readiness is None or readiness.status == "building_baseline":
+            return None
+        return readiness.illness is not None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str | None]:
+        user = self.user
+        readiness = None if user is None or user.state is None else user.state.readiness
+        return {"illness": None if readiness is None else readiness.illness}
 
 
 class HrvCollectorConnectivity(HrvCollectorEntity, BinarySensorEntity):

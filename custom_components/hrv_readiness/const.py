@@ -35,9 +35,16 @@ EVENT_READING: Final = f"{DOMAIN}_event"
 TRIGGER_NEW_READING: Final = "new_reading"
 TRIGGER_READINESS_LOW: Final = "readiness_low"
 TRIGGER_FATIGUE_TYPE_CHANGED: Final = "fatigue_type_changed"
+#: A new reading whose verdict flags illness, reported or possible (docs/model.md rule 13).
+TRIGGER_POSSIBLE_ILLNESS: Final = "possible_illness"
 #: The cue of an orthostatic test: the person should stand up now (docs/model.md).
 TRIGGER_STAND_UP: Final = "stand_up"
-TRIGGER_TYPES: Final = (TRIGGER_NEW_READING, TRIGGER_READINESS_LOW, TRIGGER_FATIGUE_TYPE_CHANGED)
+TRIGGER_TYPES: Final = (
+    TRIGGER_NEW_READING,
+    TRIGGER_READINESS_LOW,
+    TRIGGER_FATIGUE_TYPE_CHANGED,
+    TRIGGER_POSSIBLE_ILLNESS,
+)
 #: Collector events (measurement started/completed/rejected, command answers) re-fired as is.
 EVENT_COLLECTOR: Final = f"{DOMAIN}_collector_event"
 

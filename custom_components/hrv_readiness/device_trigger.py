@@ -1,4 +1,4 @@
-"""Device triggers: a new morning reading, readiness low, fatigue type changed."""
+"""Device triggers: new morning reading, readiness low, fatigue type changed, illness."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol
 
 
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
-    """The three triggers of every HRV Readiness user device."""
+    """The triggers of every HRV Readiness user device (TRIGGER_TYPES)."""
     device = dr.async_get(hass).async_get(device_id)
     if device is None or not any(domain == DOMAIN for domain, _ in device.identifiers):
         return []

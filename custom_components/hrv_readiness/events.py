@@ -8,6 +8,7 @@ from .const import (
     LOW_RECOVERY_STATUSES,
     TRIGGER_FATIGUE_TYPE_CHANGED,
     TRIGGER_NEW_READING,
+    TRIGGER_POSSIBLE_ILLNESS,
     TRIGGER_READINESS_LOW,
 )
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 def reading_events(
     base: dict[str, Any], previous: UserState | None, state: UserState
 ) -> list[dict[str, Any]]:
-    """The events of a live state after ``previous``: new reading, low, fatigue change.
+    """The events of a live state after ``previous``: new reading, low, illness, fatigue change.
 
     ``base`` identifies the device (device id, collector id, user) in every event.
     """
@@ -27,6 +28,7 @@ def reading_events(
         "score": None if readiness is None else readiness.score,
         "status": None if readiness is None else readiness.status,
         "fatigue_type": None if readiness is None else readiness.fatigue_type,
+        "illness": None if readiness is None else readiness.illness,
         "measured_at": None if state.reading is None else state.reading.measured_at.isoformat(),
     }
     events: list[dict[str, Any]] = []
@@ -39,6 +41,8 @@ def reading_events(
         events.append({**base, "type": TRIGGER_NEW_READING, **details})
         if readiness is not None and readiness.status in LOW_RECOVERY_STATUSES:
             events.append({**base, "type": TRIGGER_READINESS_LOW, **details})
+        if readiness is not None and readiness.illness is not None:
+            events.append({**base, "type": TRIGGER_POSSIBLE_ILLNESS, **details})
     old_fatigue = (
         None if previous is None or previous.readiness is None else previous.readiness.fatigue_type
     )

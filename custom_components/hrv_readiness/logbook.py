@@ -14,6 +14,7 @@ from .const import (
     EVENT_READING,
     TRIGGER_FATIGUE_TYPE_CHANGED,
     TRIGGER_NEW_READING,
+    TRIGGER_POSSIBLE_ILLNESS,
     TRIGGER_READINESS_LOW,
 )
 
@@ -52,6 +53,9 @@ def reading_message(data: Mapping[str, Any]) -> str:
         return f"New morning reading: {verdict}" if verdict else "New morning reading"
     if kind == TRIGGER_READINESS_LOW:
         return f"Recovery is low today: {verdict}" if verdict else "Recovery is low today"
+    if kind == TRIGGER_POSSIBLE_ILLNESS:
+        why = "feeling ill" if data.get("illness") == "reported" else "signs in the reading"
+        return f"Possible illness ({why}): {verdict}" if verdict else f"Possible illness ({why})"
     if kind == TRIGGER_FATIGUE_TYPE_CHANGED:
         previous = _words(data.get("previous_fatigue_type") or "unknown")
         return f"Fatigue type changed from {previous} to {_words(data.get('fatigue_type'))}"

@@ -56,6 +56,9 @@ class Reading:
     artifact_pct: float | None
     quality: str
     quality_reason: str | None
+    #: Contract v1.4: breathing rate read off the reading, or why none.
+    breathing_rate_per_min: float | None = None
+    breathing_quality: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,8 @@ class Baseline:
     resting_hr_baseline_bpm: float | None = None
     resting_hr_normal_low_bpm: float | None = None
     resting_hr_normal_high_bpm: float | None = None
+    breathing_baseline_per_min: float | None = None
+    breathing_normal_high_per_min: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,8 @@ class Readiness:
     advice: str | None
     readings_needed: int | None
     baseline: Baseline
+    #: Contract v1.4: "reported", "possible" or None (docs/model.md rule 13).
+    illness: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +141,7 @@ class HistoryPoint:
     ln_rmssd_normal_high: float | None
     ln_rmssd_swc_low: float | None
     ln_rmssd_swc_high: float | None
+    breathing_rate_per_min: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +299,10 @@ def _parse_reading(data: dict[str, Any]) -> Reading:
         artifact_pct=_optional_number(data, "artifact_pct", "reading.artifact_pct"),
         quality=_string(data, "quality", "reading.quality"),
         quality_reason=_optional_string(data, "quality_reason", "reading.quality_reason"),
+        breathing_rate_per_min=_optional_number(
+            data, "breathing_rate_per_min", "reading.breathing_rate_per_min"
+        ),
+        breathing_quality=_optional_string(data, "breathing_quality", "reading.breathing_quality"),
     )
 
 
@@ -326,6 +338,7 @@ def _parse_readiness(data: dict[str, Any]) -> Readiness:
         baseline=_parse_baseline(
             _optional_object(data, "baseline", "readiness.baseline"),
         ),
+        illness=_optional_string(data, "illness", "readiness.illness"),
     )
 
 
@@ -410,6 +423,7 @@ def history_from_json(data: dict[str, Any]) -> History:
                 ln_rmssd_normal_high=number("ln_rmssd_normal_high"),
                 ln_rmssd_swc_low=number("ln_rmssd_swc_low"),
                 ln_rmssd_swc_high=number("ln_rmssd_swc_high"),
+                breathing_rate_per_min=number("breathing_rate_per_min"),
             )
         )
     return History(

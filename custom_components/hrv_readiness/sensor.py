@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 PARALLEL_UPDATES = 0
 
 BEATS_PER_MINUTE = "bpm"
+BREATHS_PER_MINUTE = "breaths/min"
 READING_QUALITIES = ("good", "acceptable", "rejected")
 
 
@@ -134,6 +135,14 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=lambda u: None if (r := _reading(u)) is None else r.resting_hr_bpm,
+    ),
+    HrvSensorDescription(
+        key="breathing_rate",
+        translation_key="breathing_rate",
+        native_unit_of_measurement=BREATHS_PER_MINUTE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.breathing_rate_per_min,
     ),
     HrvSensorDescription(
         key="ln_rmssd_baseline",

@@ -34,6 +34,7 @@ WELLNESS_SCHEMA = vol.Schema(
         vol.Required("sleep_quality"): _SCALE,
         vol.Required("stress"): _SCALE,
         vol.Optional("heavy_legs"): cv.boolean,
+        vol.Optional("ill"): vol.In(("none", "mild", "clear")),
     }
 )
 TRAINING_SCHEMA = vol.Schema(

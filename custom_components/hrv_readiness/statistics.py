@@ -4,10 +4,11 @@ The collector publishes each user's last mornings, retained, on
 ``<base>/<collector>/<user>/history`` (contract v1.2): on every start, after every new
 reading and after an import. Each point becomes one hourly row (the hour the reading
 was taken) of external statistics ``hrv_readiness:<collector>_<user>_<key>``: lnRMSSD,
-its 7-day mean, the edges of the normal range and of the SWC band, resting heart rate
-and the readiness score. The recorder keeps one row per statistic and hour, so
-importing the same history again (a restart replays the retained topic) updates rows
-instead of adding them; an identical payload is not imported twice at all.
+its 7-day mean, the edges of the normal range and of the SWC band, resting heart rate,
+breathing rate (contract v1.4) and the readiness score. The recorder keeps one row per
+statistic and hour, so importing the same history again (a restart replays the
+retained topic) updates rows instead of adding them; an identical payload is not
+imported twice at all.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from .runtime import HrvRuntime
 
 BEATS_PER_MINUTE = "bpm"
+BREATHS_PER_MINUTE = "breaths/min"
 
 #: Home Assistant 2025.11+ wants statistics metadata to say its ``unit_class``
 #: (leaving it out is deprecated); older releases reject the key.
@@ -98,6 +100,12 @@ STATISTICS: tuple[HrvStatisticDescription, ...] = (
         name="Resting heart rate",
         unit=BEATS_PER_MINUTE,
         value_fn=lambda p: p.resting_hr_bpm,
+    ),
+    HrvStatisticDescription(
+        key="breathing_rate",
+        name="Breathing rate",
+        unit=BREATHS_PER_MINUTE,
+        value_fn=lambda p: p.breathing_rate_per_min,
     ),
     HrvStatisticDescription(
         key="readiness_score",

@@ -80,6 +80,8 @@ def state_payload(
     rmssd_ms: float | None = 62.1,
     resting_hr_bpm: float | None = 55.3,
     battery_pct: int | None = 80,
+    breathing_rate_per_min: float | None = 14.2,
+    illness: str | None = None,
 ) -> dict[str, Any]:
     """A state message exactly as docs/mqtt.md documents it."""
     return {
@@ -100,12 +102,15 @@ def state_payload(
             "artifact_pct": 0.8,
             "quality": "good",
             "quality_reason": None,
+            "breathing_rate_per_min": breathing_rate_per_min,
+            "breathing_quality": "good" if breathing_rate_per_min is not None else None,
         },
         "readiness": {
             "status": status,
             "score": score,
             "fatigue_type": fatigue_type,
             "watch": None,
+            "illness": illness,
             "reasons": [{"code": "hrv_within_swc", "text": "lnRMSSD is within your usual band."}],
             "advice": "Train as planned.",
             "readings_needed": 0,
@@ -273,6 +278,8 @@ def history_payload(
                 "ln_rmssd_normal_high": 4.3 if baseline else None,
                 "ln_rmssd_swc_low": 3.95 if baseline else None,
                 "ln_rmssd_swc_high": 4.05 if baseline else None,
+                # v1.4: no breathing rate on every fifth morning (not estimated).
+                "breathing_rate_per_min": None if index % 5 == 2 else 14.0 + index % 3 / 2,
             }
         )
     return {

@@ -179,6 +179,24 @@ async def test_a_ready_morning_briefs_but_does_not_dim(
 
 
 @pytest.mark.usefixtures("setup_entry")
+async def test_a_morning_with_possible_illness_says_so_first(
+    hass: HomeAssistant, collector: FakeCollector
+) -> None:
+    notifications = await setup_automations(hass)
+    payload = morning(1, score=22, status="rest", illness="possible")
+    payload["readiness"]["reasons"] = [
+        {"code": "possible_illness", "text": "Possible illness: breathing rate 18.1/min up."}
+    ]
+    payload["readiness"]["advice"] = "Don't train hard today; measure again tomorrow."
+    await collector.state(payload, retain=False)
+    await wait_for(hass, lambda: len(notifications) == 1)
+    assert notifications[0].data["message"] == (
+        "Possible illness: Readiness 22 (rest, recovered). Possible illness: breathing rate "
+        "18.1/min up. Don't train hard today; measure again tomorrow."
+    )
+
+
+@pytest.mark.usefixtures("setup_entry")
 async def test_every_low_morning_dims_even_when_the_status_stays(
     hass: HomeAssistant, collector: FakeCollector
 ) -> None:

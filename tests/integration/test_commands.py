@@ -85,6 +85,12 @@ async def test_buttons_send_commands(
             },
         ),
         (
+            "log_wellness",
+            {"soreness": 2, "energy": 3, "sleep_quality": 5, "stress": 4, "ill": "clear"},
+            "wellness",
+            {"soreness": 2, "energy": 3, "sleep_quality": 5, "stress": 4, "ill": "clear"},
+        ),
+        (
             "log_training",
             {"session_type": "heavy_compound", "effort": 9, "duration_min": 75},
             "training",
@@ -120,6 +126,10 @@ async def test_actions_send_commands(
         ("log_wellness", {"soreness": 11, "energy": 3, "sleep_quality": 4, "stress": 6}),
         ("log_wellness", {"soreness": -1, "energy": 3, "sleep_quality": 4, "stress": 6}),
         ("log_wellness", {"energy": 3, "sleep_quality": 4, "stress": 6}),
+        (
+            "log_wellness",
+            {"soreness": 1, "energy": 3, "sleep_quality": 4, "stress": 6, "ill": "very"},
+        ),
         (
             "log_wellness",
             {"soreness": 1, "energy": 3, "sleep_quality": 4, "stress": 6, "date": "tomorrow"},

@@ -63,6 +63,7 @@ async def test_new_reading_events(
         "score": 31,
         "status": "rest",
         "fatigue_type": "nervous_system",
+        "illness": None,
         "measured_at": "2026-11-23T06:40:00+00:00",
     }
     assert by_type["new_reading"] == {**common, "type": "new_reading"}
@@ -84,6 +85,39 @@ async def test_new_reading_events(
     await collector.state(state_payload(score=80, measured_at="2026-11-24T06:40:00+00:00"))
     await wait_for(hass, lambda: len(events) == 5)
     assert [e.data["type"] for e in events[3:]] == ["new_reading", "fatigue_type_changed"]
+
+
+async def test_possible_illness_event(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
+) -> None:
+    """A new reading whose verdict flags illness fires ``possible_illness`` (rule 13)."""
+    events = async_capture_events(hass, EVENT_READING)
+    await collector.state(
+        state_payload(
+            score=25,
+            status="rest",
+            breathing_rate_per_min=18.4,
+            illness="possible",
+            measured_at="2026-11-23T06:40:00+00:00",
+        )
+    )
+    await wait_for(hass, lambda: len(events) == 3)
+    by_type = {event.data["type"]: event.data for event in events}
+    assert set(by_type) == {"new_reading", "readiness_low", "possible_illness"}
+    assert by_type["possible_illness"]["illness"] == "possible"
+    assert by_type["possible_illness"]["status"] == "rest"
+    await wait_for(
+        hass, lambda: hass.states.get("binary_sensor.alice_possible_illness").state == "on"
+    )
+    sensor = hass.states.get("binary_sensor.alice_possible_illness")
+    assert sensor.attributes["illness"] == "possible"
+    assert hass.states.get("sensor.alice_breathing_rate").state == "18.4"
+    # A later morning without it: the sensor goes off, no illness event.
+    await collector.state(state_payload(score=80, measured_at="2026-11-24T06:40:00+00:00"))
+    await wait_for(hass, lambda: len(events) >= 4)
+    await hass.async_block_till_done()
+    assert "possible_illness" not in [e.data["type"] for e in events[3:]]
+    assert hass.states.get("binary_sensor.alice_possible_illness").state == "off"
 
 
 async def test_old_readings_fire_nothing(
@@ -124,7 +158,7 @@ async def test_device_triggers_listed(hass: HomeAssistant, setup_entry: MockConf
         hass, DeviceAutomationType.TRIGGER, alice(hass).id
     )
     ours = sorted(t["type"] for t in triggers if t["domain"] == DOMAIN)
-    assert ours == ["fatigue_type_changed", "new_reading", "readiness_low"]
+    assert ours == ["fatigue_type_changed", "new_reading", "possible_illness", "readiness_low"]
 
 
 async def test_no_triggers_for_foreign_device(

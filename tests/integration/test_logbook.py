@@ -97,6 +97,14 @@ async def test_collector_events_are_described(
         ({"type": "new_reading"}, "New morning reading"),
         ({"type": "readiness_low", "status": "caution"}, "Recovery is low today: caution"),
         ({"type": "readiness_low"}, "Recovery is low today"),
+        (
+            {"type": "possible_illness", "illness": "possible", "status": "rest"},
+            "Possible illness (signs in the reading): rest",
+        ),
+        (
+            {"type": "possible_illness", "illness": "reported", "score": 45, "status": "caution"},
+            "Possible illness (feeling ill): 45, caution",
+        ),
         ({"type": "something_new"}, "something new"),
     ],
 )

@@ -111,6 +111,20 @@ async def test_history_becomes_one_hourly_row_per_reading_at_its_date(
         meta[statistic_id(COLLECTOR_ID, "alice", "resting_hr")]["statistics_unit_of_measurement"]
         == "bpm"
     )
+    # Breathing rate (v1.4): a row for every morning that has one, at its own hour.
+    breathing = statistic_id(COLLECTOR_ID, "alice", "breathing_rate")
+    assert meta[breathing]["statistics_unit_of_measurement"] == "breaths/min"
+    expected_breathing = [
+        (
+            datetime.fromisoformat(p["measured_at"]).replace(minute=0, second=0),
+            p["breathing_rate_per_min"],
+        )
+        for p in history["points"]
+        if p["breathing_rate_per_min"] is not None
+    ]
+    assert [(start, mean) for start, mean in stored[breathing]] == [
+        (start, pytest.approx(mean)) for start, mean in expected_breathing
+    ]
 
 
 async def test_importing_twice_adds_nothing(

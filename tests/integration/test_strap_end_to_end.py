@@ -269,6 +269,8 @@ async def test_morning_measurement_through_ha_bluetooth_dims_the_light(
     score = int(state_of(hass, "sensor.alice_readiness_score") or 100)
     assert score < 50
     assert 57 <= float(state_of(hass, "sensor.alice_resting_heart_rate") or 0) <= 65
+    # The breathing rate read off the recording (the simulated person breathes 15/min).
+    assert float(state_of(hass, "sensor.alice_breathing_rate") or 0) == pytest.approx(15.0, abs=1.5)
     assert state_of(hass, "binary_sensor.alice_recovery_low") == "on"
     assert state_of(hass, "sensor.alice_last_reading") not in (None, "unknown", "unavailable")
     light = hass.states.get("light.bedroom")
@@ -333,4 +335,8 @@ async def test_ha_mode_and_the_collector_agree_on_readiness(
     assert state_of(hass, "sensor.alice_readiness_score") == str(verdict.readiness.score)
     assert float(state_of(hass, "sensor.alice_lnrmssd") or 0) == pytest.approx(
         verdict.hrv.ln_rmssd, abs=1e-3
+    )
+    assert verdict.hrv.breathing_rate_per_min is not None
+    assert float(state_of(hass, "sensor.alice_breathing_rate") or 0) == pytest.approx(
+        verdict.hrv.breathing_rate_per_min, abs=0.05
     )
