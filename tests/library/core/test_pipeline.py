@@ -9,11 +9,13 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jsonschema
 import numpy as np
 import pytest
 
 from hrv_readiness.config import Config
 from hrv_readiness.errors import InputError
+from hrv_readiness.mqtt.schema_export import SCHEMA_DIR
 from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, process_recording
@@ -237,6 +239,9 @@ def test_the_breathing_rate_is_stored_published_and_assessed(store: Store) -> No
     assert processed.stored.breathing_rate_per_min == processed.hrv.breathing_rate_per_min
     assert processed.stored.breathing_quality == "good"
     state = json.loads(store.pending_outbox()[-1].payload)
+    # The contract's own JSON Schema (v1.4) accepts what the daemon queued.
+    schema = json.loads((SCHEMA_DIR / "state.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(state)
     assert state["reading"]["breathing_rate_per_min"] == pytest.approx(
         processed.hrv.breathing_rate_per_min, abs=0.05
     )
@@ -249,3 +254,55 @@ def test_the_breathing_rate_is_stored_published_and_assessed(store: Store) -> No
     assert store.readings("alice")[-1].breathing_rate_per_min == pytest.approx(
         processed.hrv.breathing_rate_per_min
     )
+
+
+def test_possible_illness_from_the_strap_alone_survives_recomputation(store: Store) -> None:
+    """Issue 26: breathing rate and resting HR up on the last morning read as possible
+    illness when measured, and every recomputation of the history (which reads the
+    stored breathing rates) decides the same; a questionnaire saying "ill" then makes an
+    earlier morning a reported illness."""
+    from hrv_readiness.store.verdicts import reassess  # noqa: PLC0415
+
+    settings = ReadinessSettings()
+    first = NOW.date() - dt.timedelta(days=20)
+    for offset in range(21):
+        day = first + dt.timedelta(days=offset)
+        sick = offset == 20
+        scenario = RrScenario(
+            resting_hr_bpm=63.0 if sick else 55.0,
+            target_rmssd_ms=55.0,
+            ectopic_rate=0.0,
+            breathing_rate_hz=0.33 if sick else 0.25,
+            seed=offset,
+        )
+        processed = process_recording(
+            store,
+            _recording(day, synthesize_rr_ms(scenario).tolist()),
+            settings=settings,
+            outbox=state_outbox(TOPICS, published_at=NOW),
+        )
+    assert processed.readiness is not None
+    assert (processed.readiness.status, processed.readiness.illness) == ("rest", "possible")
+    assert {r.code for r in processed.readiness.reasons} >= {"possible_illness", "rhr_up"}
+    assert reassess(store, "alice", since=None, settings=settings) == 0
+    assert store.readings("alice")[-1].readiness == processed.readiness
+
+    from hrv_readiness.readiness import WellnessEntry  # noqa: PLC0415
+
+    ill_day = first + dt.timedelta(days=16)
+    store.add_wellness(
+        WellnessEntry(
+            user="alice",
+            date=ill_day,
+            soreness=2,
+            energy=4,
+            sleep_quality=6,
+            stress=3,
+            ill="mild",
+        )
+    )
+    assert reassess(store, "alice", since=ill_day, settings=settings) >= 1
+    verdict = next(r.readiness for r in store.readings("alice") if r.date == ill_day)
+    assert verdict is not None
+    assert verdict.illness == "reported"
+    assert verdict.status in {"caution", "rest"}
