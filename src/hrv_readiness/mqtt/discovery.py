@@ -106,6 +106,26 @@ def device_config(
             suggested_display_precision=0,
         ),
         _numeric(
+            "breathing_rate",
+            "Breathing rate",
+            "reading.breathing_rate_per_min",
+            "breaths/min",
+            suggested_display_precision=1,
+        ),
+        (
+            "possible_illness",
+            {
+                "platform": "binary_sensor",
+                "name": "Possible illness",
+                "value_template": "{{ 'ON' if value_json.readiness.illness else 'OFF' }}",
+                "json_attributes_topic": state,
+                "json_attributes_template": (
+                    "{{ {'illness': value_json.readiness.illness} | tojson }}"
+                ),
+                **readiness,
+            },
+        ),
+        _numeric(
             "artifacts",
             "Artifacts",
             "reading.artifact_pct",

@@ -152,3 +152,18 @@ async def test_discovery_off_publishes_nothing_under_the_prefix(broker):
                 await publisher.wait_connected(5)
                 await asyncio.sleep(0.2)
     assert recorder.messages == []
+
+
+def test_breathing_rate_and_possible_illness_are_discovered():
+    """Contract v1.4 (issue 26): the breathing rate is a measurement with long-term
+    statistics, and possible illness a binary sensor on the verdict's flag."""
+    cmps = components()
+    breathing = cmps["breathing_rate"]
+    assert breathing["value_template"] == "{{ value_json.reading.breathing_rate_per_min }}"
+    assert (breathing["state_class"], breathing["unit_of_measurement"]) == (
+        "measurement",
+        "breaths/min",
+    )
+    illness = cmps["possible_illness"]
+    assert illness["platform"] == "binary_sensor"
+    assert "value_json.readiness.illness" in illness["value_template"]
