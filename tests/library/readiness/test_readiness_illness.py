@@ -253,3 +253,33 @@ def test_illness_answer_is_validated() -> None:
         WellnessEntry.model_validate(
             {**feeling().model_dump(), "ill": "very"},
         )
+
+
+def test_a_real_persons_nightly_breathing_rarely_crosses_the_upper_edge() -> None:
+    """A real WHOOP export (one person, 171 nights: realfiles/whoop) holds the nightly
+    respiratory rate. Its SD is about 1 breath/min; the rule's edge (mean + max(2 SD,
+    1.5) over the previous 60 nights, from at least 7) is crossed on few nights, and a
+    raised breathing rate alone never flags illness anyway."""
+    import csv  # noqa: PLC0415
+
+    from tests.support.realfiles import realfiles_dir  # noqa: PLC0415
+
+    path = realfiles_dir() / "whoop" / "theonerichy_physiological_cycles.csv"
+    if not path.is_file():
+        pytest.skip(f"no real WHOOP export at {path}")
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    nights = [float(r["Respiratory rate (rpm)"]) for r in rows if r["Respiratory rate (rpm)"]]
+    nights.reverse()  # the export lists the newest night first
+    assert len(nights) > 100
+    assert 0.5 < float(np.std(nights, ddof=1)) < 1.5
+    crossed = judged = 0
+    for index in range(SETTINGS.breathing_min_readings, len(nights)):
+        window = np.asarray(nights[max(0, index - SETTINGS.normal_range_days) : index])
+        upper = window.mean() + max(
+            SETTINGS.breathing_range_sd_factor * window.std(ddof=1),
+            SETTINGS.breathing_min_half_width_per_min,
+        )
+        judged += 1
+        crossed += nights[index] > upper
+    assert crossed / judged < 0.05, (crossed, judged)
