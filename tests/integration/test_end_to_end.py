@@ -210,6 +210,7 @@ async def test_morning_reading_reaches_home_assistant_and_dims_the_light(
         score = state_of(hass, "sensor.alice_readiness_score")
         resting_hr = state_of(hass, "sensor.alice_resting_heart_rate")
         recovery_low = state_of(hass, "binary_sensor.alice_recovery_low")
+        breathing = state_of(hass, "sensor.alice_breathing_rate")
         await wait_for(
             hass,
             lambda: hass.states.get("light.bedroom").attributes.get("brightness") != 255,  # type: ignore[union-attr]
@@ -225,6 +226,10 @@ async def test_morning_reading_reaches_home_assistant_and_dims_the_light(
     assert resting_hr is not None
     assert 57 <= float(resting_hr) <= 65
     assert recovery_low == "on"
+    # The virtual strap's person breathes 15/min: read off the RR by the daemon,
+    # published (contract v1.4) and shown.
+    assert breathing is not None
+    assert float(breathing) == pytest.approx(15.0, abs=1.5), log
     light = hass.states.get("light.bedroom")
     assert light is not None
     assert light.attributes["brightness"] == round(255 * 20 / 100)
