@@ -1,4 +1,4 @@
-"""Buttons: start a measurement now, recompute readiness (the collector's commands)."""
+"""Buttons: start a measurement or an orthostatic test now, recompute readiness."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ class HrvButtonDescription(ButtonEntityDescription):
     """A button that sends one of the collector's commands."""
 
     command: str
+    #: Sent with the command (the orthostatic test is a measure command with a flag).
+    orthostatic: bool = False
 
 
 START_MEASUREMENT = HrvButtonDescription(
@@ -40,7 +42,13 @@ RECOMPUTE = HrvButtonDescription(
     entity_category=EntityCategory.CONFIG,
     command=COMMAND_RECOMPUTE,
 )
-BUTTONS = (START_MEASUREMENT, RECOMPUTE)
+START_ORTHOSTATIC_TEST = HrvButtonDescription(
+    key="start_orthostatic_test",
+    translation_key="start_orthostatic_test",
+    command=COMMAND_MEASURE,
+    orthostatic=True,
+)
+BUTTONS = (START_MEASUREMENT, START_ORTHOSTATIC_TEST, RECOMPUTE)
 
 
 async def async_setup_entry(
@@ -73,4 +81,6 @@ class HrvCommandButton(HrvEntity, ButtonEntity):
         return super().available and self._runtime.available
 
     async def async_press(self) -> None:
-        await self._runtime.async_send_command(self._user_id, self.entity_description.command, {})
+        description = self.entity_description
+        payload = {"orthostatic": True} if description.orthostatic else {}
+        await self._runtime.async_send_command(self._user_id, description.command, payload)

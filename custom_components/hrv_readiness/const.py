@@ -44,6 +44,7 @@ TRIGGER_TYPES: Final = (
     TRIGGER_READINESS_LOW,
     TRIGGER_FATIGUE_TYPE_CHANGED,
     TRIGGER_POSSIBLE_ILLNESS,
+    TRIGGER_STAND_UP,
 )
 #: Collector events (measurement started/completed/rejected, command answers) re-fired as is.
 EVENT_COLLECTOR: Final = f"{DOMAIN}_collector_event"

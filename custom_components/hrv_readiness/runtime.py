@@ -31,6 +31,7 @@ from .const import (
     STALE_CHECK_INTERVAL,
     STATUS_OFFLINE,
     STATUS_ONLINE,
+    TRIGGER_STAND_UP,
 )
 from .hub import HrvConfigEntry, HrvHub, UserData
 from .models import (
@@ -308,6 +309,18 @@ class HrvRuntime(HrvHub):
                 "detail": detail,
             },
         )
+        if event_type == TRIGGER_STAND_UP and user_id in self.users:
+            # The cue of an orthostatic test: the same event as in Bluetooth mode, so
+            # the "stand up now" blueprint and device trigger work with a collector too.
+            self.fire(
+                user_id,
+                {
+                    "type": TRIGGER_STAND_UP,
+                    "device_id": device_id,
+                    "collector_id": self.collector_id,
+                    "user": user_id,
+                },
+            )
 
     # --- commands --------------------------------------------------------------------
 

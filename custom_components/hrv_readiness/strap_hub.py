@@ -57,6 +57,7 @@ from hrv_readiness.routine import (
     MorningWindow,
     Outcome,
     RoutineSettings,
+    StandUpCue,
     StateCause,
     StateChanged,
 )
@@ -79,6 +80,7 @@ from .const import (
     LOGGER,
     STALE_CHECK_INTERVAL,
     STORE_FILE,
+    TRIGGER_STAND_UP,
 )
 from .faults import StrapFault, fault_of
 from .hub import HrvConfigEntry, HrvHub, UserData
@@ -113,6 +115,8 @@ class HaSink:
             hub.set_measurement(user, measurement_from_json(raw), raw)
         elif isinstance(event, MeasurementOutcome):
             hub.show_outcome(user, event)
+        elif isinstance(event, StandUpCue):
+            hub.show_stand_up(user)
         else:
             hub.show_state(user, event)
 
@@ -261,13 +265,16 @@ class StrapHub(HrvHub):
         self._run(routine.run_if_due(), "morning")
 
     @callback
-    def start_measurement(self, *, requested: bool = True) -> bool:
-        """Start a measurement unless one runs; ``False`` when one already runs."""
+    def start_measurement(self, *, requested: bool = True, orthostatic: bool = False) -> bool:
+        """Start a measurement unless one runs; ``False`` when one already runs.
+
+        ``orthostatic``: an orthostatic test, whose cue fires the ``stand_up`` event.
+        """
         del requested  # always asked for here; the morning goes through the routine
         routine = self.routine
         if routine.measuring:
             return False
-        self._run(routine.measure(), "requested")
+        self._run(routine.measure(orthostatic=orthostatic), "requested")
         return True
 
     @callback
@@ -279,6 +286,19 @@ class StrapHub(HrvHub):
         task.add_done_callback(self._tasks.discard)
 
     # --- what the entities show ------------------------------------------------------
+
+    @callback
+    def show_stand_up(self, user: UserData) -> None:
+        """The cue of an orthostatic test: ``hrv_readiness_event`` of type ``stand_up``."""
+        self.fire(
+            user.user_id,
+            {
+                "type": TRIGGER_STAND_UP,
+                "device_id": self.device_id(user.user_id),
+                "collector_id": self.collector_id,
+                "user": user.user_id,
+            },
+        )
 
     @callback
     def show_state(self, user: UserData, event: StateChanged) -> None:
@@ -340,7 +360,7 @@ class StrapHub(HrvHub):
             raise ServiceValidationError(str(err)) from err
         routine = self.routine
         if isinstance(parsed, MeasureCommand):
-            self.start_measurement()
+            self.start_measurement(orthostatic=parsed.orthostatic)
         elif isinstance(parsed, WellnessCommand):
             await routine.add_wellness(parsed.entry())
         elif isinstance(parsed, TrainingCommand):

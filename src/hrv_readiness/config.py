@@ -237,6 +237,12 @@ class MeasurementSection(MeasurementSettings):
         default_factory=OrthostaticProtocol,
         description="Phases of the orthostatic test (docs/model.md, 'The orthostatic test').",
     )
+    morning_test: Literal["reading", "orthostatic"] = Field(
+        default="reading",
+        description="What the morning window measures: the plain reading, or an "
+        "orthostatic test (lying, 'stand up now', standing), whose lying part is the "
+        "morning reading.",
+    )
 
     def session_settings(self) -> MeasurementSettings:
         """Only the fields the measurement session understands."""

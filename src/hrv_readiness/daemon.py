@@ -87,6 +87,8 @@ def strap_source_for(user: UserSection) -> StrapSource:
 class _UserRuntime:
     routine: MorningRoutine
     measure_now: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The requested measurement is an orthostatic test.
+    measure_orthostatic: bool = False
 
 
 class Daemon:
@@ -181,6 +183,8 @@ class Daemon:
                 readiness=self.config.readiness_for(user.id),
                 artifact_reject_pct=measurement.artifact_reject_pct,
                 max_uncertainty_pct=measurement.max_uncertainty_pct,
+                orthostatic=measurement.orthostatic,
+                morning_test=measurement.morning_test,
             ),
             now=self._now,
         )
@@ -225,8 +229,11 @@ class Daemon:
         while True:
             requested = runtime.measure_now.is_set()
             runtime.measure_now.clear()
+            orthostatic, runtime.measure_orthostatic = runtime.measure_orthostatic, False
             try:
-                processed = await (routine.measure() if requested else routine.run_if_due())
+                processed = await (
+                    routine.measure(orthostatic=orthostatic) if requested else routine.run_if_due()
+                )
             except StoreError as err:
                 # Not knowing whether today is measured is no reason to stop: ask again.
                 _LOGGER.error("%s: %s; trying again later", routine.user, err)  # noqa: TRY400
@@ -237,9 +244,9 @@ class Daemon:
                 async with asyncio.timeout(self._poll_interval_s):
                     await runtime.measure_now.wait()
 
-    async def measure(self, user_id: str) -> ProcessedReading | None:
+    async def measure(self, user_id: str, *, orthostatic: bool = False) -> ProcessedReading | None:
         """One measurement of ``user_id``'s strap, stored and published; None if none."""
-        processed = await self._users[user_id].routine.measure()
+        processed = await self._users[user_id].routine.measure(orthostatic=orthostatic)
         if processed is not None:
             self.readings_stored += 1
         return processed
@@ -288,6 +295,7 @@ class Daemon:
         if isinstance(command, MeasureCommand):
             # A measurement already under way answers the request; do not queue a second.
             if not routine.measuring:
+                runtime.measure_orthostatic = command.orthostatic
                 runtime.measure_now.set()
         elif isinstance(command, WellnessCommand):
             await routine.add_wellness(command.entry())

@@ -66,8 +66,19 @@ class RecordingInput:
     stand_index: int | None = None
 
     @classmethod
-    def of(cls, recording: Recording, *, user: str, date: dt.date) -> RecordingInput:
-        """A strap session's recording, as the morning ``date`` of ``user``."""
+    def of(
+        cls,
+        recording: Recording,
+        *,
+        user: str,
+        date: dt.date,
+        orthostatic: OrthostaticProtocol | None = None,
+    ) -> RecordingInput:
+        """A strap session's recording, as the morning ``date`` of ``user``.
+
+        ``orthostatic``: the protocol the recording followed (its phase mark is the
+        recording's ``stand_index``).
+        """
         return cls(
             user=user,
             rr_ms=recording.rr_ms,
@@ -77,6 +88,8 @@ class RecordingInput:
             strap_address=recording.strap_address,
             battery_pct=recording.battery_pct,
             segment_starts=recording.segment_starts,
+            orthostatic=orthostatic,
+            stand_index=recording.stand_index if orthostatic is not None else None,
         )
 
 

@@ -158,7 +158,13 @@ async def test_device_triggers_listed(hass: HomeAssistant, setup_entry: MockConf
         hass, DeviceAutomationType.TRIGGER, alice(hass).id
     )
     ours = sorted(t["type"] for t in triggers if t["domain"] == DOMAIN)
-    assert ours == ["fatigue_type_changed", "new_reading", "possible_illness", "readiness_low"]
+    assert ours == [
+        "fatigue_type_changed",
+        "new_reading",
+        "possible_illness",
+        "readiness_low",
+        "stand_up",
+    ]
 
 
 async def test_no_triggers_for_foreign_device(

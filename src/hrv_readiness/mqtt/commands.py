@@ -91,6 +91,8 @@ class InvalidCommandError(CommandRejectedError):
 class MeasureCommand:
     user: str
     request_id: str | None = None
+    #: An orthostatic test instead of the plain reading.
+    orthostatic: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -260,7 +262,9 @@ def command_from_fields(
 def _typed(user: str, parsed: BaseModel, today: dt.date, reject: Any) -> Command:  # noqa: ANN401
     """The typed command of a validated payload (dates checked against ``today``)."""
     if isinstance(parsed, MeasureCommandPayload):
-        return MeasureCommand(user=user, request_id=parsed.request_id)
+        return MeasureCommand(
+            user=user, request_id=parsed.request_id, orthostatic=parsed.orthostatic
+        )
     if isinstance(parsed, RecomputeCommandPayload):
         return RecomputeCommand(user=user, request_id=parsed.request_id)
     if isinstance(parsed, WellnessCommandPayload):

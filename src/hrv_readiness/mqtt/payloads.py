@@ -87,6 +87,7 @@ EventType = Literal[
     "measurement_failed",
     "command_accepted",
     "command_rejected",
+    "stand_up",
 ]
 CommandName = Literal["measure", "wellness", "training", "recompute"]
 COMMAND_NAMES: tuple[CommandName, ...] = ("measure", "wellness", "training", "recompute")
@@ -344,6 +345,10 @@ class _Incoming(BaseModel):
 
 class MeasureCommandPayload(_Incoming):
     """``.../command/measure``: start a measurement now."""
+
+    #: v1.5: an orthostatic test (lying, the cue to stand, standing) instead of the
+    #: plain reading.
+    orthostatic: StrictBool = False
 
 
 class RecomputeCommandPayload(_Incoming):

@@ -4,6 +4,7 @@ The only place the routine's typed events become the contract's payloads:
 
 * :class:`~hrv_readiness.routine.MeasurementStatus` → retained ``measurement``;
 * :class:`~hrv_readiness.routine.MeasurementOutcome` → an ``event``;
+* :class:`~hrv_readiness.routine.StandUpCue` → an ``event`` of type ``stand_up`` (v1.5);
 * :class:`~hrv_readiness.routine.StateChanged` → the retained ``state``, queued in the
   store's outbox (a new reading also republishes the ``history``). The state at start
   is not queued: the publisher republishes every state as of now at each connect.
@@ -23,6 +24,7 @@ from hrv_readiness.mqtt.state import outbox_message, state_message, state_payloa
 from hrv_readiness.routine.events import (
     MeasurementOutcome,
     MeasurementStatus,
+    StandUpCue,
     StateCause,
     StateChanged,
 )
@@ -70,6 +72,16 @@ def outcome_payload(outcome: MeasurementOutcome) -> EventPayload:
     )
 
 
+def stand_up_payload(cue: StandUpCue) -> EventPayload:
+    """The cue of an orthostatic test as an ``event`` (type ``stand_up``)."""
+    return EventPayload(
+        type="stand_up",
+        user=cue.user,
+        at=cue.at.astimezone(dt.UTC),
+        detail={"requested": cue.requested},
+    )
+
+
 class MqttSink:
     """Publishes a routine's events through the collector's publisher and outbox."""
 
@@ -83,6 +95,8 @@ class MqttSink:
             self._publisher.publish_nowait(measurement_message(self._topics, event))
         elif isinstance(event, MeasurementOutcome):
             self._publisher.publish_event_nowait(outcome_payload(event))
+        elif isinstance(event, StandUpCue):
+            self._publisher.publish_event_nowait(stand_up_payload(event))
         elif event.cause is not StateCause.RESTORED:
             self._queue_state(event)
 

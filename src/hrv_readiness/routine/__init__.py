@@ -14,6 +14,7 @@ from hrv_readiness.routine.events import (
     Phase,
     RoutineEvent,
     RoutineSink,
+    StandUpCue,
     StateCause,
     StateChanged,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "RoutineEvent",
     "RoutineSettings",
     "RoutineSink",
+    "StandUpCue",
     "StateCause",
     "StateChanged",
     "run_inline",

@@ -105,7 +105,22 @@ class StateChanged:
     readiness: Readiness | None
 
 
-RoutineEvent = MeasurementStatus | MeasurementOutcome | StateChanged
+@dataclass(frozen=True, kw_only=True)
+class StandUpCue:
+    """The cue of an orthostatic test: the person should stand up now (docs/model.md).
+
+    Emitted once per test, when the recorded RR reach the protocol's lying time; a
+    sink says it the way its side can (a terminal bell, an MQTT event, Home
+    Assistant's ``stand_up`` event for a spoken announcement).
+    """
+
+    user: str
+    at: dt.datetime
+    #: The test was asked for (button, command) rather than started by the schedule.
+    requested: bool
+
+
+RoutineEvent = MeasurementStatus | MeasurementOutcome | StateChanged | StandUpCue
 
 
 class RoutineSink(Protocol):

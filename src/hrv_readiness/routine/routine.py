@@ -25,12 +25,16 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from hrv_readiness.ble.models import MeasurementSettings, SessionState
 from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.errors import HrvError, StoreError
-from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, DEFAULT_MAX_UNCERTAINTY_PCT
+from hrv_readiness.hrv import (
+    DEFAULT_ARTIFACT_REJECT_PCT,
+    DEFAULT_MAX_UNCERTAINTY_PCT,
+    OrthostaticProtocol,
+)
 from hrv_readiness.pipeline import RecordingInput, current_state, process_recording
 from hrv_readiness.readiness import ReadinessSettings
 from hrv_readiness.routine.events import (
@@ -38,6 +42,7 @@ from hrv_readiness.routine.events import (
     MeasurementStatus,
     Outcome,
     Phase,
+    StandUpCue,
     StateCause,
     StateChanged,
 )
@@ -85,6 +90,11 @@ class RoutineSettings:
     max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT
     retry_after: dt.timedelta = RETRY_AFTER
     progress_interval_s: float = PROGRESS_INTERVAL_S
+    #: The orthostatic test's phases (docs/model.md).
+    orthostatic: OrthostaticProtocol = field(default_factory=OrthostaticProtocol)
+    #: What the morning window measures: the plain reading, or an orthostatic test
+    #: (whose lying part is the morning reading).
+    morning_test: Literal["reading", "orthostatic"] = "reading"
 
 
 def _loop_time() -> float:
@@ -121,6 +131,9 @@ class MorningRoutine:
         self.attempted_at: dt.datetime | None = None
         self._last_progress: Progress | None = None
         self._last_shown_s: float | None = None
+        #: The orthostatic protocol of the measurement under way (None: a plain reading).
+        self._protocol: OrthostaticProtocol | None = None
+        self._requested = False
 
     # --- when -------------------------------------------------------------------------
 
@@ -158,14 +171,22 @@ class MorningRoutine:
             return None
         self.attempted_at = now
         _LOGGER.info("measuring %s (morning window)", self.user)
-        return await self._measure(requested=False)
+        return await self._measure(
+            requested=False, orthostatic=self.settings.morning_test == "orthostatic"
+        )
 
-    async def measure(self) -> ProcessedReading | None:
-        """Measure now, asked for; ``None`` when one already runs or there is no reading."""
+    async def measure(self, *, orthostatic: bool = False) -> ProcessedReading | None:
+        """Measure now, asked for; ``None`` when one already runs or there is no reading.
+
+        ``orthostatic``: an orthostatic test (lying, the cue, standing) instead of the
+        plain reading; its lying part is the morning reading.
+        """
         if self.measuring:
             return None
-        _LOGGER.info("measuring %s (requested)", self.user)
-        return await self._measure(requested=True)
+        _LOGGER.info(
+            "measuring %s (requested%s)", self.user, ", orthostatic" if orthostatic else ""
+        )
+        return await self._measure(requested=True, orthostatic=orthostatic)
 
     # --- commands ---------------------------------------------------------------------
 
@@ -206,13 +227,18 @@ class MorningRoutine:
 
     # --- the measurement --------------------------------------------------------------
 
-    async def _measure(self, *, requested: bool) -> ProcessedReading | None:
+    async def _measure(self, *, requested: bool, orthostatic: bool) -> ProcessedReading | None:
         async with self._lock:
             self._last_progress = None
             self._last_shown_s = None
+            self._protocol = self.settings.orthostatic if orthostatic else None
+            self._requested = requested
             self._outcome(Outcome.STARTED, requested=requested)
             result = await run_measurement(
-                self.source, self.settings.session, on_event=self._on_session_event
+                self.source,
+                self.settings.session,
+                on_event=self._on_session_event,
+                orthostatic=self._protocol,
             )
             if result.recording is None:
                 reason = result.reason or str(result.state)
@@ -233,6 +259,10 @@ class MorningRoutine:
     def _on_session_event(self, event: SessionEvent) -> None:
         if event.state is SessionState.COMPLETE:
             return  # shown with the recording's numbers once it is in hand
+        if event.stand_up:
+            _LOGGER.info("%s: stand up now (orthostatic test)", self.user)
+            self._emit(StandUpCue(user=self.user, at=self._now(), requested=self._requested))
+            return
         progress = event.progress
         if progress is not None:
             self._last_progress = progress
@@ -250,7 +280,7 @@ class MorningRoutine:
                 user=self.user,
                 phase=phase,
                 elapsed_s=shown.elapsed_s if shown else 0.0,
-                total_s=shown.total_s if shown else self.settings.session.duration_s,
+                total_s=shown.total_s if shown else self._total_s(),
                 at=self._now(),
                 heart_rate_bpm=shown.heart_rate_bpm if shown else None,
                 beats=shown.beats if shown else 0,
@@ -266,7 +296,7 @@ class MorningRoutine:
                 user=self.user,
                 phase=Phase.COMPLETE,
                 elapsed_s=recording.duration_s,
-                total_s=self.settings.session.duration_s,
+                total_s=self._total_s(),
                 at=self._now(),
                 heart_rate_bpm=last.heart_rate_bpm if last else None,
                 beats=len(recording.rr_ms),
@@ -278,7 +308,9 @@ class MorningRoutine:
         self, recording: Recording, *, requested: bool
     ) -> ProcessedReading | None:
         # The routine's clock decides which morning this is (injectable).
-        recording_input = RecordingInput.of(recording, user=self.user, date=self._now().date())
+        recording_input = RecordingInput.of(
+            recording, user=self.user, date=self._now().date(), orthostatic=self._protocol
+        )
         try:
             processed: ProcessedReading = await self._blocking(
                 partial(
@@ -331,6 +363,12 @@ class MorningRoutine:
         return processed
 
     # --- helpers ----------------------------------------------------------------------
+
+    def _total_s(self) -> float:
+        """Recorded length of the measurement under way (the whole orthostatic protocol)."""
+        if self._protocol is not None:
+            return self._protocol.total_s
+        return self.settings.session.duration_s
 
     async def _blocking(self, call: Callable[[], _T]) -> _T:
         return await self._run_blocking(call)  # type: ignore[return-value]
