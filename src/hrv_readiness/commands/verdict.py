@@ -29,7 +29,9 @@ def verdict_lines(readiness: Readiness | None) -> list[Text]:
     headline.append(f"   score {score}   fatigue type {readiness.fatigue_type.replace('_', ' ')}")
     lines = [headline]
     if readiness.readings_needed:
-        lines.append(Text(f"             {readiness.readings_needed} more mornings until advice"))
+        needed = readiness.readings_needed
+        mornings = "morning" if needed == 1 else "mornings"
+        lines.append(Text(f"             {needed} more {mornings} until advice"))
     b = readiness.baselines
     if b.ln_rmssd_7d_mean is not None and b.swc_lower is not None and b.swc_upper is not None:
         lines.append(

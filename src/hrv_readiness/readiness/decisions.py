@@ -63,6 +63,11 @@ class Feelings:
     ill: IllnessLevel = "none"
 
     @property
+    def systemic_signs(self) -> int:
+        """Low energy, poor sleep and high stress: the whole-body signs, how many at once."""
+        return sum((self.motivation_low, self.sleep_poor, self.stress_high))
+
+    @property
     def strain_signs(self) -> int:
         """Low energy, poor sleep, high stress and heavy legs: how many at once."""
         return sum((self.motivation_low, self.sleep_poor, self.stress_high, self.heavy_legs))
@@ -76,6 +81,7 @@ class Decision:
     feelings: Feelings
     systemic: bool
     muscular: bool
+    felt_systemic: bool
     rhr_raised: bool
     overreaching: bool
     strain: bool
@@ -198,6 +204,17 @@ def _heavy_legs_streak(
     return streak
 
 
+def felt_systemic(feelings: Feelings, settings: ReadinessSettings) -> bool:
+    """Rule 14 — systemic fatigue felt: Saw et al. 2016 (BJSM 50:281, 56 studies).
+
+    Subjective measures track training load more sensitively than objective ones, and
+    low energy, poor sleep and high stress are whole-body signs, not sore muscles: at
+    least ``subjective_systemic_min_signs`` (2) of them at once make the fatigue type
+    systemic (combined when sore too) even with HRV in its normal range.
+    """
+    return feelings.present and feelings.systemic_signs >= settings.subjective_systemic_min_signs
+
+
 def decide(
     *,
     signals: Signals,
@@ -205,7 +222,7 @@ def decide(
     settings: ReadinessSettings,
     orthostatic: OrthostaticSignals | None = None,
 ) -> Decision:
-    """Rules 3-11 and 13 of docs/model.md (O1-O3: ``orthostatic``, readiness/orthostatic.py)."""
+    """Rules 3-11 and 14 of docs/model.md (O1-O3: ``orthostatic``, readiness/orthostatic.py)."""
     s, f, o = signals, feelings, orthostatic
     rhr_raised = s.rhr_up or s.rhr_7d_up
     # 3. Systemic (nervous-system) fatigue — Schmitt 2015; coaching articles. Single days
@@ -236,12 +253,15 @@ def decide(
         if s.hrv_saturated and s.rhr_low and (strain or flattened) and not systemic
         else None
     )
+    # 14. Systemic fatigue felt — Saw 2016 (felt_systemic): it counts like the HRV signs
+    # for the fatigue type, except where the saturation watch already names the pattern.
+    felt = felt_systemic(f, settings) and watch is None
     fatigue_type: FatigueType
     if overreaching:
         fatigue_type = "overreaching"
-    elif systemic and muscular:
+    elif (systemic or felt) and muscular:
         fatigue_type = "combined"
-    elif systemic:
+    elif systemic or felt:
         fatigue_type = "nervous_system"
     elif muscular:
         fatigue_type = "muscular"
@@ -257,6 +277,7 @@ def decide(
     elif (
         systemic
         or muscular
+        or felt
         or strain
         or watch is not None
         or f.heavy_legs_persist
@@ -281,6 +302,7 @@ def decide(
         feelings=f,
         systemic=systemic,
         muscular=muscular,
+        felt_systemic=felt,
         rhr_raised=rhr_raised,
         overreaching=overreaching,
         strain=strain,

@@ -90,6 +90,14 @@ def band(status: Status, settings: ReadinessSettings) -> tuple[int, int]:
 
 
 def shown(gauge: float, status: Status, settings: ReadinessSettings) -> int:
-    """The gauge rounded and clamped into the band of ``status``."""
+    """The gauge shown inside the band of ``status``, continuously.
+
+    A ``ready`` day's gauge is already in its band (rule 11), so it is shown as it is.
+    A ``caution`` or ``rest`` day may have any gauge (a rule decided it), so the whole
+    gauge 0-100 is scaled linearly into the band: the score still moves with every
+    input instead of resting at the top of the band (docs/model.md, "The score").
+    """
     low, high = band(status, settings)
-    return max(low, min(high, round(gauge)))
+    if status == "ready":
+        return max(low, min(high, round(gauge)))
+    return max(low, min(high, round(low + (high - low) * gauge / 100.0)))

@@ -206,6 +206,18 @@ class ReadinessSettings(BaseModel):
             "alone is not enough."
         ),
     )
+    subjective_systemic_min_signs: int = Field(
+        default=2,
+        ge=1,
+        le=3,
+        description=(
+            "How many of low energy, poor sleep and high stress at once count as systemic "
+            "fatigue felt (rule 14): they are the whole-body signs of the questionnaire, "
+            "and subjective measures track load more sensitively than objective ones "
+            "(Saw et al. 2016, BJSM 50:281), so with HRV normal the fatigue type is still "
+            "nervous_system (combined when sore) and the advice is to keep the day easy."
+        ),
+    )
     heavy_legs_caution_days: int = Field(
         default=3,
         ge=2,

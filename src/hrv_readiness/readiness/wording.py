@@ -118,7 +118,7 @@ def _training_advice(d: Decision) -> str:
     text = ADVICE[d.fatigue_type]
     if d.overreaching:
         return text
-    if d.systemic or d.muscular:
+    if d.systemic or d.muscular or d.felt_systemic:
         if d.systemic and d.signals.persistent and d.rhr_raised:
             text = f"{text} {_ADVICE_PERSISTENT}"
     elif d.watch is not None:
@@ -150,15 +150,19 @@ def _illness_advice(d: Decision) -> str:
 # -------------------------------------------------------------------------- reasons
 
 
+def _mornings(count: int) -> str:
+    return "morning" if count == 1 else "mornings"
+
+
 def building_text(*, have: int, needed: int, swc_readings: int, settings: ReadinessSettings) -> str:
     if have < settings.min_history_readings:
         return (
             f"{have} of {settings.min_history_readings} readings in the last "
-            f"{settings.normal_range_days} days: {needed} more morning(s) before advice."
+            f"{settings.normal_range_days} days: {needed} more {_mornings(needed)} before advice."
         )
     return (
         f"Only {swc_readings} reading(s) in the last {settings.swc_baseline_days} "
-        f"days: the baseline is stale; {needed} more morning(s) before advice."
+        f"days: the baseline is stale; {needed} more {_mornings(needed)} before advice."
     )
 
 
@@ -509,6 +513,16 @@ def _subjective_reasons(
         )
     if f.stress_high:
         out.append(Reason(code="stress_high", text=f"Stress {wellness.stress}/10 is high."))
+    if decision.felt_systemic:
+        out.append(
+            Reason(
+                code="felt_systemic",
+                text=(
+                    f"{f.systemic_signs} of energy, sleep and stress are poor at once: "
+                    "whole-body fatigue you feel counts even with HRV normal (Saw 2016)."
+                ),
+            )
+        )
     if decision.strain:
         out.append(
             Reason(

@@ -98,6 +98,12 @@ def render_table(title: str, rows: Sequence[ReportRow]) -> RenderableType:
 
 def _footnotes(rows: Sequence[ReportRow], *, tested: bool) -> list[Text]:
     notes: list[Text] = []
+    # Why each rejected morning was rejected (the latest one says it above already).
+    notes.extend(
+        Text(f"{row.date} rejected: {'; '.join(row.reasons)}")
+        for row in rows[:-1]
+        if row.status == "rejected" and row.reasons
+    )
     if any(row.recomputed for row in rows):
         notes.append(Text("* stored without a verdict: assessed now with the current settings"))
     if tested:
