@@ -97,7 +97,7 @@ def run_delete(args: argparse.Namespace) -> int:
     if args.date is None:
         msg = "--date YYYY-MM-DD: which morning to delete from (or --everything)"
         raise InputError(msg)
-    today = local_today()
+    today = local_today(args)
     day = checked_morning("--date", args.date, today)
     every = not (args.reading or args.questionnaire or args.training)
     session_type = None if args.training in {None, "any"} else args.training

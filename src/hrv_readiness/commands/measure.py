@@ -35,6 +35,7 @@ from hrv_readiness.commands.history_options import (
     check_known_user,
     checked_morning,
     iso_date,
+    local_now,
     local_today,
 )
 from hrv_readiness.commands.json_output import MeasureOutput, RecordingOutput, SavedReading
@@ -242,7 +243,9 @@ def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
                 user=args.user,
                 rr_ms=recording.rr_ms,
                 # A back-filled morning keeps the time of day it was measured at.
-                measured_at=morning_at(day, recording.started_at.astimezone()),
+                measured_at=morning_at(
+                    day, recording.started_at.astimezone(local_now(args).tzinfo)
+                ),
                 day=day,
                 segment_starts=recording.segment_starts,
                 strap=(recording.strap_name, recording.strap_address, recording.battery_pct),

@@ -5,13 +5,14 @@ bad questionnaire: this morning's verdict is advice (not ``building_baseline``) 
 not "train as planned". Every command refuses a future morning; a mistyped user is
 refused with a suggestion; correcting a slip is undoable.
 
-The clock is pinned (``history_options.local_now``) to an hour CI often runs at.
+The clock is pinned (``clock.utc_now``, machine zone UTC) to an hour CI often runs at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -21,6 +22,7 @@ from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 TODAY = dt.date(2026, 12, 6)
@@ -29,8 +31,14 @@ TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hrv_readiness.commands.history_options.local_now", lambda: NOW)
+def _pinned_clock() -> Iterator[None]:
+    """The wall clock at NOW, and the machine's zone UTC, so "today" is TODAY anywhere."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("hrv_readiness.clock.utc_now", lambda: NOW)
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
+    time.tzset()
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -11,13 +11,14 @@ command line, as a person would. Afterwards:
   publishes over MQTT (``pipeline.current_state``) and the one Home Assistant's
   Bluetooth mode shows (``store.verdicts.current_verdict``).
 
-The clock is pinned (``history_options.local_now``): CI runs at any hour.
+The clock is pinned (``clock.utc_now``, machine zone UTC): CI runs at any hour.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -32,7 +33,7 @@ from hrv_readiness.store import Store
 from hrv_readiness.store.verdicts import current_verdict
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 TODAY = dt.date(2026, 3, 16)
@@ -74,8 +75,14 @@ def _record(store: Store, day: dt.date, *, low: bool = False) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hrv_readiness.clock.utc_now", lambda: NOW.astimezone(dt.UTC))
+def _pinned_clock() -> Iterator[None]:
+    """The wall clock at NOW, and the machine's zone UTC, so "today" is TODAY anywhere."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("hrv_readiness.clock.utc_now", lambda: NOW)
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
+    time.tzset()
 
 
 @pytest.fixture
