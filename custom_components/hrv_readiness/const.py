@@ -29,6 +29,8 @@ COMMAND_MEASURE: Final = "measure"
 COMMAND_WELLNESS: Final = "wellness"
 COMMAND_TRAINING: Final = "training"
 COMMAND_RECOMPUTE: Final = "recompute"
+COMMAND_DELETE: Final = "delete"
+COMMAND_UNDO: Final = "undo"
 
 #: Fired on the event bus for every new reading and for the device triggers.
 EVENT_READING: Final = f"{DOMAIN}_event"

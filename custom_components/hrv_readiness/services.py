@@ -10,7 +10,15 @@ from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
-from .const import COMMAND_RECOMPUTE, COMMAND_TRAINING, COMMAND_WELLNESS, DOMAIN, SESSION_TYPES
+from .const import (
+    COMMAND_DELETE,
+    COMMAND_RECOMPUTE,
+    COMMAND_TRAINING,
+    COMMAND_UNDO,
+    COMMAND_WELLNESS,
+    DOMAIN,
+    SESSION_TYPES,
+)
 from .devices import entry_device_by_id
 from .validation import vol
 
@@ -20,6 +28,8 @@ if TYPE_CHECKING:
 SERVICE_LOG_WELLNESS = "log_wellness"
 SERVICE_LOG_TRAINING = "log_training"
 SERVICE_RECOMPUTE = "recompute"
+SERVICE_DELETE_ENTRY = "delete_entry"
+SERVICE_UNDO = "undo"
 ATTR_DEVICE_ID = "device_id"
 ATTR_DATE = "date"
 
@@ -73,6 +83,13 @@ def _resolve(hass: HomeAssistant, device_id: str) -> tuple[HrvHub, str]:
 
 
 RECOMPUTE_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): cv.string})
+DELETE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required(ATTR_DATE): cv.date,
+        vol.Required("entry"): vol.In(("reading", "questionnaire", "training", "all")),
+    }
+)
 
 
 def _command_payload(call: ServiceCall) -> dict[str, Any]:
@@ -98,6 +115,16 @@ def async_setup_services(hass: HomeAssistant) -> None:
         runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
         await runtime.async_send_command(user_id, COMMAND_RECOMPUTE, {})
 
+    async def delete_entry(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        await runtime.async_send_command(user_id, COMMAND_DELETE, _command_payload(call))
+
+    async def undo(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        await runtime.async_send_command(user_id, COMMAND_UNDO, {})
+
+    hass.services.async_register(DOMAIN, SERVICE_DELETE_ENTRY, delete_entry, DELETE_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_UNDO, undo, RECOMPUTE_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_LOG_WELLNESS, log_wellness, WELLNESS_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_RECOMPUTE, recompute, RECOMPUTE_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_LOG_TRAINING, log_training, TRAINING_SCHEMA)

@@ -40,10 +40,12 @@ from homeassistant.util import dt as dt_util
 from hrv_readiness.ble.models import MeasurementSettings
 from hrv_readiness.errors import HrvError
 from hrv_readiness.mqtt.commands import (
+    DeleteCommand,
     InvalidCommandError,
     MeasureCommand,
     RecomputeCommand,
     TrainingCommand,
+    UndoCommand,
     WellnessCommand,
     command_from_fields,
 )
@@ -62,6 +64,7 @@ from hrv_readiness.routine import (
     StateChanged,
 )
 from hrv_readiness.store import Store
+from hrv_readiness.store.changes import HistoryChangeError
 
 from . import issues
 from .const import (
@@ -365,6 +368,16 @@ class StrapHub(HrvHub):
             await routine.add_wellness(parsed.entry())
         elif isinstance(parsed, TrainingCommand):
             await routine.add_training(parsed.entry())
+        elif isinstance(parsed, DeleteCommand):
+            try:
+                await routine.delete_entry(parsed.date, parsed.entry)
+            except HistoryChangeError as err:
+                raise ServiceValidationError(str(err)) from err
+        elif isinstance(parsed, UndoCommand):
+            try:
+                await routine.undo()
+            except HistoryChangeError as err:
+                raise ServiceValidationError(str(err)) from err
         elif isinstance(parsed, RecomputeCommand):
             await routine.recompute()
         return request_id

@@ -41,10 +41,12 @@ from typing import TYPE_CHECKING
 from hrv_readiness.aio import cancel_and_wait
 from hrv_readiness.errors import HrvError, StoreError
 from hrv_readiness.mqtt.commands import (
+    DeleteCommand,
     InvalidCommandError,
     MeasureCommand,
     RecomputeCommand,
     TrainingCommand,
+    UndoCommand,
     WellnessCommand,
     accepted_event,
     command_name,
@@ -59,6 +61,7 @@ from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import current_state
 from hrv_readiness.routine import MorningRoutine, RoutineSettings
 from hrv_readiness.store import Store
+from hrv_readiness.store.changes import HistoryChangeError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -266,6 +269,21 @@ class Daemon:
         publisher = self._publisher
         try:
             await self._act_on(command)
+        except HistoryChangeError as err:
+            _LOGGER.warning("command %s for %s: %s", type(command).__name__, command.user, err)
+            if publisher is not None:
+                nothing = InvalidCommandError(
+                    str(err),
+                    code="nothing_to_change",
+                    user=command.user,
+                    command=command_name(command),
+                    request_id=command.request_id,
+                )
+                await publisher.publish_event(
+                    rejection_event(nothing, at=self._now().astimezone(dt.UTC)),
+                    user=command.user,
+                )
+            return
         except StoreError as err:
             _LOGGER.error(  # noqa: TRY400 - the store error says it all
                 "command %s for %s not carried out: %s", type(command).__name__, command.user, err
@@ -301,5 +319,9 @@ class Daemon:
             await routine.add_wellness(command.entry())
         elif isinstance(command, TrainingCommand):
             await routine.add_training(command.entry())
+        elif isinstance(command, DeleteCommand):
+            await routine.delete_entry(command.date, command.entry)
+        elif isinstance(command, UndoCommand):
+            await routine.undo()
         elif isinstance(command, RecomputeCommand):
             await routine.recompute()

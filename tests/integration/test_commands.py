@@ -102,6 +102,13 @@ async def test_buttons_send_commands(
             "training",
             {"session_type": "rest", "effort": 0, "duration_min": 0, "date": "2026-11-20"},
         ),
+        (
+            "delete_entry",
+            {"date": "2026-11-20", "entry": "questionnaire"},
+            "delete",
+            {"date": "2026-11-20", "entry": "questionnaire"},
+        ),
+        ("undo", {}, "undo", {}),
     ],
 )
 async def test_actions_send_commands(
@@ -136,6 +143,8 @@ async def test_actions_send_commands(
         ),
         ("log_training", {"session_type": "yoga", "effort": 3, "duration_min": 30}),
         ("log_training", {"session_type": "endurance", "effort": 3, "duration_min": 601}),
+        ("delete_entry", {"entry": "reading"}),
+        ("delete_entry", {"date": "2026-11-20", "entry": "person"}),
     ],
 )
 async def test_invalid_action_data_is_refused(
@@ -224,7 +233,20 @@ async def test_action_descriptions_load(hass: HomeAssistant, setup_entry: MockCo
     from homeassistant.helpers.translation import async_get_translations  # noqa: PLC0415
 
     descriptions = (await async_get_all_descriptions(hass))[DOMAIN]
-    assert set(descriptions) == {"log_wellness", "log_training", "recompute"}
+    assert set(descriptions) == {
+        "log_wellness",
+        "log_training",
+        "recompute",
+        "delete_entry",
+        "undo",
+    }
+    assert descriptions["delete_entry"]["name"] == "Delete an entry"
+    assert descriptions["delete_entry"]["fields"]["entry"]["selector"]["select"]["options"] == [
+        "reading",
+        "questionnaire",
+        "training",
+        "all",
+    ]
     wellness = descriptions["log_wellness"]
     # The UI's names come from the translations (descriptions carry them only before
     # Home Assistant 2025.11).

@@ -89,6 +89,48 @@ async def test_wellness_training_and_recompute_are_stored_and_reassessed(
     assert state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
 
 
+async def test_an_entry_is_deleted_and_undone_and_the_verdict_follows(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    entry = await measured(hass, fake_bluez)
+    hub: StrapHub = entry.runtime_data
+    device_id = device_of(hass, entry)
+    today = dt_util.now().date()
+    await hass.services.async_call(
+        DOMAIN,
+        "log_wellness",
+        {"device_id": device_id, "soreness": 8, "energy": 2, "sleep_quality": 3, "stress": 7},
+        blocking=True,
+    )
+    store = hub.store
+    assert len(await hass.async_add_executor_job(store.wellness, "alice")) == 1
+    await hass.services.async_call(
+        DOMAIN,
+        "delete_entry",
+        {"device_id": device_id, "date": today, "entry": "questionnaire"},
+        blocking=True,
+    )
+    assert await hass.async_add_executor_job(store.wellness, "alice") == []
+    # Nothing left to delete: refused with the library's reason, nothing changed.
+    with pytest.raises(ServiceValidationError, match="nothing deleted"):
+        await hass.services.async_call(
+            DOMAIN,
+            "delete_entry",
+            {"device_id": device_id, "date": today, "entry": "questionnaire"},
+            blocking=True,
+        )
+    await hass.services.async_call(DOMAIN, "undo", {"device_id": device_id}, blocking=True)
+    [wellness] = await hass.async_add_executor_job(store.wellness, "alice")
+    assert (wellness.date, wellness.soreness) == (today, 8)
+    await hass.services.async_call(
+        DOMAIN,
+        "delete_entry",
+        {"device_id": device_id, "date": today, "entry": "reading"},
+        blocking=True,
+    )
+    assert await hass.async_add_executor_job(store.readings, "alice") == []
+
+
 async def test_invalid_command_is_refused_with_the_collectors_reason(
     hass: HomeAssistant, fake_bluez: FakeBluez
 ) -> None:

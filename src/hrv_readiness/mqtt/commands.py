@@ -22,12 +22,15 @@ from hrv_readiness.mqtt.payloads import (
     COMMAND_NAMES,
     COMMAND_PAYLOADS,
     CommandName,
+    DeleteCommandPayload,
+    DeleteEntry,
     EventPayload,
     IllnessLevel,
     MeasureCommandPayload,
     RecomputeCommandPayload,
     SessionType,
     TrainingCommandPayload,
+    UndoCommandPayload,
     WellnessCommandPayload,
 )
 from hrv_readiness.readiness.models import default_training_date
@@ -61,6 +64,7 @@ RejectionCode = Literal[
     "invalid_value",
     "busy",
     "store_unavailable",
+    "nothing_to_change",
 ]
 
 
@@ -151,13 +155,40 @@ class TrainingCommand:
         )
 
 
-Command = MeasureCommand | RecomputeCommand | WellnessCommand | TrainingCommand
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteCommand:
+    """Move the user's ``entry`` of the morning ``date`` to the trash (v1.5)."""
+
+    user: str
+    date: dt.date
+    entry: DeleteEntry
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UndoCommand:
+    """Put back the user's last change kept in the trash (v1.5)."""
+
+    user: str
+    request_id: str | None = None
+
+
+Command = (
+    MeasureCommand
+    | RecomputeCommand
+    | WellnessCommand
+    | TrainingCommand
+    | DeleteCommand
+    | UndoCommand
+)
 
 _COMMAND_NAME_OF: dict[type[Command], CommandName] = {
     MeasureCommand: "measure",
     RecomputeCommand: "recompute",
     WellnessCommand: "wellness",
     TrainingCommand: "training",
+    DeleteCommand: "delete",
+    UndoCommand: "undo",
 }
 
 
@@ -290,6 +321,11 @@ def _typed(user: str, parsed: BaseModel, today: dt.date, reject: Any) -> Command
             duration_min=parsed.duration_min,
             request_id=parsed.request_id,
         )
+    if isinstance(parsed, DeleteCommandPayload):
+        date = _checked_date(parsed.date, today, reject)
+        return DeleteCommand(user=user, date=date, entry=parsed.entry, request_id=parsed.request_id)
+    if isinstance(parsed, UndoCommandPayload):
+        return UndoCommand(user=user, request_id=parsed.request_id)
     msg = f"no command type for {type(parsed).__name__}"  # pragma: no cover - table above
     raise AssertionError(msg)  # pragma: no cover
 

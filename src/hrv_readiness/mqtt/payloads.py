@@ -89,8 +89,17 @@ EventType = Literal[
     "command_rejected",
     "stand_up",
 ]
-CommandName = Literal["measure", "wellness", "training", "recompute"]
-COMMAND_NAMES: tuple[CommandName, ...] = ("measure", "wellness", "training", "recompute")
+CommandName = Literal["measure", "wellness", "training", "recompute", "delete", "undo"]
+COMMAND_NAMES: tuple[CommandName, ...] = (
+    "measure",
+    "wellness",
+    "training",
+    "recompute",
+    "delete",
+    "undo",
+)
+#: What a ``delete`` command removes from a morning (v1.5).
+DeleteEntry = Literal["reading", "questionnaire", "training", "all"]
 SessionType = Literal["heavy_compound", "explosive", "intervals", "endurance", "isolation", "rest"]
 
 
@@ -377,11 +386,24 @@ class TrainingCommandPayload(_Incoming):
     duration_min: Annotated[StrictInt, Field(ge=0, le=MAX_SESSION_MINUTES)]
 
 
+class DeleteCommandPayload(_Incoming):
+    """``.../command/delete`` (v1.5): move a morning's entry to the trash and recompute."""
+
+    date: dt.date
+    entry: DeleteEntry
+
+
+class UndoCommandPayload(_Incoming):
+    """``.../command/undo`` (v1.5): put back the user's last deleted or replaced entry."""
+
+
 COMMAND_PAYLOADS: dict[CommandName, type[_Incoming]] = {
     "measure": MeasureCommandPayload,
     "wellness": WellnessCommandPayload,
     "training": TrainingCommandPayload,
     "recompute": RecomputeCommandPayload,
+    "delete": DeleteCommandPayload,
+    "undo": UndoCommandPayload,
 }
 
 #: Schema file name -> model, for the exporter and the tests.
@@ -395,6 +417,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "command_wellness": WellnessCommandPayload,
     "command_training": TrainingCommandPayload,
     "command_recompute": RecomputeCommandPayload,
+    "command_delete": DeleteCommandPayload,
+    "command_undo": UndoCommandPayload,
 }
 
 

@@ -46,7 +46,12 @@ from hrv_readiness.routine.events import (
     StateCause,
     StateChanged,
 )
-from hrv_readiness.store.changes import record_training, record_wellness
+from hrv_readiness.store.changes import (
+    delete_entry,
+    record_training,
+    record_wellness,
+    undo_last,
+)
 from hrv_readiness.store.verdicts import reassess
 
 if TYPE_CHECKING:
@@ -205,6 +210,36 @@ class MorningRoutine:
         """Store a training entry, recompute the verdicts it changes, show the state."""
         await self._blocking(
             partial(record_training, self._store, entry, settings=self.settings.readiness)
+        )
+        await self._show_current()
+
+    async def delete_entry(self, day: dt.date, entry: str) -> None:
+        """Move the morning's ``entry`` to the trash, recompute from it, show the state.
+
+        Raises ``HistoryChangeError`` when there is nothing to delete (nothing changed).
+        """
+        at = self._now().astimezone(dt.UTC)
+        await self._blocking(
+            partial(
+                delete_entry,
+                self._store,
+                self.user,
+                day=day,
+                entry=entry,
+                settings=self.settings.readiness,
+                at=at,
+            )
+        )
+        await self._show_current()
+
+    async def undo(self) -> None:
+        """Put back the person's last change kept in the trash, recompute, show the state.
+
+        Raises ``HistoryChangeError`` when there is nothing to undo.
+        """
+        readiness = self.settings.readiness
+        await self._blocking(
+            partial(undo_last, self._store, settings_of=lambda _user: readiness, user=self.user)
         )
         await self._show_current()
 

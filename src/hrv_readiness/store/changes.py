@@ -111,6 +111,38 @@ def delete_entries(
     return batch
 
 
+#: What each entry name of a ``delete`` (CLI, MQTT command, HA action) removes.
+ENTRY_KINDS: dict[str, tuple[bool, bool, bool]] = {
+    "reading": (True, False, False),
+    "questionnaire": (False, True, False),
+    "training": (False, False, True),
+    "all": (True, True, True),
+}
+
+
+def delete_entry(
+    store: Store,
+    user: str,
+    *,
+    day: dt.date,
+    entry: str,
+    settings: ReadinessSettings,
+    at: dt.datetime,
+) -> TrashBatch:
+    """:func:`delete_entries` by name: ``reading``, ``questionnaire``, ``training``, ``all``."""
+    readings, wellness, training = ENTRY_KINDS[entry]
+    return delete_entries(
+        store,
+        user,
+        day=day,
+        readings=readings,
+        wellness=wellness,
+        training=training,
+        settings=settings,
+        at=at,
+    )
+
+
 def remove_user(store: Store, user: str, *, at: dt.datetime) -> TrashBatch:
     """Move a person's whole history to the trash (``undo`` brings it back)."""
     if user not in store.users():
@@ -143,12 +175,13 @@ def rename_user(
     return batch
 
 
-def undo_last(store: Store, *, settings_of: SettingsOf) -> TrashBatch:
-    """Put back the last change kept in the trash, and recompute the users it touched."""
-    batch, users = store.restore_last()
+def undo_last(store: Store, *, settings_of: SettingsOf, user: str | None = None) -> TrashBatch:
+    """Put back the last change kept in the trash (``user``'s, if given); recompute."""
+    batch, users = store.restore_last(user)
     if batch is None:
-        msg = "the trash is empty: nothing to undo"
+        whose = f" for {user}" if user is not None else ""
+        msg = f"the trash is empty{whose}: nothing to undo"
         raise HistoryChangeError(msg)
-    for user in users:
-        reassess(store, user, since=None, settings=settings_of(user))
+    for touched in users:
+        reassess(store, touched, since=None, settings=settings_of(touched))
     return batch

@@ -374,12 +374,12 @@ class Store:
         answers again changes nothing and trashes nothing.
         """
         with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT user, date, soreness, energy, sleep_quality, stress, heavy_legs "
-                "FROM wellness WHERE user = ? AND date = ?",
+            rows = _rows(
+                conn,
+                "SELECT * FROM wellness WHERE user = ? AND date = ?",
                 [entry.user, entry.date.isoformat()],
-            ).fetchall()
-            old = _wellness_from_tuple(rows[0]) if rows else None
+            )
+            old = _wellness_from_row(rows[0]) if rows else None
             if old == entry:
                 return old
             if old is not None:
@@ -465,41 +465,54 @@ class Store:
             batch = self._to_trash(conn, [("rename", record)], change=change, at=at)
         return TrashBatch(batch=batch, change=change, records=("rename",))
 
-    def last_trash(self) -> TrashBatch | None:
-        """The last change the trash can undo (``None``: nothing to undo)."""
-        rows = self._query(
-            "SELECT batch, change, kind FROM trash WHERE batch = (SELECT MAX(batch) FROM trash) "
-            "ORDER BY id"
-        )
-        if not rows:
+    def last_trash(self, user: str | None = None) -> TrashBatch | None:
+        """The last change the trash can undo (of ``user``'s records if given; ``None``: none)."""
+        batch = self._last_batch(self._conn, user)
+        if batch is None:
             return None
+        rows = self._query("SELECT change, kind FROM trash WHERE batch = ? ORDER BY id", [batch])
         return TrashBatch(
-            batch=int(rows[0]["batch"]),
+            batch=batch,
             change=str(rows[0]["change"]),
             records=tuple(str(row["kind"]) for row in rows),
         )
 
-    def restore_last(self) -> tuple[TrashBatch | None, list[str]]:
-        """Undo the last change in the trash, in ONE transaction; return it and the users touched.
+    def restore_last(self, user: str | None = None) -> tuple[TrashBatch | None, list[str]]:
+        """Undo the last change in the trash (``user``'s, if given), in ONE transaction.
 
-        Records put back that meanwhile exist again (the same reading or morning) are
-        left as they are now.
+        Returns it and the users it touched. Records put back that meanwhile exist
+        again (the same reading or morning) are left as they are now.
         """
         users: set[str] = set()
         with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT batch, change, kind, record FROM trash "
-                "WHERE batch = (SELECT MAX(batch) FROM trash) ORDER BY id"
-            ).fetchall()
-            if not rows:
+            batch = self._last_batch(conn, user)
+            if batch is None:
                 return None, []
-            for _, _, kind, record in rows:
+            rows = conn.execute(
+                "SELECT change, kind, record FROM trash WHERE batch = ? ORDER BY id", [batch]
+            ).fetchall()
+            for _, kind, record in rows:
                 users.update(self._put_back(conn, str(kind), str(record)))
-            conn.execute("DELETE FROM trash WHERE batch = ?", [rows[0][0]])
-        batch = TrashBatch(
-            batch=int(rows[0][0]), change=str(rows[0][1]), records=tuple(str(r[2]) for r in rows)
+            conn.execute("DELETE FROM trash WHERE batch = ?", [batch])
+        restored = TrashBatch(
+            batch=batch, change=str(rows[0][0]), records=tuple(str(r[1]) for r in rows)
         )
-        return batch, sorted(users)
+        return restored, sorted(users)
+
+    def _last_batch(self, conn: sqlite3.Connection, user: str | None) -> int | None:
+        """The newest trash batch (holding a record of ``user``, if given)."""
+        with self._lock:
+            if user is None:
+                row = conn.execute("SELECT MAX(batch) FROM trash").fetchone()
+                return None if row[0] is None else int(row[0])
+            for batch, kind, record in conn.execute(
+                "SELECT batch, kind, record FROM trash ORDER BY batch DESC, id"
+            ):
+                data = json.loads(record)
+                owners = {data.get("from"), data.get("to")} if kind == "rename" else {data["user"]}
+                if user in owners:
+                    return int(batch)
+        return None
 
     @staticmethod
     def _put_back(conn: sqlite3.Connection, kind: str, record: str) -> set[str]:
@@ -786,19 +799,6 @@ def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[
     cursor = conn.execute(sql, params)
     cursor.row_factory = sqlite3.Row
     return list(cursor.fetchall())
-
-
-def _wellness_from_tuple(row: tuple[object, ...]) -> WellnessEntry:
-    user, day, soreness, energy, sleep_quality, stress, heavy_legs = row
-    return WellnessEntry(
-        user=str(user),
-        date=dt.date.fromisoformat(str(day)),
-        soreness=int(str(soreness)),
-        energy=int(str(energy)),
-        sleep_quality=int(str(sleep_quality)),
-        stress=int(str(stress)),
-        heavy_legs=bool(heavy_legs),
-    )
 
 
 def _wellness_from_row(row: sqlite3.Row) -> WellnessEntry:

@@ -234,6 +234,56 @@ async def test_restart_after_a_wellness_entry_keeps_the_recomputed_verdict(
     }
 
 
+async def test_delete_and_undo_commands_recompute_the_state_and_the_store(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """Deleting the questionnaire that changed the verdict changes it back, in the
+    published state and in the stored history; undo puts it back; nothing left to
+    delete is answered with ``nothing_to_change``.
+    """
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config)
+    state_topic = f"{BASE}/alice/state"
+    with Store.open(config.storage.database_path) as store:
+        measured = store.latest_reading("alice")
+    assert measured is not None
+    assert measured.readiness is not None
+    day = measured.date.isoformat()
+    commands = [
+        ("wellness", {"soreness": 9, "energy": 6, "sleep_quality": 7, "stress": 2, "date": day}),
+        ("delete", {"date": day, "entry": "questionnaire"}),
+        ("undo", {}),
+        ("delete", {"date": day, "entry": "questionnaire"}),
+        ("delete", {"date": day, "entry": "questionnaire"}),
+    ]
+    answers: list[str] = []
+    fatigue: list[str] = []
+    async with _running(config):
+        await _online(mosquitto.port)
+        async with _client(mosquitto.port, f"{BASE}/alice/event") as client:
+            for index, (name, payload) in enumerate(commands):
+                await client.publish(
+                    f"{BASE}/alice/command/{name}",
+                    json.dumps({**payload, "request_id": f"c{index}"}).encode(),
+                    qos=1,
+                )
+                seen = await _until(client, _answer(f"c{index}"))
+                event = _event(seen[-1][1])
+                answers.append(event["type"])
+                if event["type"] == "command_rejected":
+                    assert event["detail"]["code"] == "nothing_to_change"
+                state = json.loads(await _retained(mosquitto.port, state_topic))
+                fatigue.append(state["readiness"]["fatigue_type"])
+                with Store.open(config.storage.database_path) as store:
+                    stored = store.latest_reading("alice")
+                assert stored is not None
+                assert stored.readiness is not None
+                assert stored.readiness.fatigue_type == fatigue[-1]
+    assert answers == ["command_accepted"] * 4 + ["command_rejected"]
+    # The wellness command replaced the seeded questionnaire; deleting leaves none.
+    assert fatigue == ["muscular", "unknown", "muscular", "unknown", "unknown"]
+
+
 async def test_a_reconnect_publishes_the_verdict_as_of_now(
     tmp_path: Path, mosquitto: MosquittoBroker
 ) -> None:

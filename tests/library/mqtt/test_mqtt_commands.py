@@ -32,7 +32,12 @@ from hrv_readiness.mqtt import (
     parse_command,
     rejection_event,
 )
-from hrv_readiness.mqtt.commands import MAX_PAYLOAD_BYTES, RejectionCode
+from hrv_readiness.mqtt.commands import (
+    MAX_PAYLOAD_BYTES,
+    DeleteCommand,
+    RejectionCode,
+    UndoCommand,
+)
 from hrv_readiness.mqtt.publisher import MAX_PENDING_COMMANDS
 
 USER_IDS = {"alice", "bob"}
@@ -94,6 +99,12 @@ def parse(name: str, payload: bytes | dict[str, object], *, user: str = "alice",
                 user="alice", date=TODAY, session_type="heavy_compound", effort=0, duration_min=0
             ),
         ),
+        (
+            "delete",
+            {"date": "2026-11-20", "entry": "questionnaire"},
+            DeleteCommand(user="alice", date=dt.date(2026, 11, 20), entry="questionnaire"),
+        ),
+        ("undo", {}, UndoCommand(user="alice")),
     ],
 )
 def test_valid_commands_become_typed(name, payload, expected):
@@ -200,6 +211,21 @@ REJECTIONS = [
         "invalid_value",
     ),
     ("missing field", "wellness", json.dumps({"soreness": 3}).encode(), "alice", "missing_field"),
+    ("delete no date", "delete", b'{"entry": "reading"}', "alice", "missing_field"),
+    (
+        "delete what",
+        "delete",
+        b'{"date": "2026-11-20", "entry": "person"}',
+        "alice",
+        "invalid_value",
+    ),
+    (
+        "delete future",
+        "delete",
+        json.dumps({"date": "2099-01-01", "entry": "all"}).encode(),
+        "alice",
+        "out_of_range",
+    ),
     (
         "typo field",
         "wellness",

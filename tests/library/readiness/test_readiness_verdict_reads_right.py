@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import (
     DailyReading,
@@ -63,7 +62,6 @@ def _feel(soreness: int, energy: int, sleep: int, stress: int, *, heavy: bool) -
 def demo_caution_scores(tmp_path_factory: pytest.TempPathFactory) -> list[int]:
     """The demo household's two months through the real pipeline; the caution scores."""
     path = tmp_path_factory.mktemp("demo") / "hrv.sqlite3"
-    topics = Topics("hrv_readiness", "demo")
     with Store.open(path) as store:
         for person in HOUSEHOLD:
             for day in simulate_person(person, last_day=TODAY):
@@ -96,8 +94,6 @@ def demo_caution_scores(tmp_path_factory: pytest.TempPathFactory) -> list[int]:
                         date=day.date,
                     ),
                     settings=SETTINGS,
-                    topics=topics,
-                    published_at=dt.datetime.combine(TODAY, dt.time(6, 35), tzinfo=dt.UTC),
                 )
         return [
             r.readiness.score

@@ -30,6 +30,7 @@ from hrv_readiness.pipeline import RecordingInput, current_state, process_record
 from hrv_readiness.readiness import ReadinessSettings, WellnessEntry
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
+from hrv_readiness.store.changes import record_wellness, undo_last
 from hrv_readiness.store.verdicts import current_verdict
 
 if TYPE_CHECKING:
@@ -274,3 +275,21 @@ def test_undo_restores_the_verdicts_a_deletion_changed(
     out = _cli(capsys, "undo", "--db", str(db))
     assert "undone: deleted bob's reading and questionnaire and training" in out
     assert _verdicts(_report(capsys, db)) == before == _reference(tmp_path, db)
+
+
+def test_a_replaced_questionnaire_keeps_every_answer_in_the_trash(db: Path) -> None:
+    """Replacing a questionnaire that reported illness, then undoing, brings it all back."""
+    day = TODAY - dt.timedelta(days=1)
+    ill = WellnessEntry(
+        user=USER, date=day, soreness=2, energy=7, sleep_quality=7, stress=3, ill="clear"
+    )
+    well = ill.model_copy(update={"ill": "none"})
+    at = NOW
+    with Store.open(db) as store:
+        record_wellness(store, ill, settings=SETTINGS, at=at)
+        # Only the illness answer differs: a change, not the same entry again.
+        change = record_wellness(store, well, settings=SETTINGS, at=at)
+        assert not change.unchanged
+        assert change.replaced == ill
+        undo_last(store, settings_of=lambda _user: SETTINGS, user=USER)
+        assert store.wellness_for(USER, day) == ill
