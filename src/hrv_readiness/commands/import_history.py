@@ -38,6 +38,7 @@ import argparse
 import datetime as dt
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hrv_readiness.commands.console import console, print_json
 from hrv_readiness.commands.history_options import (
@@ -65,6 +66,9 @@ from hrv_readiness.formats.text import read_text
 from hrv_readiness.store import DuplicateReadingError, Store, StoredReading
 from hrv_readiness.store.export import EXPORT_FORMATS, import_history
 from hrv_readiness.store.verdicts import reassess
+
+if TYPE_CHECKING:
+    from hrv_readiness.pipeline import ProcessedReading
 
 _MORNING = dt.time(7, 0)
 
@@ -205,6 +209,51 @@ def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary)
     )
 
 
+#: How many later minutes an RR file without a time of its own may take on its morning.
+_MAX_SAME_MORNING_FILES = 30
+
+
+def _save_rr(
+    args: argparse.Namespace,
+    user: str,
+    recording: RrRecording,
+    *,
+    measured_at: dt.datetime,
+    day: dt.date,
+) -> ProcessedReading:
+    """Save one RR file's reading, at the next free minute if it has no start time.
+
+    A file without its own start time is put at the default time of its morning; when
+    another recording of that morning is already there, it takes the next free minute.
+
+    Raises ``DuplicateReadingError`` when the same RR are already stored (a repeated
+    import), so only a different recording of that morning is added.
+    """
+    for minute in range(_MAX_SAME_MORNING_FILES):
+        at = measured_at + dt.timedelta(minutes=minute)
+        try:
+            processed, _ = save_reading(
+                args, user=user, rr_ms=recording.rr_ms, measured_at=at, day=day
+            )
+        except DuplicateReadingError:
+            if recording.started_at is not None or _same_rr_at(args, user, at, recording):
+                raise
+            continue
+        return processed
+    msg = f"{user} already has {_MAX_SAME_MORNING_FILES} recordings on {day} without a time"
+    raise DuplicateReadingError(msg, user=user, measured_at=measured_at)
+
+
+def _same_rr_at(
+    args: argparse.Namespace, user: str, at: dt.datetime, recording: RrRecording
+) -> bool:
+    with Store.open(db_path(args)) as store:
+        return any(
+            r.measured_at == at and r.rr_ms == tuple(recording.rr_ms)
+            for r in store.readings(user, since=at.date() - dt.timedelta(days=1))
+        )
+
+
 def _import_rr(args: argparse.Namespace, path: Path, recording: RrRecording) -> ImportedFile:
     user = _need_user(args, path, f"an RR file ({recording.app})")
     refuse_non_resting(recording, source=str(path))
@@ -213,9 +262,7 @@ def _import_rr(args: argparse.Namespace, path: Path, recording: RrRecording) -> 
         day, _MORNING, tzinfo=local_now(args).tzinfo
     )
     try:
-        processed, _ = save_reading(
-            args, user=user, rr_ms=recording.rr_ms, measured_at=measured_at, day=day
-        )
+        processed = _save_rr(args, user, recording, measured_at=measured_at, day=day)
     except DuplicateReadingError:
         return ImportedFile(
             path=str(path),

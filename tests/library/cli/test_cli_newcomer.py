@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from typing import TYPE_CHECKING
 
@@ -221,3 +222,28 @@ def test_report_says_why_a_morning_was_rejected(
     assert code == 0
     (note,) = [line for line in out.splitlines() if line.startswith(f"{day} rejected: ")]
     assert len(note) > len(f"{day} rejected: ") + 10  # the reason itself
+
+
+def test_two_rr_files_without_a_date_are_two_readings_and_a_repeat_is_skipped(
+    fortnight: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """RR files without a date in their name or content are dated by their modification
+    day; the second of one morning was skipped as a duplicate of the first.
+    """
+    files = []
+    for seed in (11, 12):
+        rr = synthesize_rr_ms(RrScenario(duration_s=150.0, ectopic_rate=0.0, seed=seed))
+        path = tmp_path / f"recording-{seed}.txt"
+        path.write_text("\n".join(f"{v:.3f}" for v in rr) + "\n", encoding="utf-8")
+        os.utime(path, (NOW.timestamp(), NOW.timestamp()))  # modified this morning
+        files.append(str(path))
+    db = ("--db", str(fortnight))
+    code, out, err = _run(capsys, "import", *files, "--user", "bob", *db)
+    assert code == 0, err
+    assert "skipped" not in out
+    with Store.open(fortnight) as store:
+        today = [r for r in store.readings("bob") if r.date == TODAY]
+    assert len(today) == 3  # this morning's measurement and the two files
+    code, out, _ = _run(capsys, "import", *files, "--user", "bob", *db)
+    assert code == 0
+    assert out.count("skipped") == 2  # importing the same files again adds nothing
