@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from hrv_readiness.hrv import HrvResult
+from hrv_readiness.hrv import HrvResult, OrthostaticMetrics, OrthostaticRefusal
 from hrv_readiness.readiness import Readiness, TrainingEntry, WellnessEntry  # noqa: TC001
 from hrv_readiness.report.rows import ReportRow  # noqa: TC001 - pydantic needs it
 
@@ -71,8 +71,21 @@ class SavedReading(_Output):
     readiness: Readiness | None
 
 
+class OrthostaticOutput(_Output):
+    """``measure --orthostatic``: the phase mark, and the metrics or why they were refused."""
+
+    stand_index: int | None
+    metrics: OrthostaticMetrics | None
+    refusal: OrthostaticRefusal | None
+    reason: str | None
+
+
 class MeasureOutput(_Output):
-    """``measure --json``: how the session ended, the recording, its HRV, what was saved."""
+    """``measure --json``: how the session ended, the recording, its HRV, what was saved.
+
+    With ``--orthostatic``, ``hrv`` is the lying part's (the morning reading) and
+    ``orthostatic`` the test.
+    """
 
     state: Literal["complete", "aborted", "failed"]
     reason: str | None
@@ -80,6 +93,7 @@ class MeasureOutput(_Output):
     hrv: HrvResult | None
     hrv_error: str | None = None
     saved: SavedReading | None = None
+    orthostatic: OrthostaticOutput | None = None
 
 
 class StrapOutput(_Output):

@@ -8,7 +8,11 @@ connects, waits for skin contact, lets the first seconds settle, records
 ``--save --user NAME`` stores it in NAME's history with the verdict of the morning,
 as the daemon would (no daemon needed: 14 saved mornings give the first advice);
 ``--simulate`` replays a synthetic morning through the same session code, no radio
-needed. ``--json`` prints the result as one JSON document (schema:
+needed. ``--orthostatic`` runs an orthostatic test instead (docs/model.md): lie still
+through a countdown, stand up at "STAND UP NOW" (with a terminal bell), stand still
+to the end; the lying part is the morning reading, and the summary adds the
+standing response (or why the test was refused). ``--json`` prints the result as one
+JSON document (schema:
 src/hrv_readiness/commands/schemas/measure.json).
 
 Exit status, as ``analyze`` for the same outcome: 0 a usable reading, 1 a rejected
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from hrv_readiness.ble.models import MeasurementSettings, SessionState
+from hrv_readiness.ble.models import MeasurementSettings, SessionEvent, SessionState
 from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.ble.strap import BleakStrapSource
@@ -38,16 +42,32 @@ from hrv_readiness.commands.history_options import (
     local_now,
     local_today,
 )
-from hrv_readiness.commands.json_output import MeasureOutput, RecordingOutput, SavedReading
+from hrv_readiness.commands.json_output import (
+    MeasureOutput,
+    OrthostaticOutput,
+    RecordingOutput,
+    SavedReading,
+)
 from hrv_readiness.commands.option_errors import user_id, validation_message
 from hrv_readiness.commands.progress import ProgressDisplay
 from hrv_readiness.commands.saving import add_save_arguments, readings_on, save_reading
 from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.config import load_config
 from hrv_readiness.errors import ConfigError, InputError
-from hrv_readiness.hrv import HrvResult, analyze
+from hrv_readiness.hrv import (
+    HrvResult,
+    OrthostaticProtocol,
+    OrthostaticResult,
+    analyze,
+    analyze_orthostatic,
+)
 from hrv_readiness.readiness.dates import morning_at
-from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
+from hrv_readiness.simulation import (
+    LivePerson,
+    OrthostaticScenario,
+    RrScenario,
+    synthesize_rr_ms,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -122,6 +142,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="how long to wait for an unavailable Bluetooth adapter (default: config, else 10)",
     )
     parser.add_argument(
+        "--orthostatic",
+        action="store_true",
+        help="an orthostatic test: lie still, stand up at the cue, stand still "
+        "(phases: config measurement.orthostatic, else 1+2 min lying, 1+2 min standing)",
+    )
+    parser.add_argument(
         "--simulate",
         action="store_true",
         help="use a simulated strap (a synthetic morning) instead of Bluetooth",
@@ -160,30 +186,67 @@ def run(args: argparse.Namespace) -> int:
         settings = _settings(args, config)
     except ValidationError as err:
         raise ConfigError(validation_message(err, _OPTIONS)) from err
-    source: StrapSource
-    if args.simulate:
-        if not args.speed > 0:
-            msg = f"--speed {args.speed:g}: must be more than 0 (e.g. --speed 20)"
-            raise ConfigError(msg)
-        day = args.date or local_today(args)
-        attempt = readings_on(args, args.user, day) if args.save else 0
-        rr_ms = synthesize_rr_ms(
-            RrScenario(duration_s=settings.duration_s + 60.0, seed=_seed(args.user, day, attempt))
-        )
-        source = SimulatedStrap(rr_ms.tolist(), speed=args.speed)
-    else:
-        address, name = _strap_of(args, config)
-        source = BleakStrapSource(address=address, name=name, adapter=args.adapter)
+    protocol = _protocol(args, config)
+    source, person = _source(args, config, settings, protocol)
     out = console()
     if not args.json:
         who = f" for {args.user}" if args.user else ""
-        out.print(
-            f"measuring {settings.duration_s:g} s{who}: put the strap on, lie still, breathe easy",
-            markup=False,
+        if protocol is None:
+            out.print(
+                f"measuring {settings.duration_s:g} s{who}: put the strap on, lie still, "
+                "breathe easy",
+                markup=False,
+            )
+        else:
+            out.print(
+                f"orthostatic test{who}, {protocol.total_s:g} s: put the strap on and lie "
+                f"still; after {protocol.cue_at_s:g} s you will be told to STAND UP, then "
+                "stand still until the end",
+                markup=False,
+            )
+    cue_at_s = protocol.cue_at_s if protocol is not None else None
+    with ProgressDisplay(every_s=10.0, quiet=args.json, stand_up_at_s=cue_at_s) as display:
+
+        def on_event(event: SessionEvent) -> None:
+            display(event)
+            if event.stand_up and person is not None:
+                person.stand()  # the simulated person does as told
+
+        result = asyncio.run(
+            run_measurement(source, settings, on_event=on_event, orthostatic=protocol)
         )
-    with ProgressDisplay(every_s=10.0, quiet=args.json) as display:
-        result = asyncio.run(run_measurement(source, settings, on_event=display))
-    return _report(args, result)
+    return _report(args, result, protocol)
+
+
+def _source(
+    args: argparse.Namespace,
+    config: Config | None,
+    settings: MeasurementSettings,
+    protocol: OrthostaticProtocol | None,
+) -> tuple[StrapSource, LivePerson | None]:
+    """The strap to measure with; with ``--simulate``, the simulated person too."""
+    if not args.simulate:
+        address, name = _strap_of(args, config)
+        return BleakStrapSource(address=address, name=name, adapter=args.adapter), None
+    if not args.speed > 0:
+        msg = f"--speed {args.speed:g}: must be more than 0 (e.g. --speed 20)"
+        raise ConfigError(msg)
+    day = args.date or local_today(args)
+    attempt = readings_on(args, args.user, day) if args.save else 0
+    seed = _seed(args.user, day, attempt)
+    if protocol is not None:
+        # A simulated person who stands up when the cue is shown.
+        person = LivePerson(OrthostaticScenario(seed=seed))
+        return SimulatedStrap(person, speed=args.speed), person
+    rr_ms = synthesize_rr_ms(RrScenario(duration_s=settings.duration_s + 60.0, seed=seed))
+    return SimulatedStrap(rr_ms.tolist(), speed=args.speed), None
+
+
+def _protocol(args: argparse.Namespace, config: Config | None) -> OrthostaticProtocol | None:
+    """The orthostatic protocol (the config's, else the defaults); None without the option."""
+    if not args.orthostatic:
+        return None
+    return config.measurement.orthostatic if config is not None else OrthostaticProtocol()
 
 
 def _seed(user: str | None, day: dt.date, attempt: int) -> int:
@@ -225,17 +288,19 @@ def _strap_of(args: argparse.Namespace, config: Config | None) -> tuple[str | No
     return strap.address, strap.name_pattern
 
 
-def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
+def _report(
+    args: argparse.Namespace,
+    result: MeasurementResult,
+    protocol: OrthostaticProtocol | None = None,
+) -> int:
     recording = result.recording
     hrv: HrvResult | None = None
     hrv_error: str | None = None
     saved: SavedReading | None = None
     processed: ProcessedReading | None = None
+    orthostatic: OrthostaticResult | None = None
     if recording is not None:
-        try:
-            hrv = analyze(recording.rr_ms, segment_starts=recording.segment_starts)
-        except InputError as err:
-            hrv_error = str(err)
+        hrv, hrv_error, orthostatic = _analysed(recording, protocol)
         if args.save and hrv is not None:
             day = args.date
             processed, saved = save_reading(
@@ -249,6 +314,8 @@ def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
                 day=day,
                 segment_starts=recording.segment_starts,
                 strap=(recording.strap_name, recording.strap_address, recording.battery_pct),
+                orthostatic=protocol,
+                stand_index=recording.stand_index,
             )
     if args.json:
         print_json(
@@ -259,6 +326,7 @@ def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
                 hrv=hrv,
                 hrv_error=hrv_error,
                 saved=saved,
+                orthostatic=_orthostatic_output(orthostatic),
             )
         )
         return _exit(result, hrv, hrv_error)
@@ -266,7 +334,10 @@ def _report(args: argparse.Namespace, result: MeasurementResult) -> int:
         print(f"hrv-collector measure: {result.state.value}: {result.reason}", file=sys.stderr)
         return _EXIT[result.state]
     out = console()
-    out.print(summary(recording), markup=False, highlight=False)
+    if orthostatic is None:
+        out.print(summary(recording), markup=False, highlight=False)
+    else:
+        out.print(orthostatic_summary(recording, orthostatic), markup=False, highlight=False)
     if processed is not None and saved is not None:
         print_saved(out, processed, saved)
     elif args.save:
@@ -331,3 +402,68 @@ def summary(recording: Recording) -> str:
         f" ({hrv.artifacts.artifact_pct:.1f} %), quality {hrv.quality.level}"
     )
     return "\n".join(lines)
+
+
+def _orthostatic_output(result: OrthostaticResult | None) -> OrthostaticOutput | None:
+    if result is None:
+        return None
+    return OrthostaticOutput(
+        stand_index=result.stand_index,
+        metrics=result.metrics,
+        refusal=result.refusal,
+        reason=result.reason,
+    )
+
+
+def orthostatic_summary(recording: Recording, result: OrthostaticResult) -> str:
+    """Describe an orthostatic test: the lying reading and the response to standing."""
+    lines = [
+        (
+            f"orthostatic test complete: {recording.duration_s:.0f} s, "
+            f"{len(recording.rr_ms)} beats from {recording.strap_name} "
+            f"({recording.strap_address}), reconnects {recording.reconnects}"
+        )
+    ]
+    supine = result.supine
+    if supine is None or not supine.usable:
+        why = "too few beats" if supine is None else supine.quality.reason
+        lines.append(f"  lying: HRV rejected: {why} — test again")
+    else:
+        lines.append(
+            f"  lying:    lnRMSSD {supine.ln_rmssd:.2f} (RMSSD {supine.rmssd_ms:.1f} ms), "
+            f"HR {supine.mean_hr_bpm:.0f} bpm — this is the morning reading"
+        )
+    m = result.metrics
+    if m is None:
+        lines.append(f"  standing: refused ({result.refusal}): {result.reason}")
+        return "\n".join(lines)
+    lines.append(
+        f"  standing: lnRMSSD {m.standing_ln_rmssd:.2f} (RMSSD {m.standing_rmssd_ms:.1f} ms), "
+        f"HR {m.standing_hr_bpm:.0f} bpm"
+    )
+    lines.append(
+        f"  response: peak HR {m.peak_hr_bpm:.0f} bpm {m.time_to_peak_s:.0f} s after the cue, "
+        f"HR rise {m.hr_rise_bpm:.0f} bpm (standing {m.standing_hr_rise_bpm:+.0f} bpm), "
+        f"RMSSD standing/lying {m.rmssd_ratio:.2f}"
+    )
+    return "\n".join(lines)
+
+
+def _analysed(
+    recording: Recording, protocol: OrthostaticProtocol | None
+) -> tuple[HrvResult | None, str | None, OrthostaticResult | None]:
+    """The reading's HRV (the lying part's for a test), why there is none, and the test."""
+    try:
+        if protocol is None:
+            return analyze(recording.rr_ms, segment_starts=recording.segment_starts), None, None
+        test = analyze_orthostatic(
+            recording.rr_ms,
+            stand_index=recording.stand_index,
+            protocol=protocol,
+            segment_starts=recording.segment_starts,
+        )
+    except InputError as err:
+        return None, str(err), None
+    if test.supine is None:
+        return None, "the lying part is too short to analyse; lie still until the cue", test
+    return test.supine, None, test

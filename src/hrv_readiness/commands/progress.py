@@ -33,7 +33,12 @@ class ProgressDisplay:
     """
 
     def __init__(
-        self, stream: TextIO | None = None, *, every_s: float = 30.0, quiet: bool = False
+        self,
+        stream: TextIO | None = None,
+        *,
+        every_s: float = 30.0,
+        quiet: bool = False,
+        stand_up_at_s: float | None = None,
     ) -> None:
         self._stream = stream if stream is not None else sys.stdout
         self._console = Console(file=self._stream, highlight=False)
@@ -43,6 +48,9 @@ class ProgressDisplay:
         self._next_line_s = 0.0
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        #: Orthostatic test: recorded seconds of the cue (the countdown runs to it).
+        self._stand_up_at_s = stand_up_at_s
+        self._stood = False
 
     def __enter__(self) -> Self:
         return self
@@ -52,6 +60,9 @@ class ProgressDisplay:
 
     def __call__(self, event: SessionEvent) -> None:
         if self._quiet:
+            return
+        if event.stand_up:
+            self._stand_up()
             return
         if event.progress is not None:
             self._progress(event.progress)
@@ -65,6 +76,23 @@ class ProgressDisplay:
             self.close()
         self._console.print(f"  {text}", markup=False)
 
+    def _stand_up(self) -> None:
+        """The cue of an orthostatic test: loud and clear, with the terminal bell."""
+        self._stood = True
+        self.close()
+        # BEL: the terminal beeps (or flashes) even when the person is not looking.
+        self._stream.write("\a")
+        self._console.print("  >>> STAND UP NOW <<<  and stand still until the end", markup=False)
+        self._stream.flush()
+
+    def _phase(self, p: SessionProgress) -> str:
+        """What the person is doing: the countdown to the cue, or standing."""
+        if self._stand_up_at_s is None:
+            return ""
+        if self._stood:
+            return "  standing"
+        return f"  lying, stand up in {max(self._stand_up_at_s - p.elapsed_s, 0.0):3.0f} s"
+
     def _progress(self, p: SessionProgress) -> None:
         if self._tty:
             self._live(p)
@@ -73,7 +101,7 @@ class ProgressDisplay:
         if p.elapsed_s >= self._next_line_s or fraction >= 1.0:
             print(
                 f"  recording {p.elapsed_s:3.0f}/{p.total_s:.0f} s  HR {p.heart_rate_bpm:3d} bpm"
-                f"  beats {p.beats:3d}  artifacts {p.artifacts}",
+                f"  beats {p.beats:3d}  artifacts {p.artifacts}{self._phase(p)}",
                 file=self._stream,
                 flush=True,
             )
@@ -96,7 +124,8 @@ class ProgressDisplay:
         self._bar.update(
             self._task,
             completed=p.elapsed_s,
-            detail=f"left  HR {p.heart_rate_bpm} bpm  beats {p.beats}  artifacts {p.artifacts}",
+            detail=f"left  HR {p.heart_rate_bpm} bpm  beats {p.beats}  artifacts {p.artifacts}"
+            f"{self._phase(p)}",
         )
 
     def close(self) -> None:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
 
+    from hrv_readiness.hrv import OrthostaticProtocol
+
 #: Topics of a reading saved without a config: the collector id a daemon without
 #: `collector.id` would not have, so nothing is published under a wrong name.
 _NO_CONFIG_COLLECTOR = "cli"
@@ -81,8 +83,13 @@ def save_reading(
     day: dt.date,
     segment_starts: tuple[int, ...] = (0,),
     strap: tuple[str | None, str | None, int | None] = (None, None, None),
+    orthostatic: OrthostaticProtocol | None = None,
+    stand_index: int | None = None,
 ) -> tuple[ProcessedReading, SavedReading]:
-    """Analyse, assess and store one reading of ``user`` for the morning ``day``."""
+    """Analyse, assess and store one reading of ``user`` for the morning ``day``.
+
+    ``orthostatic``/``stand_index``: an orthostatic test and its phase mark.
+    """
     check_configured_user(args, user)
     topics = _topics(args)
     path = db_path(args)
@@ -99,6 +106,8 @@ def save_reading(
                 strap_address=address,
                 battery_pct=battery,
                 segment_starts=segment_starts,
+                orthostatic=orthostatic,
+                stand_index=stand_index,
             ),
             settings=readiness_settings(args, user),
             outbox=state_outbox(topics, published_at=dt.datetime.now(dt.UTC)),
