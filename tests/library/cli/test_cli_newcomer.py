@@ -16,6 +16,7 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 
 from hrv_readiness.cli import main
@@ -247,3 +248,25 @@ def test_two_rr_files_without_a_date_are_two_readings_and_a_repeat_is_skipped(
     code, out, _ = _run(capsys, "import", *files, "--user", "bob", *db)
     assert code == 0
     assert out.count("skipped") == 2  # importing the same files again adds nothing
+
+
+@pytest.mark.parametrize("noisy", [False, True], ids=["usable", "rejected"])
+def test_measure_and_analyze_exit_alike_for_the_same_beats(
+    noisy: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rr = synthesize_rr_ms(RrScenario(duration_s=200.0, ectopic_rate=0.0, seed=5))
+    if noisy:
+        # Ectopic beats every fifth: early then late, each a plausible interval on its own.
+        phase = np.arange(rr.size) % 5
+        rr = rr * np.select([phase == 0, phase == 1], [0.65, 1.35], 1.0)
+    monkeypatch.setattr("hrv_readiness.commands.measure.synthesize_rr_ms", lambda _s: rr)
+    path = tmp_path / "beats.txt"
+    path.write_text("\n".join(f"{v:.3f}" for v in rr) + "\n", encoding="utf-8")
+    measured, _, _ = _run(
+        capsys, "measure", "--simulate", "--speed", "500", "--duration", "60", "--settle", "0"
+    )
+    analysed, _, _ = _run(capsys, "analyze", str(path))
+    assert measured == analysed == (1 if noisy else 0)
