@@ -33,6 +33,7 @@ from hrv_readiness.mqtt.payloads import (
     UndoCommandPayload,
     WellnessCommandPayload,
 )
+from hrv_readiness.readiness.dates import MorningDateError, check_morning
 from hrv_readiness.readiness.models import default_training_date
 
 if TYPE_CHECKING:
@@ -448,10 +449,8 @@ def _rejection_from(error: ValidationError, reject: Any) -> InvalidCommandError:
 
 
 def _checked_date(date: dt.date, today: dt.date, reject: Any) -> dt.date:  # noqa: ANN401
-    if date > today:
-        raise reject(f"date {date.isoformat()} is in the future", "out_of_range")
-    if (today - date).days > MAX_BACKDATE_DAYS:
-        raise reject(
-            f"date {date.isoformat()} is more than {MAX_BACKDATE_DAYS} days ago", "out_of_range"
-        )
-    return date
+    """The one date rule (readiness/dates.py), with the commands' shorter reach back."""
+    try:
+        return check_morning(date, today=today, max_backdate_days=MAX_BACKDATE_DAYS)
+    except MorningDateError as err:
+        raise reject(f"date {err}", "out_of_range") from err

@@ -21,7 +21,7 @@ from hrv_readiness.readiness.errors import ReadinessInputError
 
 #: The oldest morning any path accepts, in days before today (ten years).
 MAX_BACKDATE_DAYS = 3650
-#: The local time of day given to a back-filled reading when none is known (docs/cli.md).
+#: The local time of day given to a back-filled reading when none is known (README).
 DEFAULT_MORNING_TIME = dt.time(7, 0)
 
 
