@@ -52,6 +52,7 @@ INSPECT_JS = r"""
   };
   const cards = [];
   const charts = [];
+  const dialogs = [];
   const walk = (root) => {
     for (const el of root.querySelectorAll('*')) {
       const tag = el.tagName.toLowerCase();
@@ -62,11 +63,15 @@ INSPECT_JS = r"""
         const data = Array.isArray(el.data) ? el.data : [];
         charts.push(data.map((s) => ({name: s.name || '', points: (s.data || []).length})));
       }
+      // An open dialog (HA's own, or a native <dialog>) covers the dashboard.
+      if ((tag === 'dialog' || tag.endsWith('-dialog')) && (el.open || el.hasAttribute('open'))) {
+        dialogs.push({tag, text: deepText(el).slice(0, 200)});
+      }
       if (el.shadowRoot) walk(el.shadowRoot);
     }
   };
   walk(document);
-  return JSON.stringify({cards, charts, url: location.href});
+  return JSON.stringify({cards, charts, dialogs, url: location.href});
 })()
 """
 

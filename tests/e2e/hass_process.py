@@ -8,10 +8,14 @@ account is created through the onboarding API as the frontend would.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import shlex
+import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -20,10 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "docs" / "dashboard.yaml"
 DASHBOARD_PATH = "hrv-readiness"
 START_TIMEOUT_S = 120.0
+#: Requirements ``hass`` is told not to install (``--skip-pip-packages``) when it runs
+#: without ``--skip-pip``: HA 2026.11 checks the requirements of bluetooth_adapters'
+#: after-dependencies (esphome, not set up here), and esphome's pin aioesphomeapi
+#: 46.25.0 is not on the package index this machine reaches (requirements/hass-e2e.txt
+#: pre-installs everything else HA asks for).
+SKIP_PIP_PACKAGES = ("aioesphomeapi",)
 
 CONFIGURATION = """\
 homeassistant:
@@ -137,18 +149,107 @@ class Tokens:
     client_id: str
 
 
-class HassProcess:
-    """``hass -c CONFIG --skip-pip`` with its log in ``CONFIG/hass.log``."""
+def hass_python() -> list[str]:
+    """The Python of the ``hass`` under test, as a command.
 
-    def __init__(self, hass_bin: Path, config: Path, port: int) -> None:
+    ``HRV_E2E_HASS_PYTHON`` (``make test``: the current release's venv, run inside the
+    Debian sid root through ``scripts/in_sid_root.sh``), else this interpreter.
+    """
+    command = os.environ.get("HRV_E2E_HASS_PYTHON")
+    return shlex.split(command) if command else [sys.executable]
+
+
+def hass_pip(*args: str) -> subprocess.CompletedProcess[str]:
+    """``pip ARGS`` in the environment of the ``hass`` under test."""
+    return subprocess.run(
+        [*hass_python(), "-m", "pip", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def built_wheel() -> Path:
+    """The one wheel ``make dist`` built (standing in for the published release)."""
+    [wheel] = sorted((ROOT / "dist").glob("hrv_readiness-*.whl"))
+    return wheel
+
+
+_PRINT_LIBRARY = """\
+from importlib.metadata import PackageNotFoundError, distribution
+try:
+    d = distribution("hrv-readiness")
+except PackageNotFoundError:
+    print("-")
+else:
+    print(d.version, (d.read_text("INSTALLER") or "?").strip())
+"""
+
+
+def installed_library() -> tuple[str, str] | None:
+    """``hrv-readiness``'s version and installer (pip, uv) where ``hass`` runs."""
+    result = subprocess.run(
+        [
+            *hass_python(),
+            "-c",
+            _PRINT_LIBRARY,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    words = result.stdout.split()
+    return None if words == ["-"] else (words[0], words[1])
+
+
+def uninstall_library() -> None:
+    """Leave the library for ``hass`` to install, as on a user's machine."""
+    result = hass_pip("uninstall", "--yes", "hrv-readiness")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert installed_library() is None
+
+
+def write_local_index(index: Path, wheel: Path) -> str:
+    """A PEP 503 package index holding only ``wheel``; returns its ``file://`` URL."""
+    project = index / "hrv-readiness"
+    project.mkdir(parents=True)
+    shutil.copy(wheel, project / wheel.name)
+    (project / "index.html").write_text(
+        f'<!DOCTYPE html><html><body><a href="{wheel.name}">{wheel.name}</a></body></html>\n',
+        encoding="utf-8",
+    )
+    (index / "index.html").write_text(
+        '<!DOCTYPE html><html><body><a href="hrv-readiness/">hrv-readiness</a></body></html>\n',
+        encoding="utf-8",
+    )
+    return index.as_uri()
+
+
+class HassProcess:
+    """``hass -c CONFIG`` with its log in ``CONFIG/hass.log``.
+
+    With ``index_url`` it runs without ``--skip-pip`` and installs the integration's
+    requirement the way Home Assistant does (``uv pip install``) from that index only.
+    """
+
+    def __init__(self, config: Path, port: int, *, index_url: str | None = None) -> None:
         self.config = config
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = config / "hass.log"
         self._log = self.log_path.open("wb")
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        pip = ["--skip-pip"]
+        if index_url is not None:
+            pip = ["--skip-pip-packages", ",".join(SKIP_PIP_PACKAGES)]
+            index_env = {"UV_INDEX_URL": index_url, "UV_NO_CACHE": "1"}
+            env.update(index_env)
+            # scripts/in_sid_root.sh starts from an empty environment plus these.
+            env["HRV_SID_ENV"] = " ".join(f"{k}={v}" for k, v in index_env.items())
         self._process = subprocess.Popen(
-            [str(hass_bin), "-c", str(config), "--skip-pip", "--log-no-color"],
+            [*hass_python(), "-m", "homeassistant", "-c", str(config), *pip, "--log-no-color"],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -250,6 +351,42 @@ class HassProcess:
             {"client_id": client_id, "redirect_uri": f"{self.url}/?auth_callback=1"},
         )
         return self.tokens
+
+    def websocket(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Send one websocket command as the owner; its result message."""
+
+        async def send() -> dict[str, Any]:
+            assert self.tokens is not None
+            async with (
+                aiohttp.ClientSession() as session,
+                session.ws_connect(f"ws://127.0.0.1:{self.port}/api/websocket") as ws,
+            ):
+                await ws.receive_json()
+                await ws.send_json({"type": "auth", "access_token": self.tokens.access_token})
+                assert (await ws.receive_json())["type"] == "auth_ok"
+                await ws.send_json({"id": 1, **message})
+                result: dict[str, Any] = await ws.receive_json()
+                return result
+
+        return asyncio.run(send())
+
+    def confirm_http_config(self) -> None:
+        """Keep the ``http:`` settings, as the owner does in the dialog HA 2026.11 shows.
+
+        Since 2026.11 the HTTP settings live in Home Assistant's storage: YAML ones are
+        migrated as a *pending* configuration that a "Confirm new HTTP server
+        configuration" dialog asks the owner to keep (else reverted after 5 minutes).
+        """
+        version = str(self.request("GET", "/api/config")["version"])
+        if tuple(int(part) for part in version.split(".")[:2]) < (2026, 11):
+            return
+        result = self.websocket({"type": "http/config/promote"})
+        assert result.get("success"), result
+
+    def entry_state(self, domain: str) -> str | None:
+        """The state of the domain's (first) config entry: ``loaded``, ``setup_error``..."""
+        entries = self.request("GET", f"/api/config/config_entries/entry?domain={domain}")
+        return str(entries[0]["state"]) if entries else None
 
     def state(self, entity_id: str) -> str | None:
         try:

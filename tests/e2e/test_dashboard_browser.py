@@ -33,7 +33,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 from support.mosquitto import MosquittoBroker, free_port  # noqa: E402
 
 from e2e.browser import Chromium  # noqa: E402
-from e2e.hass_process import DASHBOARD, DASHBOARD_PATH, HassProcess, write_config  # noqa: E402
+from e2e.hass_process import (  # noqa: E402
+    DASHBOARD,
+    DASHBOARD_PATH,
+    HassProcess,
+    built_wheel,
+    uninstall_library,
+    write_config,
+    write_local_index,
+)
 
 COLLECTOR_ID = "demo"
 SCREENSHOT = ROOT / "docs" / "home-assistant-dashboard.png"
@@ -149,6 +157,7 @@ def problems(page: dict[str, Any]) -> list[str]:
     found = []
     if f"/{DASHBOARD_PATH}/" not in page["url"]:
         found.append(f"not on the dashboard: {page['url']}")
+    found += [f"a dialog covers the dashboard: {d['tag']}: {d['text']}" for d in page["dialogs"]]
     if len(page["cards"]) < expected_cards():
         found.append(f"{len(page['cards'])} of {expected_cards()} cards rendered")
     found += [
@@ -203,10 +212,14 @@ def test_example_dashboard_in_a_real_browser(tmp_path: Path) -> None:
         write_config(
             config, http_port=http_port, broker_port=broker.port, collector_id=COLLECTOR_ID
         )
-        hass = HassProcess(Path(sys.executable).parent / "hass", config, http_port)
+        # Home Assistant installs the library itself (test_install_from_index.py).
+        uninstall_library()
+        index_url = write_local_index(tmp_path / "index", built_wheel())
+        hass = HassProcess(config, http_port, index_url=index_url)
         try:
             hass.wait_started()
             hass.onboard()
+            hass.confirm_http_config()
             hass.wait_for(
                 lambda: (
                     hass.state("sensor.alice_readiness_score")
