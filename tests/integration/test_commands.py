@@ -240,7 +240,6 @@ async def test_action_descriptions_load(hass: HomeAssistant, setup_entry: MockCo
         "delete_entry",
         "undo",
     }
-    assert descriptions["delete_entry"]["name"] == "Delete an entry"
     assert descriptions["delete_entry"]["fields"]["entry"]["selector"]["select"]["options"] == [
         "reading",
         "questionnaire",
@@ -252,6 +251,7 @@ async def test_action_descriptions_load(hass: HomeAssistant, setup_entry: MockCo
     # Home Assistant 2025.11).
     translations = await async_get_translations(hass, "en", "services", [DOMAIN])
     assert translations[f"component.{DOMAIN}.services.log_wellness.name"] == "Log wellness"
+    assert translations[f"component.{DOMAIN}.services.delete_entry.name"] == "Delete an entry"
     # Home Assistant 2026 fills in the selector's defaults ("multiple": False).
     assert wellness["fields"]["device_id"]["selector"]["device"]["integration"] == DOMAIN
     assert wellness["fields"]["soreness"]["selector"]["number"]["max"] == 10
