@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from hrv_readiness.clock import now_in
 from hrv_readiness.errors import InputError
-from hrv_readiness.readiness.dates import MorningDateError, check_morning
+from hrv_readiness.readiness.dates import MAX_BACKDATE_DAYS, MorningDateError, check_morning
 from hrv_readiness.readiness.settings import ReadinessSettings
 from hrv_readiness.store.paths import DATA_DIR_ENV, default_db_path
 
@@ -127,10 +127,17 @@ def check_known_user(args: argparse.Namespace, user: str) -> None:
         raise UnknownUserError(msg)
 
 
-def checked_morning(option: str, day: dt.date, today: dt.date) -> dt.date:
-    """``day`` checked by the one date rule (readiness.dates), the error naming ``option``."""
+def checked_morning(
+    option: str, day: dt.date, today: dt.date, *, recorded: bool = False
+) -> dt.date:
+    """``day`` checked by the one date rule (readiness.dates), the error naming ``option``.
+
+    ``recorded``: the date was written by a recording app into an imported file (history,
+    however old), not typed by a person (ten years at most: an older one is a typo).
+    """
     try:
-        return check_morning(day, today=today)
+        limit = None if recorded else MAX_BACKDATE_DAYS
+        return check_morning(day, today=today, max_backdate_days=limit)
     except MorningDateError as err:
         msg = f"{option} {err}"
         raise MorningDateError(msg, date=err.date, today=err.today) from err

@@ -184,7 +184,7 @@ def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary)
     readings = _stored(summary, path, user)
     today = local_today(args)
     for reading in readings:
-        checked_morning(f"{path}:", reading.date, today)
+        checked_morning(f"{path}:", reading.date, today, recorded=True)
     with Store.open(db_path(args)) as store:
         added = store.import_records(readings=readings, wellness=[], training=[])
         settings = readiness_settings(args, user)
@@ -257,7 +257,9 @@ def _same_rr_at(
 def _import_rr(args: argparse.Namespace, path: Path, recording: RrRecording) -> ImportedFile:
     user = _need_user(args, path, f"an RR file ({recording.app})")
     refuse_non_resting(recording, source=str(path))
-    day = checked_morning(f"{path}:", date_of_rr_file(path, recording), local_today(args))
+    day = checked_morning(
+        f"{path}:", date_of_rr_file(path, recording), local_today(args), recorded=True
+    )
     measured_at = recording.started_at or dt.datetime.combine(
         day, _MORNING, tzinfo=local_now(args).tzinfo
     )

@@ -6,8 +6,12 @@ Assistant's actions all check a morning's date here, against the person's local
 
 * no morning in the future — a reading or questionnaire of tomorrow is a typo, and a
   future reading would be published as the current state and never be superseded;
-* none older than :data:`MAX_BACKDATE_DAYS` — older dates are typos too (a year
-  mistyped), and a baseline is built from the last 60 days anyway.
+* none older than :data:`MAX_BACKDATE_DAYS` where a person types the date — older
+  dates are typos too (a year mistyped), and a baseline is built from the last 60 days
+  anyway;
+* a date that a recording app wrote into an imported file is history, however old
+  (a 2008 Polar ProTrainer file is a real morning), down to :data:`EARLIEST_MORNING`:
+  older than that is a device clock that was never set.
 
 A back-filled or imported reading keeps a time of day (:func:`morning_at`), so each
 morning stays its own row in Home Assistant's hourly statistics.
@@ -21,6 +25,8 @@ from hrv_readiness.readiness.errors import ReadinessInputError
 
 #: The oldest morning any path accepts, in days before today (ten years).
 MAX_BACKDATE_DAYS = 3650
+#: The oldest morning an imported file may carry (a date a recording app wrote).
+EARLIEST_MORNING = dt.date(2000, 1, 1)
 #: The local time of day given to a back-filled reading when none is known (README).
 DEFAULT_MORNING_TIME = dt.time(7, 0)
 
@@ -35,17 +41,24 @@ class MorningDateError(ReadinessInputError):
 
 
 def check_morning(
-    day: dt.date, *, today: dt.date, max_backdate_days: int = MAX_BACKDATE_DAYS
+    day: dt.date, *, today: dt.date, max_backdate_days: int | None = MAX_BACKDATE_DAYS
 ) -> dt.date:
-    """``day`` if it can be a morning of the history on ``today``; else MorningDateError."""
+    """``day`` if it can be a morning of the history on ``today``; else MorningDateError.
+
+    ``max_backdate_days=None`` is for dates recorded in an imported file: only
+    :data:`EARLIEST_MORNING` bounds them.
+    """
     if day > today:
         msg = f"{day} is in the future (today is {today}): only mornings that happened"
         raise MorningDateError(msg, date=day, today=today)
-    if (today - day).days > max_backdate_days:
+    if max_backdate_days is not None and (today - day).days > max_backdate_days:
         msg = (
             f"{day} is more than {max_backdate_days} days before today ({today}): "
             "is the year right?"
         )
+        raise MorningDateError(msg, date=day, today=today)
+    if day < EARLIEST_MORNING:
+        msg = f"{day} is before {EARLIEST_MORNING}: is the recording device's clock set?"
         raise MorningDateError(msg, date=day, today=today)
     return day
 

@@ -142,6 +142,31 @@ def test_every_command_refuses_a_morning_that_cannot_be(
     assert after == before
 
 
+def test_an_old_recording_imports_but_a_typed_old_date_does_not(
+    fortnight: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A date a recording app wrote (a 2008 file) is history; typed, it is a typo."""
+    old = dt.date(2008, 1, 25)
+    code, out, err = _run(
+        capsys, "import", str(_rr_file(tmp_path, old)), "--user", "bob", "--db", str(fortnight)
+    )
+    assert code == 0, err
+    with Store.open(fortnight) as store:
+        assert old in {r.date for r in store.readings("bob")}
+    code, out, err = _run(
+        capsys, "log", "--user", "bob", "--date", old.isoformat(), "--training", "rest",
+        "--db", str(fortnight),
+    )  # fmt: skip
+    assert code == 2
+    assert "is the year right?" in err + out
+    broken_clock = _rr_file(tmp_path, dt.date(1999, 12, 31))
+    code, out, err = _run(
+        capsys, "import", str(broken_clock), "--user", "bob", "--db", str(fortnight)
+    )
+    assert code == 2
+    assert "is the recording device's clock set?" in err + out
+
+
 @pytest.mark.parametrize("command", ["log", "measure", "analyze"])
 def test_a_mistyped_user_is_refused_with_a_suggestion(
     command: str, fortnight: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
