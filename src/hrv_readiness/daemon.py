@@ -62,6 +62,7 @@ from hrv_readiness.pipeline import current_state
 from hrv_readiness.routine import MorningRoutine, RoutineSettings
 from hrv_readiness.store import Store
 from hrv_readiness.store.changes import HistoryChangeError
+from hrv_readiness.store.verdicts import reassess
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -146,6 +147,18 @@ class Daemon:
                 user.id: _UserRuntime(self._routine(user, store, sink))
                 for user in self.config.users
             }
+            # The stored verdicts follow this config's readiness settings (they may have
+            # changed since the history was written), so `report` and the state agree.
+            for user in self.config.users:
+                changed = await asyncio.to_thread(
+                    reassess,
+                    store,
+                    user.id,
+                    since=None,
+                    settings=self.config.readiness_for(user.id),
+                )
+                if changed:
+                    _LOGGER.info("%s: %d stored verdict(s) recomputed", user.id, changed)
             # Nothing is being measured yet, whatever a killed collector left retained.
             for runtime in self._users.values():
                 await runtime.routine.start()

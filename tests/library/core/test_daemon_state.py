@@ -24,6 +24,7 @@ from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import ReadinessSettings, WellnessEntry
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
+from hrv_readiness.store.verdicts import reassess
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -51,9 +52,15 @@ def _rr(
     return [float(v) for v in synthesize_rr_ms(scenario)]
 
 
-def _config(tmp_path: Path, port: int, users: tuple[str, ...] = ("alice",)) -> Config:
+def _config(
+    tmp_path: Path,
+    port: int,
+    users: tuple[str, ...] = ("alice",),
+    readiness: dict[str, Any] | None = None,
+) -> Config:
     return parse_config(
         {
+            **({"readiness": readiness} if readiness is not None else {}),
             "collector": {"id": "testpi"},
             "users": [{"id": user, "strap": {"name_pattern": "Simulated*"}} for user in users],
             "measurement": {
@@ -424,3 +431,35 @@ async def test_clearing_a_retained_command_does_not_run_it(
         await asyncio.sleep(1.0)
         assert daemon.readings_stored == 0
     assert [_event(p)["type"] for _, p, _ in seen] == ["command_accepted"]
+
+
+async def test_at_start_the_stored_verdicts_follow_the_configs_settings(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """A history written with other settings (the defaults) is recomputed when the
+    daemon starts with its own, so ``report`` and the published state agree.
+    """
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config)
+    with Store.open(config.storage.database_path) as store:
+        latest = store.latest_reading("alice")
+        assert latest is not None
+        store.add_wellness(
+            WellnessEntry(
+                user="alice", date=latest.date, soreness=7, energy=7, sleep_quality=7, stress=3
+            )
+        )
+        reassess(store, "alice", since=latest.date, settings=ReadinessSettings())
+        stored = store.latest_reading("alice")
+    assert stored is not None
+    assert stored.readiness is not None
+    assert stored.readiness.fatigue_type == "muscular"  # soreness 7 >= the default 6
+    config = _config(tmp_path, mosquitto.port, readiness={"soreness_high": 9})
+    async with _running(config):
+        await _online(mosquitto.port)
+        state = json.loads(await _retained(mosquitto.port, f"{BASE}/alice/state"))
+    with Store.open(config.storage.database_path) as store:
+        stored = store.latest_reading("alice")
+    assert stored is not None
+    assert stored.readiness is not None
+    assert state["readiness"]["fatigue_type"] == stored.readiness.fatigue_type == "recovered"
