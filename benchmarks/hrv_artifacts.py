@@ -8,11 +8,15 @@ RMSSD of the raw NN window itself, never a peer's cleaned output. The error is
 |ΔRMSSD| against it, in %.
 
 Every method sees the very same series (whole ms, as peaks at 1 kHz). Ours is measured
-twice: with rejection switched off (``artifact_reject_pct=100``, ``max_uncertainty_pct
-=inf``), so that its correction is compared on every trial, and with its defaults, which
-gives the share of readings it accepts and the largest error among those accepted (the
-bound of docs/hrv.md). Peers run in their own venvs (benchmarks/peer_venvs.py); the best
-peer is taken per statistic (median and p95 separately).
+with the defaults the product ships: per row, the share of readings it answers and the
+median / p95 error of those; and, for reference, with rejection switched off
+(``artifact_reject_pct=100``), so that its correction is compared on every trial. A peer
+answers a reading when it returns a finite RMSSD. Peers run in their own venvs
+(benchmarks/peer_venvs.py); the best peer is taken per statistic (median and p95
+separately). The closing lines check the acceptance of docs/hrv.md: every row whose
+injected events stay below 4 % of the beats is answered at least 98 % of the time, ours
+is at or ahead of the best peer on both statistics in every row, ours is at least 10x
+faster than NeuroKit2 per reading, and the demo household loses no morning.
 
 Usage: python benchmarks/hrv_artifacts.py [--reps N] [--ours-only] [--seed S]
 """
@@ -20,6 +24,7 @@ Usage: python benchmarks/hrv_artifacts.py [--reps N] [--ours-only] [--seed S]
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import math
@@ -41,6 +46,8 @@ from hrv_injection import inject, rmssd, windows  # noqa: E402
 from peer_venvs import VENVS, ensure_peer_venv  # noqa: E402
 
 from hrv_readiness.hrv import analyze  # noqa: E402
+from hrv_readiness.simulation import synthesize_rr_ms  # noqa: E402
+from hrv_readiness.simulation.household import HOUSEHOLD, simulate_person  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,8 +57,18 @@ LENGTHS_S = {"2 min": 120.0, "5 min": 300.0}
 STRIDE_BEATS = 150
 #: Timing takes the fastest of this many runs per series, for ours and for NeuroKit2.
 TIMING_REPEATS = 5
-#: Bound on |ΔRMSSD| of an accepted reading (docs/hrv.md), checked on every trial.
-ACCEPTED_BOUND_PCT = 15.0
+#: Rows whose injected events stay below this share of the beats must be answered ...
+ACCEPTANCE_ROWS_BELOW_PCT = 4.0
+#: ... at least this often (docs/hrv.md).
+MIN_ACCEPTED_PCT = 98.0
+#: Ours must be at least this many times faster than NeuroKit2 (median per reading).
+MIN_SPEEDUP = 10.0
+#: Every this-many-th reading of each length is timed (ours and NeuroKit2 alike).
+TIMING_STRIDE = 6
+#: The demo's story ends on any day; this one keeps the benchmark reproducible.
+DEMO_LAST_DAY = dt.date(2026, 12, 1)
+#: Events each injected kind stands for (a couplet is two premature beats).
+EVENTS = {"ectopic": 1, "couplet": 2, "triplet": 3, "missed": 1, "extra": 1}
 
 
 def _share(pct: float, span: int = 1) -> Callable[[int], int]:
@@ -73,7 +90,6 @@ ROWS: dict[str, Callable[[int], list[str]]] = {
     "mixed": lambda _n: ["ectopic", "couplet", "missed", "extra"],
     "mixed 2x": lambda _n: ["ectopic", "couplet", "missed", "extra"] * 2,
 }
-HARD_ROWS = ("ectopic 6 %", "mixed 2x")
 PEERS: tuple[tuple[str, str, str], ...] = (
     # (column, venv, worker method)
     ("NeuroKit2 kubios", "neurokit2", "neurokit2_kubios"),
@@ -89,6 +105,7 @@ class Case:
     row: str  # "clean" for an untouched window
     truth_ms: float
     rr_ms: np.ndarray
+    events: int = 0
 
 
 def build_cases(reps: int, seed: int) -> list[Case]:
@@ -99,8 +116,10 @@ def build_cases(reps: int, seed: int) -> list[Case]:
             truth = rmssd(rr)
             cases.append(Case(length, "clean", truth, rr))
             for row, kinds in ROWS.items():
+                events = sum(EVENTS[kind] for kind in kinds(rr.size))
                 cases.extend(
-                    Case(length, row, truth, inject(rr, kinds(rr.size), rng)) for _ in range(reps)
+                    Case(length, row, truth, inject(rr, kinds(rr.size), rng), events)
+                    for _ in range(reps)
                 )
     return cases
 
@@ -146,7 +165,7 @@ class Ours:
 def run_ours(cases: list[Case]) -> Ours:
     ours = Ours([], [], [], [], [])
     for case in cases:
-        result = analyze(case.rr_ms, artifact_reject_pct=100.0, max_uncertainty_pct=math.inf)
+        result = analyze(case.rr_ms, artifact_reject_pct=100.0)
         if result.rmssd_ms is None:
             raise SystemExit(f"unexpected rejection: {result.quality.reason}")
         ours.rmssd_ms.append(result.rmssd_ms)
@@ -186,65 +205,87 @@ def errors_pct(estimates: list[float | None], cases: list[Case], keep: list[bool
         [
             abs(est - c.truth_ms) / c.truth_ms * 100.0
             for est, c, k in zip(estimates, cases, keep, strict=True)
-            if k and est is not None
+            if k and est is not None and math.isfinite(est)
         ]
     )
 
 
-def print_table(length: str, cases: list[Case], ours: Ours, peers: Peers) -> tuple[int, list[str]]:
-    """One table per window length; returns the rows where ours is worse, and how."""
-    names = ["ours", *peers.rmssd_ms]
+@dataclass
+class RowResult:
+    """One row of one length: what the acceptance lines check."""
+
+    name: str
+    events_pct: float
+    accepted_pct: float
+    worse: list[str]
+
+
+def _stats(err: np.ndarray) -> tuple[float, float]:
+    if not err.size:
+        return math.nan, math.nan
+    return float(np.median(err)), float(np.percentile(err, 95))
+
+
+def print_table(length: str, cases: list[Case], ours: Ours, peers: Peers) -> list[RowResult]:
+    """One table per window length: per row and method, median / p95 and acceptance."""
     n_beats = [c.rr_ms.size for c in cases if c.length == length and c.row == "clean"]
     print(
         f"\n### {length} windows ({len(n_beats)} real windows, {min(n_beats)}-{max(n_beats)} "
-        "beats): |ΔRMSSD| % median / p95"
+        "beats): |ΔRMSSD| % median / p95 (readings answered)"
     )
-    header = " | ".join(names)
+    columns = ["ours (defaults)", "ours, none refused", *peers.rmssd_ms]
     print(
-        f"| row | trials | {header} | best peer median | best peer p95 | ours ≤ best "
-        f"| ours accepted | max accepted |"
+        f"| row | events | trials | {' | '.join(columns)} | best peer median | best peer p95 "
+        "| ours ≤ best |"
     )
-    print("|" + "---|" * (len(names) + 7))
-    worse: list[str] = []
-    trials = 0
+    print("|" + "---|" * (len(columns) + 6))
+    results: list[RowResult] = []
     for row in ["clean", *ROWS]:
         keep = [c.length == length and c.row == row for c in cases]
-        trials += sum(keep)
-        stats = {}
-        for name in names:
-            values = ours.rmssd_ms if name == "ours" else peers.rmssd_ms[name]
-            err = errors_pct(list(values), cases, keep)
-            stats[name] = (float(np.median(err)), float(np.percentile(err, 95)))
-        cells = " | ".join(f"{m:.1f} / {p:.1f}" for m, p in stats.values())
-        best = "-"
-        verdict = "-"
-        p95_best = "-"
+        trials = sum(keep)
+        events_pct = float(
+            np.median(
+                [100.0 * c.events / c.rr_ms.size for c, k in zip(cases, keep, strict=True) if k]
+            )
+        )
+        estimates: dict[str, list[float | None]] = {
+            "ours (defaults)": list(ours.default_rmssd_ms),
+            "ours, none refused": list(ours.rmssd_ms),
+            **{name: list(values) for name, values in peers.rmssd_ms.items()},
+        }
+        cells, stats = [], {}
+        for name, values in estimates.items():
+            err = errors_pct(values, cases, keep)
+            stats[name] = _stats(err)
+            cells.append(
+                f"{stats[name][0]:.1f} / {stats[name][1]:.1f} ({100.0 * err.size / trials:.0f} %)"
+            )
+        accepted_pct = (
+            100.0 * sum(1 for k, a in zip(keep, ours.accepted, strict=True) if k and a) / trials
+        )
+        worse: list[str] = []
+        best = p95_best = verdict = "-"
         if peers.rmssd_ms:
             med_peer = min(peers.rmssd_ms, key=lambda p: stats[p][0])
             p95_peer = min(peers.rmssd_ms, key=lambda p: stats[p][1])
             best = f"{stats[med_peer][0]:.1f} ({med_peer})"
             p95_best = f"{stats[p95_peer][1]:.1f} ({p95_peer})"
-            ok_med = stats["ours"][0] <= stats[med_peer][0] + 1e-9
-            ok_p95 = stats["ours"][1] <= stats[p95_peer][1] + 1e-9
-            verdict = "yes" if ok_med and ok_p95 else "NO"
-            if not ok_med:
+            mine = stats["ours (defaults)"]
+            if not mine[0] <= stats[med_peer][0] + 1e-9:
                 worse.append(
-                    f"{length} {row}: median {stats['ours'][0]:.1f} vs "
-                    f"{stats[med_peer][0]:.1f} ({med_peer})"
+                    f"{length} {row}: median {mine[0]:.1f} vs {stats[med_peer][0]:.1f} ({med_peer})"
                 )
-            if not ok_p95:
+            if not mine[1] <= stats[p95_peer][1] + 1e-9:
                 worse.append(
-                    f"{length} {row}: p95 {stats['ours'][1]:.1f} vs "
-                    f"{stats[p95_peer][1]:.1f} ({p95_peer})"
+                    f"{length} {row}: p95 {mine[1]:.1f} vs {stats[p95_peer][1]:.1f} ({p95_peer})"
                 )
-        accepted = [k and a for k, a in zip(keep, ours.accepted, strict=True)]
-        acc_err = errors_pct(ours.default_rmssd_ms, cases, accepted)
-        worst = f"{acc_err.max():.1f}" if acc_err.size else "-"
+            verdict = "yes" if not worse else "NO"
         print(
-            f"| {row} | {sum(keep)} | {cells} | {best} | {p95_best} | {verdict} | "
-            f"{sum(accepted)}/{sum(keep)} | {worst} |"
+            f"| {row} | {events_pct:.1f} % | {trials} | {' | '.join(cells)} | {best} | "
+            f"{p95_best} | {verdict} |"
         )
-    return trials, worse
+        results.append(RowResult(f"{length} {row}", events_pct, accepted_pct, worse))
+    return results
 
 
 def print_clean_flags(cases: list[Case], ours: Ours, peers: Peers) -> None:
@@ -276,6 +317,19 @@ def time_ours(subset: list[Case]) -> float:
             fastest = min(fastest, time.perf_counter() - began)
         seconds.append(fastest)
     return float(np.median(seconds))
+
+
+def demo_rejections() -> tuple[int, int, list[str]]:
+    """The demo household's simulated mornings (docs/hrv.md): how many are refused."""
+    refused: list[str] = []
+    mornings = 0
+    for person in HOUSEHOLD:
+        for day in simulate_person(person, last_day=DEMO_LAST_DAY):
+            mornings += 1
+            result = analyze(synthesize_rr_ms(day.scenario))
+            if not result.usable:
+                refused.append(f"{person.user} {day.date}: {result.quality.reason}")
+    return len(refused), mornings, refused
 
 
 def long_recording() -> str:
@@ -315,46 +369,71 @@ def main() -> int:
     cases = build_cases(args.reps, args.seed)
     ours = run_ours(cases)
     timing = {
-        "clean 5 min": [c for c in cases if c.row == "clean" and c.length == "5 min"],
-        "hard 5 min": [c for c in cases if c.row in HARD_ROWS and c.length == "5 min"][::4],
+        length: [c for c in cases if c.length == length][::TIMING_STRIDE] for length in LENGTHS_S
     }
     peers = Peers({}, {}, {}, {}) if args.ours_only else run_peers(cases, timing)
 
-    worse: list[str] = []
+    rows: list[RowResult] = []
     for length in LENGTHS_S:
-        _, rows_worse = print_table(length, cases, ours, peers)
-        worse += rows_worse
+        rows += print_table(length, cases, ours, peers)
     print_clean_flags(cases, ours, peers)
 
     acc_err = errors_pct(ours.default_rmssd_ms, cases, ours.accepted)
-    over = int(np.count_nonzero(acc_err > ACCEPTED_BOUND_PCT))
     injected = [c.row != "clean" for c in cases]
     accepted_injected = sum(a and i for a, i in zip(ours.accepted, injected, strict=True))
     print(
-        f"\naccepted with the defaults: {accepted_injected}/{sum(injected)} injected and "
+        f"\nanswered with the defaults: {accepted_injected}/{sum(injected)} injected and "
         f"{sum(ours.accepted) - accepted_injected}/{len(cases) - sum(injected)} clean readings; "
-        f"largest |ΔRMSSD| of an accepted reading {acc_err.max():.1f} %; above the "
-        f"{ACCEPTED_BOUND_PCT:g} % bound: {over}"
+        f"largest |ΔRMSSD| of an answered reading {acc_err.max():.1f} %"
     )
 
-    print("\ntime per analyze() (median of the fastest of 5 runs per reading):")
+    print("\ntime per analyze() (median of the fastest of 5 runs per reading, every row):")
     print("| readings | ours | NeuroKit2 signal_fixpeaks(kubios) + hrv_time | ratio |")
     print("|---|---|---|---|")
+    speedups: list[float] = []
     for label, subset in timing.items():
         ours_ms = 1000 * time_ours(subset)
         nk = peers.neurokit_seconds.get(label)
         nk_cell = f"{1000 * nk:.2f} ms" if nk else "-"
+        if nk:
+            speedups.append(1000 * nk / ours_ms)
         ratio = f"{1000 * nk / ours_ms:.1f}x faster" if nk else "-"
         print(f"| {label} ({len(subset)}) | {ours_ms:.2f} ms | {nk_cell} | {ratio} |")
     print("\n" + long_recording())
 
+    refused, mornings, which = demo_rejections()
+    print(f"\ndemo household (make demo): {refused} of {mornings} simulated mornings refused")
+    for line in which:
+        print(f"  refused: {line}")
+
+    below = [
+        r
+        for r in rows
+        if r.name.split(" ", 2)[2] != "clean" and r.events_pct < ACCEPTANCE_ROWS_BELOW_PCT
+    ]
+    short = [r for r in below if r.accepted_pct < MIN_ACCEPTED_PCT]
+    print(
+        f"\nrows below {ACCEPTANCE_ROWS_BELOW_PCT:g} % events ({len(below)}): ours answers "
+        f"≥ {MIN_ACCEPTED_PCT:g} % in every one:",
+        "yes" if not short else "NO",
+    )
+    for row in short:
+        print(f"  short: {row.name}: {row.accepted_pct:.1f} %")
     if peers.versions:
+        print("peer versions: " + ", ".join(f"{k} {v}" for k, v in sorted(peers.versions.items())))
+        worse = [line for r in rows for line in r.worse]
         print(
-            "\npeer versions: " + ", ".join(f"{k} {v}" for k, v in sorted(peers.versions.items()))
+            "ours ≤ best peer on every row (median and p95, defaults):",
+            "yes" if not worse else "NO",
         )
-        print("\nours ≤ best peer on every row (median and p95):", "yes" if not worse else "NO")
         for line in worse:
             print(f"  worse: {line}")
+        fast = bool(speedups) and min(speedups) >= MIN_SPEEDUP
+        print(
+            f"ours ≥ {MIN_SPEEDUP:g}x faster than NeuroKit2 at both lengths:",
+            "yes" if fast else "NO",
+        )
+    print("no demo morning refused:", "yes" if refused == 0 else "NO")
     return 0
 
 

@@ -40,7 +40,6 @@ from hrv_readiness.clock import now_in
 from hrv_readiness.errors import ConfigError
 from hrv_readiness.hrv import (
     DEFAULT_ARTIFACT_REJECT_PCT,
-    DEFAULT_MAX_UNCERTAINTY_PCT,
     OrthostaticProtocol,
 )
 from hrv_readiness.mqtt.settings import MqttSettings
@@ -221,16 +220,9 @@ class MeasurementSection(MeasurementSettings):
         default=DEFAULT_ARTIFACT_REJECT_PCT,
         gt=0.0,
         le=50.0,
-        description="Readings with more corrected beats than this (%) are rejected "
-        "(hrv-analysis rejects above 4 %; docs/model.md).",
-    )
-    max_uncertainty_pct: float = Field(
-        default=DEFAULT_MAX_UNCERTAINTY_PCT,
-        gt=0.0,
-        le=100.0,
-        description="Readings whose RMSSD could be off by more than this (%) because of "
-        "their corrections are rejected (docs/hrv.md: at 4 % no accepted benchmark "
-        "reading is more than 15 % off; higher accepts more readings, less exactly).",
+        description="Readings with more artifact events (an ectopic, missed or extra "
+        "beat is one event) than this % of their beats are rejected (hrv-analysis "
+        "rejects above 4 %; docs/model.md).",
     )
 
     orthostatic: OrthostaticProtocol = Field(

@@ -198,7 +198,6 @@ class Daemon:
                 session=measurement.session_settings(),
                 readiness=self.config.readiness_for(user.id),
                 artifact_reject_pct=measurement.artifact_reject_pct,
-                max_uncertainty_pct=measurement.max_uncertainty_pct,
                 orthostatic=measurement.orthostatic,
                 morning_test=measurement.morning_test,
             ),

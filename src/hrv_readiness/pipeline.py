@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 from hrv_readiness.errors import InsufficientDataError
 from hrv_readiness.hrv import (
     DEFAULT_ARTIFACT_REJECT_PCT,
-    DEFAULT_MAX_UNCERTAINTY_PCT,
     HrvResult,
     OrthostaticProtocol,
     analyze,
@@ -43,6 +42,10 @@ if TYPE_CHECKING:
 
     #: Messages to queue in the same transaction as a new reading (reading, verdict).
     OutboxBuilder = Callable[[StoredReading, Readiness | None], Sequence[OutboxMessage]]
+
+
+#: What a person measuring on a strap can do about a refused reading.
+LIVE_ADVICE = "sit still, moisten the strap and measure again"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,8 +124,12 @@ def assess_day(
     settings: ReadinessSettings,
     orthostatic_test: OrthostaticTest | None = None,
     breathing_rate_per_min: float | None = None,
+    rmssd_uncertainty_pct: float | None = None,
 ) -> Readiness:
     """Assess one morning's numbers against everything stored before that day.
+
+    ``rmssd_uncertainty_pct`` is the HRV engine's bound on how far RMSSD depends on the
+    corrected beats (rule 15 of docs/model.md decides with it).
 
     The questionnaires and training log are fetched as far back as the settings make
     the model read them (``wellness_history_days``, ``training_history_days``);
@@ -134,6 +141,7 @@ def assess_day(
         ln_rmssd=ln_rmssd,
         resting_hr_bpm=resting_hr_bpm,
         breathing_rate_per_min=breathing_rate_per_min,
+        rmssd_uncertainty_pct=rmssd_uncertainty_pct,
         settings=settings,
         orthostatic_test=orthostatic_test,
     )
@@ -145,7 +153,6 @@ def process_recording(
     *,
     settings: ReadinessSettings,
     artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT,
-    max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT,
     outbox: OutboxBuilder | None = None,
 ) -> ProcessedReading:
     """Analyse, assess and store one recording; return what was decided.
@@ -153,6 +160,10 @@ def process_recording(
     ``outbox`` builds the messages queued with the reading (nothing is queued without
     it): the state as of now, which for a back-filled earlier morning is not that
     reading's.
+
+    A rejected reading measured on a strap (``strap_name`` set) gets the advice a
+    person can follow added to its reason; one read from a file keeps the engine's
+    reason, which says what is wrong with the beats.
 
     Raises the HRV engine's ``InputError`` children for RR that are not a reading at
     all (empty, not ms, too short); those are not stored.
@@ -162,14 +173,17 @@ def process_recording(
         hrv = analyze(
             recording.rr_ms,
             artifact_reject_pct=artifact_reject_pct,
-            max_uncertainty_pct=max_uncertainty_pct,
             segment_starts=recording.segment_starts,
         )
     else:
-        hrv, orthostatic = _orthostatic(
-            recording,
-            artifact_reject_pct=artifact_reject_pct,
-            max_uncertainty_pct=max_uncertainty_pct,
+        hrv, orthostatic = _orthostatic(recording, artifact_reject_pct=artifact_reject_pct)
+    if not hrv.usable and recording.strap_name is not None:
+        hrv = hrv.model_copy(
+            update={
+                "quality": hrv.quality.model_copy(
+                    update={"reason": f"{hrv.quality.reason}; {LIVE_ADVICE}"}
+                )
+            }
         )
     readiness: Readiness | None
     if hrv.usable:
@@ -184,6 +198,7 @@ def process_recording(
             settings=settings,
             orthostatic_test=orthostatic.test_on(recording.date) if orthostatic else None,
             breathing_rate_per_min=hrv.breathing_rate_per_min,
+            rmssd_uncertainty_pct=hrv.rmssd_uncertainty_pct,
         )
     else:
         readiness = current_verdict(store, recording.user, settings)
@@ -238,7 +253,7 @@ def current_state(store: Store, *, user: str, settings: ReadinessSettings) -> Cu
 
 
 def _orthostatic(
-    recording: RecordingInput, *, artifact_reject_pct: float, max_uncertainty_pct: float
+    recording: RecordingInput, *, artifact_reject_pct: float
 ) -> tuple[HrvResult, StoredOrthostatic]:
     """The supine window as the day's reading, and the test's metrics or refusal."""
     result = analyze_orthostatic(
@@ -247,7 +262,6 @@ def _orthostatic(
         protocol=recording.orthostatic,
         segment_starts=recording.segment_starts,
         artifact_reject_pct=artifact_reject_pct,
-        max_uncertainty_pct=max_uncertainty_pct,
     )
     if result.supine is None:
         msg = (

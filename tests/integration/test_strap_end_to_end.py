@@ -227,7 +227,6 @@ def collector_verdict(history: Path, hub: StrapHub, zone: str) -> ProcessedReadi
             RecordingInput.of(recording, user="alice", date=config.collector.now().date()),
             settings=config.readiness_for("alice"),
             artifact_reject_pct=config.measurement.artifact_reject_pct,
-            max_uncertainty_pct=config.measurement.max_uncertainty_pct,
         )
 
 

@@ -69,13 +69,18 @@ class SessionState(enum.StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class Progress:
-    """Where a recording stands; elapsed time is the sum of recorded RR."""
+    """Where a recording stands; elapsed time is the sum of recorded RR.
+
+    ``extending`` says why the recording runs past its planned length (``total_s`` then
+    includes the extension); empty while it does not.
+    """
 
     elapsed_s: float
     total_s: float
     heart_rate_bpm: int
     beats: int
     artifacts: int
+    extending: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +119,13 @@ class Recording:
     #: An orthostatic test: the first interval of ``rr_ms`` recorded after the cue to
     #: stand (None: a plain reading, or the cue never came).
     stand_index: int | None = None
+    #: Seconds of RR recorded in all; more than ``duration_s`` when the recording was
+    #: extended and only its cleanest window is in ``rr_ms`` (0: same as duration_s).
+    recorded_s: float = 0.0
+    #: Where ``rr_ms`` starts on the recording's timeline (s after recording began).
+    window_start_s: float = 0.0
+    #: Which window was analysed and why, in words ("" when not extended).
+    window: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +168,12 @@ class MeasurementSettings(BaseModel):
     #: Plausible RR range in ms (OpenHRV, docs/model.md).
     min_rr_ms: float = Field(default=273.0, gt=0.0)
     max_rr_ms: float = Field(default=2000.0, gt=0.0)
+    #: Measure longer instead of refusing (``hrv_readiness.ble.extension``, docs/hrv.md):
+    #: a recording that would be refused, or whose RMSSD could depend on corrected beats
+    #: by more than ``max_uncertainty_pct`` %, keeps recording for up to
+    #: ``max_extension_s`` more seconds; then the cleanest ``duration_s`` window is used.
+    max_extension_s: float = Field(default=60.0, ge=0.0, le=300.0)
+    max_uncertainty_pct: float = Field(default=4.0, gt=0.0, le=100.0)
 
     @model_validator(mode="after")
     def _check_rr_range(self) -> MeasurementSettings:

@@ -20,7 +20,10 @@ States (:class:`~hrv_readiness.ble.models.SessionState`)::
   A strap without contact detection counts as contact.
 * settling: the first ``settle_s`` seconds of RR (summed RR) are discarded.
 * recording: RR are kept until their sum reaches ``duration_s``. A progress event
-  follows every notification (elapsed/total, HR, beats, artifacts so far).
+  follows every notification (elapsed/total, HR, beats, artifacts so far). If the
+  reading would then be refused or its RMSSD uncertain, it is extended by up to
+  ``max_extension_s`` and the cleanest ``duration_s`` window is kept
+  (:mod:`hrv_readiness.ble.extension`); the recording says which window.
 * an orthostatic test (``orthostatic=`` a protocol, docs/model.md) records the whole
   protocol instead (``total_s``) and, once the recorded RR reach ``cue_at_s``, marks
   the next interval as the first one standing and emits one event with
@@ -59,6 +62,7 @@ from hrv_readiness.ble.errors import (
     StrapNotFoundError,
     failure_of,
 )
+from hrv_readiness.ble.extension import Extension, describe_choice
 from hrv_readiness.ble.models import (
     DiscoveredStrap,
     HeartRateMeasurement,
@@ -233,9 +237,27 @@ class _Recorder:
         except InputError:
             return 0
 
-    def build(self, info: StrapInfo, reconnects: int) -> Recording:
+    def kept(self) -> tuple[list[float], list[int]]:
+        """The plausible RR so far (true ms) and where their runs start."""
+        kept, starts, _ = self._kept()
+        return kept, starts or [0]
+
+    def build(self, info: StrapInfo, reconnects: int, extension: Extension) -> Recording:
         scale = self.units.scale
         kept, starts, implausible, stand_index = self._kept_marked()
+        recorded_s = sum(kept) / 1000.0
+        window_start_s, window = 0.0, ""
+        try:
+            choice = extension.choose(kept, starts or [0])
+        except InputError:
+            choice = None  # too few beats for any window: the whole recording goes on
+        if choice is not None and not choice.whole_recording:
+            picked = choice.window
+            kept = kept[picked.start : picked.stop]
+            starts = list(picked.segment_starts)
+            window_start_s = picked.start_s
+        if choice is not None:
+            window = describe_choice(choice, recorded_s)
         return Recording(
             rr_ms=tuple(kept),
             started_at=self.started_at or datetime.now(UTC),
@@ -251,6 +273,9 @@ class _Recorder:
             stand_index=stand_index
             if stand_index is not None and stand_index < len(kept)
             else None,
+            recorded_s=recorded_s,
+            window_start_s=window_start_s,
+            window=window,
         )
 
 
@@ -269,12 +294,15 @@ class _Session:
         self.total_s = orthostatic.total_s if orthostatic is not None else settings.duration_s
         #: Recorded seconds at which the person is told to stand (orthostatic test).
         self.cue_at_s = orthostatic.cue_at_s if orthostatic is not None else None
+        #: A plain reading may be extended; an orthostatic test records its protocol.
+        self.extendable = orthostatic is None
         self.events: list[SessionEvent] = []
         self.state = SessionState.WAITING_FOR_STRAP
         self.loop = asyncio.get_running_loop()
         self.queue: asyncio.Queue[object] = asyncio.Queue()
         self.units = _UnitDetector()
         self.recorder = _Recorder(settings=settings, units=self.units)
+        self.extension = self.new_extension()
         self.link_losses = 0
         self.info: StrapInfo | None = None
         #: The strap of this measurement once connected: reconnects go to it only.
@@ -457,7 +485,7 @@ class _Session:
                 try:
                     await self.record_on(link)
                     assert self.info is not None  # noqa: S101 - set by connect()
-                    return self.recorder.build(self.info, self.link_losses)
+                    return self.recorder.build(self.info, self.link_losses, self.extension)
                 except _LinkLostError as err:
                     await self.close(link)
                     link = await self.reconnect(str(err))
@@ -551,8 +579,16 @@ class _Session:
             self.settled_ms = 0.0
             self.emit(SessionState.SETTLING, f"settling for {self.settings.settle_s:g} s")
 
+    def new_extension(self) -> Extension:
+        return Extension(
+            self.settings,
+            planned_s=self.total_s,
+            max_extension_s=self.settings.max_extension_s if self.extendable else 0.0,
+        )
+
     def start_recording(self) -> None:
         self.recorder.clear()
+        self.extension = self.new_extension()
         self.emit(SessionState.RECORDING, f"recording {self.total_s:g} s")
 
     def consume(self, rr_intervals_ms: tuple[float, ...]) -> None:
@@ -572,13 +608,22 @@ class _Session:
                 # The beats that follow are the first ones after the cue.
                 self.recorder.stand_mark = len(self.recorder.rr_parsed)
                 self.emit(SessionState.RECORDING, "stand up now", stand_up=True)
-            if elapsed_s >= self.total_s:
-                return
+            # Every beat of the packet: the recording may go on past its planned end
+            # (the extension), and a beat left out there would be a gap inside it.
 
     def report(self, measurement: HeartRateMeasurement) -> bool:
-        """Emit a progress event; return True when the recording is complete."""
-        total_s = self.total_s
+        """Emit a progress event; return True when the recording is complete.
+
+        At the planned length the :class:`Extension` decides whether to record longer
+        (the reading would be refused or uncertain); it says why, once, as a state
+        message, and every progress event carries it while the extension lasts.
+        """
         elapsed_s = self.recorder.elapsed_s
+        was_extending = self.extension.active
+        done = elapsed_s >= self.total_s and self.extension.complete(*self.recorder.kept())
+        if self.extension.active and not was_extending:
+            self.emit(SessionState.RECORDING, self.extension.why)
+        total_s = self.extension.target_s
         self.emit(
             SessionState.RECORDING,
             progress=Progress(
@@ -587,9 +632,10 @@ class _Session:
                 heart_rate_bpm=measurement.heart_rate_bpm,
                 beats=len(self.recorder.rr_parsed),
                 artifacts=self.recorder.artifacts,
+                extending=self.extension.why if self.extension.active else "",
             ),
         )
-        return elapsed_s >= total_s
+        return done
 
 
 async def run_measurement(
@@ -640,10 +686,10 @@ async def run_measurement(
         return MeasurementResult(
             state=SessionState.FAILED, reason=reason, events=tuple(session.events)
         )
-    session.emit(
-        SessionState.COMPLETE,
-        f"recorded {recording.duration_s:.0f} s, {len(recording.rr_ms)} beats",
-    )
+    message = f"recorded {recording.duration_s:.0f} s, {len(recording.rr_ms)} beats"
+    if recording.window:
+        message = f"recorded {recording.recorded_s:.0f} s; {recording.window}"
+    session.emit(SessionState.COMPLETE, message)
     return MeasurementResult(
         state=SessionState.COMPLETE, recording=recording, events=tuple(session.events)
     )
@@ -659,5 +705,5 @@ def _default_cap_s(settings: MeasurementSettings, total_s: float) -> float:
         + settings.watchdog_s * 3
         + _CLOSE_TIMEOUT_S
     )
-    recording = (total_s + settings.settle_s) * 3
+    recording = (total_s + settings.max_extension_s + settings.settle_s) * 3
     return recording + per_link * (settings.max_reconnects + 2)

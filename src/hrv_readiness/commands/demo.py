@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -276,15 +277,16 @@ async def _measure(
     settings: ReadinessSettings,
     speed: float,
 ) -> ProcessedReading | None:
+    session = MeasurementSettings(duration_s=120.0, settle_s=10.0)
+    # Beats enough for settling, the planned window and a full extension.
+    lasts_s = session.settle_s + session.duration_s + session.max_extension_s + 10.0
     strap = SimulatedStrap(
-        synthesize_rr_ms(day.scenario).tolist(),
+        synthesize_rr_ms(dataclasses.replace(day.scenario, duration_s=lasts_s)).tolist(),
         speed=speed,
         name=f"Simulated H10 {day.user.upper()}",
     )
     with ProgressDisplay() as display:
-        result = await run_measurement(
-            strap, MeasurementSettings(duration_s=120.0, settle_s=10.0), on_event=display
-        )
+        result = await run_measurement(strap, session, on_event=display)
     if result.recording is None:
         print(f"  measurement {result.state}: {result.reason}")
         return None

@@ -59,6 +59,11 @@ class RecordingOutput(_Output):
     reconnects: int
     dropped_rr: int
     segment_starts: list[int]
+    #: Seconds recorded in all (more than ``duration_s`` when the recording was
+    #: extended), where the analysed window starts, and which window it is, in words.
+    recorded_s: float = 0.0
+    window_start_s: float = 0.0
+    window: str = ""
 
 
 class SavedReading(_Output):

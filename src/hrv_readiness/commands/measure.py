@@ -61,6 +61,7 @@ from hrv_readiness.hrv import (
     analyze,
     analyze_orthostatic,
 )
+from hrv_readiness.pipeline import LIVE_ADVICE
 from hrv_readiness.readiness.dates import morning_at
 from hrv_readiness.simulation import (
     LivePerson,
@@ -238,7 +239,9 @@ def _source(
         # A simulated person who stands up when the cue is shown.
         person = LivePerson(OrthostaticScenario(seed=seed))
         return SimulatedStrap(person, speed=args.speed), person
-    rr_ms = synthesize_rr_ms(RrScenario(duration_s=settings.duration_s + 60.0, seed=seed))
+    # Settling, the planned window, a full extension and a margin.
+    lasts_s = settings.settle_s + settings.duration_s + settings.max_extension_s + 60.0
+    rr_ms = synthesize_rr_ms(RrScenario(duration_s=lasts_s, seed=seed))
     return SimulatedStrap(rr_ms.tolist(), speed=args.speed), None
 
 
@@ -369,6 +372,9 @@ def _recording_output(recording: Recording) -> RecordingOutput:
         reconnects=recording.reconnects,
         dropped_rr=recording.implausible_rr,
         segment_starts=list(recording.segment_starts),
+        recorded_s=recording.recorded_s or recording.duration_s,
+        window_start_s=recording.window_start_s,
+        window=recording.window,
     )
 
 
@@ -388,13 +394,15 @@ def summary(recording: Recording) -> str:
             f"{unit_note}"
         ),
     ]
+    if recording.window:
+        lines.append(f"  recorded {recording.recorded_s:.0f} s; {recording.window}")
     try:
         hrv = analyze(recording.rr_ms, segment_starts=recording.segment_starts)
     except InputError as err:
         lines.append(f"  HRV not computed: {err}")
         return "\n".join(lines)
     if not hrv.usable:
-        lines.append(f"  HRV rejected: {hrv.quality.reason} — measure again")
+        lines.append(f"  HRV rejected: {hrv.quality.reason}; {LIVE_ADVICE}")
         return "\n".join(lines)
     lines.append(
         f"  lnRMSSD {hrv.ln_rmssd:.2f} (RMSSD {hrv.rmssd_ms:.1f} ms), resting HR"

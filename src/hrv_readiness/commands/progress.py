@@ -51,6 +51,7 @@ class ProgressDisplay:
         #: Orthostatic test: recorded seconds of the cue (the countdown runs to it).
         self._stand_up_at_s = stand_up_at_s
         self._stood = False
+        self._extending = False
 
     def __enter__(self) -> Self:
         return self
@@ -94,6 +95,10 @@ class ProgressDisplay:
         return f"  lying, stand up in {max(self._stand_up_at_s - p.elapsed_s, 0.0):3.0f} s"
 
     def _progress(self, p: SessionProgress) -> None:
+        if p.extending and not self._extending:
+            # Once: why the recording runs longer than planned (the bar grows with it).
+            self._extending = True
+            self._console.print(f"  {p.extending}", markup=False)
         if self._tty:
             self._live(p)
             return
@@ -123,6 +128,7 @@ class ProgressDisplay:
         assert self._task is not None  # noqa: S101 - set with the bar
         self._bar.update(
             self._task,
+            total=p.total_s,
             completed=p.elapsed_s,
             detail=f"left  HR {p.heart_rate_bpm} bpm  beats {p.beats}  artifacts {p.artifacts}"
             f"{self._phase(p)}",

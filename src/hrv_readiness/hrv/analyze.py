@@ -33,9 +33,9 @@ DEFAULT_MIN_BEATS = 30
 MIN_VALID_DIFFERENCES = 20
 #: DFA α1 needs at least three of its largest (16-beat) boxes.
 MIN_DFA_BEATS = 48
-#: A reading whose RMSSD could move by more than this (% of it) with the way its
-#: corrections enter RMSSD is rejected: see ``rmssd_uncertainty_pct`` and docs/hrv.md,
-#: where the benchmark behind the figure is.
+#: A reading whose RMSSD could move by more than this (% of it) with its corrections is
+#: ``acceptable``, not ``good``, and its reason says by how much; it is never refused for
+#: it (docs/hrv.md). A live measurement records longer above it (``ble.session``).
 DEFAULT_MAX_UNCERTAINTY_PCT = 4.0
 #: Beats on each side of a hidden difference whose measured differences bound it.
 UNCERTAINTY_SPAN = 5
@@ -52,17 +52,21 @@ def analyze(
     correct_artifacts: bool = True,
     frequency_domain: bool = False,
     segment_starts: Sequence[int] | None = None,
-    max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT,
 ) -> HrvResult:
     """Analyse one reading of RR intervals (ms, oldest first).
 
     Artifacts are found by the Lipponen–Tarvainen beat classification and undone by
     peak-level corrections (see :mod:`hrv_readiness.hrv.correction`); successive differences
-    are gap-aware. A reading whose artifacts exceed ``artifact_reject_pct`` % of its
-    intervals is *rejected*: every metric is ``None`` and ``quality.reason`` says why.
-    So is a reading whose RMSSD depends on its corrections by more than
-    ``max_uncertainty_pct`` % (``rmssd_uncertainty_pct``, docs/hrv.md): its number
-    could not be trusted.
+    are gap-aware. A reading is *rejected* (every metric ``None``, ``quality.reason``
+    says why) only when it cannot be answered: its artifact *events* (one missed beat
+    is one event, however many intervals its correction touches) exceed
+    ``artifact_reject_pct`` % of its intervals, fewer than ``MIN_VALID_DIFFERENCES``
+    differences between measured beats remain, or it has no beat-to-beat variation.
+    Every other reading gets its numbers and ``rmssd_uncertainty_pct``, how far RMSSD
+    could depend on the corrections (docs/hrv.md); above ``DEFAULT_MAX_UNCERTAINTY_PCT``
+    the quality is ``acceptable`` and its reason names the uncertainty, never a refusal.
+    Reasons describe the beats, not where they came from: a caller measuring live adds
+    its own advice (a file cannot be "measured again").
 
     ``segment_starts`` are the indices into ``rr_ms`` where a contiguous run of beats
     starts (``0`` first, strictly increasing, each below ``len(rr_ms)``), as
@@ -88,7 +92,6 @@ def analyze(
     :class:`hrv_readiness.errors.InsufficientDataError` for fewer than ``min_beats`` intervals.
     """
     _check_options(artifact_reject_pct, good_artifact_pct, min_beats, min_rr_ms, max_rr_ms)
-    _check_uncertainty_option(max_uncertainty_pct)
     rr = as_rr_ms(rr_ms, min_rr_ms=min_rr_ms, max_rr_ms=max_rr_ms)
     if rr.size < min_beats:
         raise InsufficientDataError(
@@ -126,26 +129,26 @@ def analyze(
     valid = int(valid_differences(nn, estimated, break_before, excluded).size)
 
     reason: str | None = None
+    uncertainty_pct = 0.0
     if artifact_pct > artifact_reject_pct:
         reason = (
-            f"{artifact_pct:.1f} % of beats are artifacts ({_describe(artifacts)}), above the "
-            f"{artifact_reject_pct:g} % limit; sit still, moisten the strap and measure again"
+            f"{total} artifact(s) in {rr.size} beats ({artifact_pct:.1f} %: "
+            f"{_describe(artifacts)}), above the {artifact_reject_pct:g} % limit: too few "
+            "clean beats for a trustworthy RMSSD"
         )
     elif valid < MIN_VALID_DIFFERENCES:
         reason = (
             f"only {valid} successive differences between clean beats (need "
-            f"{MIN_VALID_DIFFERENCES}); measure again"
+            f"{MIN_VALID_DIFFERENCES}): too few for RMSSD"
         )
     else:
         metrics = time_domain(nn, estimated, break_before, excluded)
         uncertainty_pct = _uncertainty_pct(metrics.rmssd_ms, nn, break_before, excluded)
         if metrics.rmssd_ms <= 0.0:
             reason = (
-                "no beat-to-beat variation at all: the strap seems to repeat one value; "
-                "check its fit and measure again"
+                "no beat-to-beat variation at all: every interval has the same value, "
+                "as when a device repeats its last value"
             )
-        elif uncertainty_pct > max_uncertainty_pct:
-            reason = _uncertain(artifacts, uncertainty_pct, max_uncertainty_pct)
     if reason is not None:
         return HrvResult(
             rmssd_ms=None,
@@ -161,12 +164,12 @@ def analyze(
             quality=Quality(level="rejected", reason=reason),
             nn_ms=nn_tuple,
         )
-    if artifact_pct > good_artifact_pct:
+    if artifact_pct > good_artifact_pct or uncertainty_pct > DEFAULT_MAX_UNCERTAINTY_PCT:
         quality = Quality(
             level="acceptable",
             reason=(
                 f"{artifact_pct:.1f} % of beats corrected ({_describe(artifacts)}); "
-                f"RMSSD uncertain by up to {uncertainty_pct:.1f} %"
+                f"RMSSD ±{uncertainty_pct:.1f} % with the corrections"
             ),
         )
     else:
@@ -193,25 +196,6 @@ def analyze(
         quality=quality,
         nn_ms=nn_tuple,
     )
-
-
-def _uncertain(artifacts: ArtifactCounts, uncertainty_pct: float, limit_pct: float) -> str:
-    return (
-        f"RMSSD depends on the corrected beats ({_describe(artifacts)}) by up to "
-        f"{uncertainty_pct:.1f} %, above the {limit_pct:g} % limit; "
-        "sit still, moisten the strap and measure again"
-    )
-
-
-def _check_uncertainty_option(max_uncertainty_pct: float) -> None:
-    if (
-        isinstance(max_uncertainty_pct, bool)
-        or not isinstance(max_uncertainty_pct, int | float)
-        or not max_uncertainty_pct >= 0.0
-    ):
-        raise InvalidOptionError(
-            f"max_uncertainty_pct must be a number >= 0, got {max_uncertainty_pct!r}"
-        )
 
 
 def _uncertainty_pct(

@@ -126,6 +126,10 @@ RUN_PREMATURE_VS_PREVIOUS = 0.1
 #: The beats after the first of a run fire early again, so their intervals are at most
 #: this much longer than the reference (the rhythm around may be rising).
 RUN_LATE = 0.15
+#: How far (in intervals, each side) :func:`_explain` reads around its candidate: runs
+#: reach 3 back and 5 on, their references 5 beyond, the smoothness comparison 2 more
+#: and its typical roughness another 5 (with a margin).
+EXPLAIN_REACH = 16
 #: A candidate no single wrong peak explains is corrected when |mRR| / Th2 exceeds this
 #: (the paper's own "far from the local median" limit).
 LEFTOVER_MRR_LIMIT = 3.0
@@ -212,8 +216,9 @@ def clean_rr(
     correction = np.full(nn.size, -1, dtype=np.intp)
     kinds: list[CorrectionKind] = []
     classification = classify_beats(nn, estimated, breaks)
+    unexplained: set[tuple[object, ...]] = set()
     for _ in range(max_passes):
-        edits = _pattern_edits(nn, estimated, breaks, classification, counts)
+        edits = _pattern_edits(nn, estimated, breaks, classification, counts, unexplained)
         if not edits:
             break
         nn, estimated, breaks, correction = _apply(
@@ -243,14 +248,21 @@ def clean_rr(
     )
 
 
-def _pattern_edits(
+def _pattern_edits(  # noqa: PLR0917 - one pass over the candidates
     nn: FloatArray,
     estimated: BoolArray,
     breaks: BoolArray,
     classification: Classification,
     counts: EventCounts,
+    unexplained: set[tuple[object, ...]],
 ) -> list[_Edit]:
-    """The single-peak explanation of each candidate, where one fits."""
+    """The single-peak explanation of each candidate, where one fits.
+
+    ``unexplained`` remembers, across passes, the candidates no hypothesis explained, by
+    everything :func:`_explain` reads (the values and free flags within its reach, the
+    local median, the tolerance, where the segment ends): a candidate far from the
+    previous pass's edits is not tried again for the same answer.
+    """
     # The hypotheses look at a handful of values each: plain Python floats are several
     # times faster there than numpy scalars and tiny arrays.
     values: list[float] = nn.tolist()
@@ -266,6 +278,18 @@ def _pattern_edits(
         for j in range(max(0, i - 2), min(i, last_stop + 1)):
             free[j] = False  # already part of (or next to) an edit of this pass
         tolerance = max(th2[i], MIN_RELATIVE_TOLERANCE * medians[i])
+        lo, hi = max(segment_lo[i], i - EXPLAIN_REACH), min(segment_hi[i], i + EXPLAIN_REACH)
+        key = (
+            tuple(values[lo:hi]),
+            tuple(free[lo:hi]),
+            i - lo,
+            medians[i],
+            tolerance,
+            lo == segment_lo[i],
+            hi == segment_hi[i],
+        )
+        if key in unexplained:
+            continue
         edit = _explain(
             values,
             i,
@@ -275,19 +299,24 @@ def _pattern_edits(
             bounds=(segment_lo[i], segment_hi[i]),
         )
         if edit is None:
+            unexplained.add(key)
             continue
-        _count(edit, counts)
+        _count(edit, values, counts)
         edits.append(edit)
         last_stop = edit.stop
     return edits
 
 
-def _count(edit: _Edit, counts: EventCounts) -> None:
+def _count(edit: _Edit, nn: list[float], counts: EventCounts) -> None:
     """Add the events ``edit`` stands for to ``counts``.
 
-    A run of ``m`` intervals made into ``p`` equal parts holds ``m - 1`` misplaced
-    peaks when ``p == m``; one of its peaks is missing (``p == m + 1``) or spurious
-    (``p == m - 1``) otherwise, the rest misplaced.
+    One missed or extra beat is one event, however many intervals its correction
+    touches. A run of ``m`` intervals made into ``m`` parts is ``m - 1`` premature beats
+    in a row (a couplet is two events). A run holding a missed beat (``p = m + 1``
+    parts) or an extra one (``p = m - 1``) counts that beat, plus one ectopic event for
+    each premature interval in it (``RUN_PREMATURE`` short of the corrected rhythm,
+    the extra beat's two halves left aside): a lone missed beat that the run
+    re-spaces along the trend is one event, not four.
     """
     intervals, parts = edit.stop - edit.start, len(edit.values)
     if edit.kind == "missed":
@@ -296,14 +325,17 @@ def _count(edit: _Edit, counts: EventCounts) -> None:
         counts.extra += 1
     elif edit.kind == "ectopic":
         counts.ectopic += 1
-    elif parts > intervals:
-        counts.missed += parts - intervals
+    elif parts == intervals:
         counts.ectopic += intervals - 1
-    elif parts < intervals:
-        counts.extra += intervals - parts
-        counts.ectopic += parts - 1
     else:
-        counts.ectopic += intervals - 1
+        reference = sum(edit.values) / parts
+        short = sum(1 for v in nn[edit.start : edit.stop] if v < (1.0 - RUN_PREMATURE) * reference)
+        if parts > intervals:
+            counts.missed += parts - intervals
+            counts.ectopic += short
+        else:
+            counts.extra += intervals - parts
+            counts.ectopic += max(short - 2 * (intervals - parts), 0)
 
 
 def _segment_bounds(breaks: BoolArray) -> tuple[list[int], list[int]]:
@@ -426,12 +458,26 @@ def _hypotheses(
             _pair_hypotheses(
                 nn, start, median=median, tolerance=tolerance, bounds=bounds, out=hypotheses
             )
+    # Cheap gates before a run is tried (most candidates are ordinary beats): each
+    # shape of _run_pattern needs its first interval premature against the one before
+    # it, or an interval long enough to hold a missed beat or short enough to be half
+    # of an extra one, with room for the level to differ from the median by 30 %.
+    lo, hi = max(first, i - MAX_RUN_INTERVALS + 1), min(stop, i + 2 + MAX_RUN_INTERVALS)
+    odd = [False] * (hi - lo)
+    for k in range(lo, hi):
+        odd[k - lo] = nn[k] > RUN_MISSED / 1.3 * median or nn[k] < 0.75 * median
     for size in range(2, MAX_RUN_INTERVALS + 1):
         # A run may also begin just after the candidate (a flagged pause before it),
         # so that it competes with the single-peak hypotheses that would take its
         # first, premature interval on its own.
-        for start in range(i - size + 1, i + 3):
-            if first <= start and start + size <= stop and all(free[start : start + size]):
+        for start in range(max(i - size + 1, first), min(i + 3, stop - size + 1)):
+            if not (
+                start == first
+                or nn[start] < (1.0 - RUN_PREMATURE_VS_PREVIOUS) * nn[start - 1]
+                or any(odd[start - lo : start - lo + size])
+            ):
+                continue
+            if all(free[start : start + size]):
                 _run_hypotheses(
                     nn,
                     start,
@@ -469,16 +515,6 @@ def _run_hypotheses(
     stretch = nn[start : start + size]
     total = sum(stretch)
     previous = nn[start - 1] if start > bounds[0] else None
-    # Cheap gates before any reference is computed (most candidates are ordinary beats):
-    # each shape of _run_pattern needs one of these, with room for the level to differ
-    # from the candidate's median by 30 %.
-    if not (
-        previous is None
-        or stretch[0] < (1.0 - RUN_PREMATURE_VS_PREVIOUS) * previous
-        or max(stretch) > RUN_MISSED / 1.3 * median
-        or min(stretch) < 0.75 * median
-    ):
-        return
     # Against the level only: the trend of the two neighbours (see _references) is
     # itself raised by a real pause next to the stretch (1109, [883, 883, 938, 1172]).
     for reference in _references(nn, start, start + size, median, bounds)[:1]:

@@ -25,11 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hrv_readiness.hrv.analyze import (
-    DEFAULT_ARTIFACT_REJECT_PCT,
-    DEFAULT_MAX_UNCERTAINTY_PCT,
-    analyze,
-)
+from hrv_readiness.hrv.analyze import DEFAULT_ARTIFACT_REJECT_PCT, analyze
 from hrv_readiness.hrv.errors import InsufficientDataError, InvalidOptionError
 from hrv_readiness.hrv.models import HrvResult  # noqa: TC001 - pydantic needs it
 from hrv_readiness.hrv.validation import as_rr_ms
@@ -205,7 +201,6 @@ def analyze_orthostatic(
     protocol: OrthostaticProtocol | None = None,
     segment_starts: Sequence[int] | None = None,
     artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT,
-    max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT,
 ) -> OrthostaticResult:
     """Metrics of one orthostatic test, or its refusal with the reason.
 
@@ -223,10 +218,7 @@ def analyze_orthostatic(
     rr = as_rr_ms(rr_ms)
     starts = _checked_starts(segment_starts, rr.size)
     ends_s = np.cumsum(rr) / 1000.0
-    options = {
-        "artifact_reject_pct": artifact_reject_pct,
-        "max_uncertainty_pct": max_uncertainty_pct,
-    }
+    options = {"artifact_reject_pct": artifact_reject_pct}
     if stand_index is None:
         supine = _window_analysis(
             rr,
@@ -401,7 +393,6 @@ def _window_analysis(
             rr[lo:hi],
             segment_starts=local,
             artifact_reject_pct=options["artifact_reject_pct"],
-            max_uncertainty_pct=options["max_uncertainty_pct"],
         )
     except InsufficientDataError:
         return None

@@ -8,6 +8,7 @@ built), so no rule has to guess about a missing value.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,30 @@ class Signals:
     hrv_saturated: bool
     rhr_low: bool
     breathing_up: bool = False
+    #: Rule 15: today's lnRMSSD ± its uncertainty straddles the normal range's lower
+    #: limit (``today_low`` then holds), or the 7-day mean's the SWC band's.
+    today_uncertain: bool = False
+    trend_uncertain: bool = False
+    #: The uncertainty of today's RMSSD that rule 15 used (%), 0 below the setting.
+    uncertainty_pct: float = 0.0
+
+
+def uncertainty_ln(today: DailyReading, settings: ReadinessSettings) -> tuple[float, float]:
+    """Rule 15: how far down and up today's lnRMSSD could be, from its RMSSD uncertainty.
+
+    ``(0, 0)`` below ``settings.uncertainty_min_pct``: a reading with little
+    uncertainty is decided as measured. RMSSD ± u % is lnRMSSD + ln(1 - u) .. ln(1 + u).
+    """
+    pct = today.rmssd_uncertainty_pct or 0.0
+    if pct < settings.uncertainty_min_pct or pct <= 0.0:
+        return 0.0, 0.0
+    down = math.inf if pct >= 100.0 else -math.log1p(-pct / 100.0)  # noqa: PLR2004
+    return down, math.log1p(pct / 100.0)
+
+
+def straddles(value: float, down: float, up: float, threshold: float) -> bool:
+    """Whether ``value`` − ``down`` .. ``value`` + ``up`` has ``threshold`` inside it."""
+    return (down > 0.0 or up > 0.0) and value - down < threshold <= value + up
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,6 +136,17 @@ def signals(
     trend_high = trend is not None and trend > ref.swc_upper
     # HRV4Training: a single morning against the 60-day normal range.
     today_low = today.ln_rmssd < ref.normal_lower
+    # 15. Measurement uncertainty — Hopkins 2000 (Sports Med 30:1), Buchheit 2014: a
+    # value whose error band straddles a threshold is not clearly on either side; the
+    # morning takes the cautious side (counted as low) and says why. The 7-day mean
+    # carries today's uncertainty divided by the readings it averages.
+    down, up = uncertainty_ln(today, settings)
+    today_uncertain = straddles(today.ln_rmssd, down, up, ref.normal_lower)
+    today_low = today_low or today_uncertain
+    trend_uncertain = False
+    if week is not None and trend is not None:
+        trend_uncertain = straddles(trend, down / week.readings, up / week.readings, ref.swc_lower)
+        trend_low = trend_low or trend_uncertain
     # Schmitt 2015: resting HR up is the other half of the systemic pattern.
     rhr_up = today.resting_hr_bpm > ref.resting_hr_upper_bpm
     rhr_7d_up = week is not None and week.resting_hr_mean_bpm > ref.resting_hr_upper_bpm
@@ -144,6 +180,9 @@ def signals(
         persistent=persistent,
         hrv_saturated=hrv_saturated,
         rhr_low=rhr_low,
+        today_uncertain=today_uncertain,
+        trend_uncertain=trend_uncertain,
+        uncertainty_pct=(today.rmssd_uncertainty_pct or 0.0) if (down or up) else 0.0,
     )
 
 

@@ -75,6 +75,8 @@ UserName = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_
 
 _LN_RMSSD_MAX = 6.5  # RMSSD ~665 ms: far beyond any human at rest
 _RHR_MIN_BPM = 20.0
+#: RMSSD could be off by up to this (%): beyond it the bound says nothing.
+_UNCERTAINTY_MAX_PCT = 1000.0
 _RHR_MAX_BPM = 220.0
 #: Breathing rates the HRV engine reports (hrv.respiration.RATE_RANGE_PER_MIN).
 _BREATHING_MIN_PER_MIN = 6.0
@@ -111,13 +113,19 @@ class _Record(_Frozen):
 
 
 class DailyReading(_Record):
-    """One usable morning reading, as the model sees it."""
+    """One usable morning reading, as the model sees it.
+
+    ``rmssd_uncertainty_pct``: how far today's RMSSD could depend on the corrections
+    of its artifacts (± %, the HRV engine's ``rmssd_uncertainty_pct``); ``None`` or 0
+    for a reading taken as measured (rule 15 of docs/model.md).
+    """
 
     date: dt.date
     ln_rmssd: float
     resting_hr_bpm: float
     #: Breathing rate read off the reading's RSA (None: not estimated, or an old reading).
     breathing_rate_per_min: float | None = None
+    rmssd_uncertainty_pct: Annotated[float, Field(ge=0.0, le=_UNCERTAINTY_MAX_PCT)] | None = None
 
     @field_validator("breathing_rate_per_min")
     @classmethod

@@ -243,6 +243,21 @@ class ReadinessSettings(BaseModel):
             "persistent suppression (docs/model.md, after Plews et al. 2012)."
         ),
     )
+    uncertainty_min_pct: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=100.0,
+        description=(
+            "Rule 15: from this measurement uncertainty of today's RMSSD (± %, how far it "
+            "could depend on the corrected beats; docs/hrv.md) the model asks whether "
+            "today's lnRMSSD ± uncertainty straddles the normal range or, for the 7-day "
+            "mean, the SWC band, and then takes the cautious branch (counted as low). "
+            "2 % is 0.02 in lnRMSSD, a tenth of the SWC band's width for a typical "
+            "day-to-day SD of 0.2 (Buchheit 2014; Hopkins 2000: a change inside the "
+            "measurement error is not a clear change). Below it a reading is decided "
+            "as measured."
+        ),
+    )
     saturation_trend_sd: float = Field(
         default=1.0,
         gt=0.0,

@@ -324,12 +324,14 @@ def _hrv_reasons(
         )
     elif s.trend_low:
         mean, low = apart(week.ln_rmssd_mean, ref.swc_lower, 2)
+        where = "below" if week.ln_rmssd_mean < ref.swc_lower else "at the bottom of"
         out.append(
             Reason(
                 code="hrv_trend_below_swc",
                 text=(
-                    f"7-day mean lnRMSSD {mean} is below your smallest-worthwhile-change "
+                    f"7-day mean lnRMSSD {mean} is {where} your smallest-worthwhile-change "
                     f"band {low}-{ref.swc_upper:.{len(low.split('.')[1])}f} (Vesterinen 2016)."
+                    + (_uncertain(decision) if s.trend_uncertain else "")
                 ),
             )
         )
@@ -361,8 +363,14 @@ def _hrv_reasons(
             Reason(
                 code="hrv_today_below_normal",
                 text=(
-                    f"Today's lnRMSSD {value} is below your {settings.normal_range_days}-day "
-                    f"normal range (from {low})."
+                    (
+                        f"Today's lnRMSSD {value} is below your "
+                        f"{settings.normal_range_days}-day normal range (from {low})."
+                        if today.ln_rmssd < ref.normal_lower
+                        else f"Today's lnRMSSD {value} is at the bottom of your "
+                        f"{settings.normal_range_days}-day normal range (from {low})."
+                    )
+                    + (_uncertain(decision) if s.today_uncertain else "")
                 ),
             )
         )
@@ -435,6 +443,15 @@ def _illness_signs(
         value, lower = apart(today.ln_rmssd, ref.normal_lower, 2)
         signs.append(f"lnRMSSD {value} below your normal range (from {lower})")
     return signs
+
+
+def _uncertain(decision: Decision) -> str:
+    """Rule 15's sentence, added to the reason whose threshold the uncertainty straddles."""
+    return (
+        f" Within measurement uncertainty: ±{decision.signals.uncertainty_pct:.1f} % (RMSSD "
+        "depends on corrected beats) puts it on either side: counted as low, the cautious "
+        "side (Hopkins 2000)."
+    )
 
 
 def _rhr_reasons(

@@ -66,7 +66,8 @@ class MeasurementStatus:
     heart_rate_bpm: int | None = None
     beats: int = 0
     artifacts: int = 0
-    #: Why an aborted or failed measurement ended.
+    #: Why an aborted or failed measurement ended; while recording past its planned
+    #: length, why it goes on; when complete after that, which window was analysed.
     reason: str | None = None
 
     @property

@@ -32,7 +32,6 @@ from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.errors import HrvError, StoreError
 from hrv_readiness.hrv import (
     DEFAULT_ARTIFACT_REJECT_PCT,
-    DEFAULT_MAX_UNCERTAINTY_PCT,
     OrthostaticProtocol,
 )
 from hrv_readiness.pipeline import RecordingInput, current_state, process_recording
@@ -92,7 +91,6 @@ class RoutineSettings:
     session: MeasurementSettings = field(default_factory=MeasurementSettings)
     readiness: ReadinessSettings = field(default_factory=ReadinessSettings)
     artifact_reject_pct: float = DEFAULT_ARTIFACT_REJECT_PCT
-    max_uncertainty_pct: float = DEFAULT_MAX_UNCERTAINTY_PCT
     retry_after: dt.timedelta = RETRY_AFTER
     progress_interval_s: float = PROGRESS_INTERVAL_S
     #: The orthostatic test's phases (docs/model.md).
@@ -300,10 +298,12 @@ class MorningRoutine:
             return
         progress = event.progress
         if progress is not None:
+            # Throttled, except when it starts saying why the recording goes on.
+            news = progress.extending != (self._last_progress or progress).extending
             self._last_progress = progress
             now_s = self._monotonic()
             last = self._last_shown_s
-            if last is not None and now_s - last < self.settings.progress_interval_s:
+            if last is not None and now_s - last < self.settings.progress_interval_s and not news:
                 return
             self._last_shown_s = now_s
         # A state change keeps the numbers recorded so far (none before recording).
@@ -320,7 +320,8 @@ class MorningRoutine:
                 heart_rate_bpm=shown.heart_rate_bpm if shown else None,
                 beats=shown.beats if shown else 0,
                 artifacts=shown.artifacts if shown else 0,
-                reason=(event.message or None) if ended else None,
+                # Ended: why; recording past its planned length: why it goes on.
+                reason=(event.message or None) if ended else ((shown and shown.extending) or None),
             )
         )
 
@@ -336,6 +337,8 @@ class MorningRoutine:
                 heart_rate_bpm=last.heart_rate_bpm if last else None,
                 beats=len(recording.rr_ms),
                 artifacts=last.artifacts if last else 0,
+                # Extended: which window of the longer recording was analysed.
+                reason=recording.window or None,
             )
         )
 
@@ -354,7 +357,6 @@ class MorningRoutine:
                     recording_input,
                     settings=self.settings.readiness,
                     artifact_reject_pct=self.settings.artifact_reject_pct,
-                    max_uncertainty_pct=self.settings.max_uncertainty_pct,
                 )
             )
         except StoreError as err:

@@ -61,8 +61,12 @@ def verdict_for(
     settings: ReadinessSettings,
     orthostatic_test: OrthostaticTest | None = None,
     breathing_rate_per_min: float | None = None,
+    rmssd_uncertainty_pct: float | None = None,
 ) -> Readiness:
     """The verdict of the morning ``day`` with these numbers, against the history before it.
+
+    ``rmssd_uncertainty_pct``: how far today's RMSSD depends on corrected beats (rule 15
+    of docs/model.md); a stored reading keeps no such bound, so a recompute passes none.
 
     The questionnaires and training log are read as far back as the settings make the
     model read them (``wellness_history_days``, ``training_history_days``);
@@ -77,6 +81,7 @@ def verdict_for(
             ln_rmssd=ln_rmssd,
             resting_hr_bpm=resting_hr_bpm,
             breathing_rate_per_min=breathing_rate_per_min,
+            rmssd_uncertainty_pct=rmssd_uncertainty_pct,
         ),
         wellness=next((w for w in history.wellness if w.date == day), None),
         training=[t for t in history.training if training_since <= t.date <= day],

@@ -13,7 +13,6 @@ import jsonschema
 import numpy as np
 import pytest
 
-from hrv_readiness.config import Config
 from hrv_readiness.errors import InputError
 from hrv_readiness.mqtt.schema_export import SCHEMA_DIR
 from hrv_readiness.mqtt.state import state_outbox
@@ -191,33 +190,58 @@ def test_pipeline_imports_without_the_collector_extra() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_the_uncertainty_limit_is_a_setting_that_reaches_the_engine(store: Store) -> None:
-    """measurement.max_uncertainty_pct in the config decides, not a constant in code."""
+def test_an_uncertain_reading_gets_a_number_and_a_verdict(store: Store) -> None:
+    """RMSSD ±7.7 % with its corrections: stored with its number, never refused for it."""
     real = np.load(Path(__file__).resolve().parents[2] / "data" / "SampleNNISeriesLong.npy")
     rr = real[1000:1300].astype(float)
     for i in range(3, rr.size - 3, 30):  # 10 premature beats with compensatory pauses
         shift = 0.33 * rr[i]
         rr[i] -= shift
         rr[i + 1] += shift
-    strict = process_recording(
+    processed = process_recording(
         store,
         _recording(NOW.date(), rr.tolist()),
         settings=ReadinessSettings(),
         outbox=state_outbox(TOPICS, published_at=NOW),
     )
-    assert strict.hrv.quality.level == "rejected"
-    limit = Config.model_validate(
-        {"users": [{"id": "bob"}], "measurement": {"max_uncertainty_pct": 10.0}}
-    ).measurement.max_uncertainty_pct
-    relaxed = process_recording(
+    assert processed.hrv.quality.level == "acceptable"
+    assert processed.stored.ln_rmssd is not None
+    assert "±" in processed.stored.quality_reason
+
+
+def _noisy_rr() -> list[float]:
+    real = np.load(Path(__file__).resolve().parents[2] / "data" / "SampleNNISeriesLong.npy")
+    rr = real[:300].astype(float)
+    for i in range(3, rr.size - 3, 6):  # bigeminy-like: far above the artifact limit
+        shift = 0.33 * rr[i]
+        rr[i] -= shift
+        rr[i + 1] += shift
+    return rr.tolist()
+
+
+def test_a_refused_live_reading_says_what_the_person_can_do(store: Store) -> None:
+    processed = process_recording(
         store,
-        _recording(NOW.date(), rr.tolist(), user="bob"),
+        _recording(NOW.date(), _noisy_rr()),
         settings=ReadinessSettings(),
         outbox=state_outbox(TOPICS, published_at=NOW),
-        max_uncertainty_pct=limit,
     )
-    assert relaxed.hrv.quality.level != "rejected"
-    assert relaxed.stored.ln_rmssd is not None
+    assert processed.hrv.quality.level == "rejected"
+    assert "above the 5 % limit" in processed.stored.quality_reason
+    assert "moisten the strap and measure again" in processed.stored.quality_reason
+
+
+def test_a_refused_file_is_not_told_to_moisten_a_strap(store: Store) -> None:
+    recording = dataclasses.replace(_recording(NOW.date(), _noisy_rr()), strap_name=None)
+    processed = process_recording(
+        store,
+        recording,
+        settings=ReadinessSettings(),
+        outbox=state_outbox(TOPICS, published_at=NOW),
+    )
+    assert processed.hrv.quality.level == "rejected"
+    assert "above the 5 % limit" in processed.stored.quality_reason
+    assert "strap" not in processed.stored.quality_reason
 
 
 def test_the_breathing_rate_is_stored_published_and_assessed(store: Store) -> None:

@@ -85,7 +85,7 @@ def test_rejected_reading_exits_1_with_the_reason(
     assert main(["analyze", str(path), "--json"]) == 1
     payload = json.loads(capsys.readouterr().out)
     assert payload["quality"]["level"] == "rejected"
-    assert "measure again" in payload["quality"]["reason"]
+    assert "above the 5 % limit" in payload["quality"]["reason"]
     assert payload["rmssd_ms"] is None
 
 

@@ -93,7 +93,7 @@ def test_engine_is_at_least_as_accurate_as_the_exhaustive_search():
         truth = math.sqrt(float(np.mean(np.diff(clean) ** 2)))
         nn, marked = exhaustive_correction(x.tolist())
         reference = abs(gap_aware_rmssd(nn, marked) - truth) / truth * 100.0
-        result = analyze(x, artifact_reject_pct=100.0, max_uncertainty_pct=math.inf)
+        result = analyze(x, artifact_reject_pct=100.0)
         assert result.rmssd_ms is not None
         ours = abs(result.rmssd_ms - truth) / truth * 100.0
         errors.setdefault(kind, ([], []))
@@ -159,7 +159,7 @@ def test_rmssd_and_its_uncertainty_match_naive_loops(kind: str, i: int):
         x = inject_run(rr, i, 2 if kind == "couplet" else 3, SHAPES[2])
     cleaned = clean_rr(x)
     assert cleaned.counts.total >= 1
-    result = analyze(x, max_uncertainty_pct=math.inf)
+    result = analyze(x)
     assert result.rmssd_ms is not None
     assert result.rmssd_uncertainty_pct is not None
     rmssd, low, high = naive_rmssd_and_bound(
