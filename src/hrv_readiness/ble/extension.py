@@ -104,6 +104,11 @@ def _what(result: HrvResult) -> str:
 def describe_choice(choice: Choice, recorded_s: float) -> str:
     """Which window was analysed, in words (the session's closing message)."""
     window = choice.window
+    if not window.result.usable:
+        return (
+            f"no window of the {recorded_s:.0f} s recording could be answered "
+            f"({window.result.artifacts.total} artifact(s) in the cleanest)"
+        )
     if choice.whole_recording:
         return f"analysed the whole {recorded_s:.0f} s recording (no cleaner window)"
     end_s = window.start_s + window.duration_s

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from hrv_readiness.cli import main
+from hrv_readiness.formats.rr_file import read_rr_file
 from hrv_readiness.hrv import analyze
 from hrv_readiness.hrv.analyze import DEFAULT_ARTIFACT_REJECT_PCT
 
@@ -151,8 +152,6 @@ REAL_READINGS = [
 
 @pytest.mark.parametrize("name", REAL_READINGS)
 def test_real_readings_with_a_few_artifacts_get_a_number(name: str):
-    from hrv_readiness.hrv.io import read_rr_file  # noqa: PLC0415 - moves with issue 24
-
     folder = realfiles()
     if folder is None:
         pytest.skip("shared/realfiles is not beside this checkout")
