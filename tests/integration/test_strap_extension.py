@@ -104,7 +104,7 @@ async def test_strap_mode_extends_picks_a_window_and_answers(
             shown.append((new.state, new.attributes.get("reason")))
 
     async_track_state_change_event(hass, "sensor.alice_measurement", record)
-    await wait_for(hass, lambda: hub.source._device() is not None)
+    await wait_for(hass, lambda: hub.source.device() is not None)
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.alice_start_measurement"}, blocking=True
     )
