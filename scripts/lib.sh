@@ -203,8 +203,11 @@ ensure_sid_root() {
         tmp="$SID_ROOT.tmp"
         rm -rf "$tmp"
         log "building a Debian sid root in $SID_ROOT from $mirror (log: $SID_ROOT.log)"
+        # The .debs are kept, so a rebuild (a changed package list) downloads only
+        # what changed.
+        mkdir -p "$SID_ROOT.debs"
         if ! PATH="$PATH:/usr/sbin" debootstrap --variant=minbase --include="$SID_PACKAGES" \
-                sid "$tmp" "$mirror" > "$SID_ROOT.log" 2>&1; then
+                --cache-dir="$SID_ROOT.debs" sid "$tmp" "$mirror" > "$SID_ROOT.log" 2>&1; then
             tail -20 "$SID_ROOT.log" >&2
             echo "error: debootstrap failed (log: $SID_ROOT.log)" >&2
             exit 1

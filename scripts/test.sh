@@ -9,8 +9,13 @@ set -e
 build_dist
 ensure_collector_venv_311
 ensure_ha_venv
-ensure_ha_current_venv
-ensure_hass_venv
+# The two Python 3.14 environments of the sid root install side by side (on a fresh
+# machine each takes minutes, much of it waiting on downloads).
+ensure_sid_root
+ensure_ha_current_venv & current_venv=$!
+ensure_hass_venv & hass_venv=$!
+wait "$current_venv"
+wait "$hass_venv"
 ensure_debian_binary mosquitto mosquitto
 ensure_debian_binary dbus-daemon dbus
 ensure_debian_binary chromium chromium
