@@ -59,6 +59,9 @@ class Reading:
     #: Contract v1.4: breathing rate read off the reading, or why none.
     breathing_rate_per_min: float | None = None
     breathing_quality: str | None = None
+    #: Contract v1.3: the orthostatic test of the reading (None: none, or refused).
+    orthostatic_hr_rise_bpm: float | None = None
+    standing_ln_rmssd: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,8 @@ class HistoryPoint:
     ln_rmssd_swc_low: float | None
     ln_rmssd_swc_high: float | None
     breathing_rate_per_min: float | None = None
+    orthostatic_hr_rise_bpm: float | None = None
+    standing_ln_rmssd: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +291,10 @@ def _parse_reading(data: dict[str, Any]) -> Reading:
     measured_at = _optional_datetime(data, "measured_at", "reading.measured_at")
     if measured_at is None:
         raise PayloadError("missing", field="reading.measured_at")
+    raw_test = data.get("orthostatic")
+    # An unknown shape is ignored like an unknown field (consumers ignore what they
+    # do not know); a test is an object.
+    orthostatic: dict[str, Any] = raw_test if isinstance(raw_test, dict) else {}
     return Reading(
         measured_at=measured_at,
         date=_optional_date(data, "date", "reading.date"),
@@ -303,6 +312,12 @@ def _parse_reading(data: dict[str, Any]) -> Reading:
             data, "breathing_rate_per_min", "reading.breathing_rate_per_min"
         ),
         breathing_quality=_optional_string(data, "breathing_quality", "reading.breathing_quality"),
+        orthostatic_hr_rise_bpm=_optional_number(
+            orthostatic, "hr_rise_bpm", "reading.orthostatic.hr_rise_bpm"
+        ),
+        standing_ln_rmssd=_optional_number(
+            orthostatic, "standing_ln_rmssd", "reading.orthostatic.standing_ln_rmssd"
+        ),
     )
 
 
@@ -424,6 +439,8 @@ def history_from_json(data: dict[str, Any]) -> History:
                 ln_rmssd_swc_low=number("ln_rmssd_swc_low"),
                 ln_rmssd_swc_high=number("ln_rmssd_swc_high"),
                 breathing_rate_per_min=number("breathing_rate_per_min"),
+                orthostatic_hr_rise_bpm=number("orthostatic_hr_rise_bpm"),
+                standing_ln_rmssd=number("standing_ln_rmssd"),
             )
         )
     return History(

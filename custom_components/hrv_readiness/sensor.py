@@ -145,6 +145,21 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
         value_fn=lambda u: None if (r := _reading(u)) is None else r.breathing_rate_per_min,
     ),
     HrvSensorDescription(
+        key="orthostatic_hr_rise",
+        translation_key="orthostatic_hr_rise",
+        native_unit_of_measurement=BEATS_PER_MINUTE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.orthostatic_hr_rise_bpm,
+    ),
+    HrvSensorDescription(
+        key="standing_ln_rmssd",
+        translation_key="standing_ln_rmssd",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        value_fn=lambda u: None if (r := _reading(u)) is None else r.standing_ln_rmssd,
+    ),
+    HrvSensorDescription(
         key="ln_rmssd_baseline",
         translation_key="ln_rmssd_baseline",
         state_class=SensorStateClass.MEASUREMENT,

@@ -5,7 +5,8 @@ The collector publishes each user's last mornings, retained, on
 reading and after an import. Each point becomes one hourly row (the hour the reading
 was taken) of external statistics ``hrv_readiness:<collector>_<user>_<key>``: lnRMSSD,
 its 7-day mean, the edges of the normal range and of the SWC band, resting heart rate,
-breathing rate (contract v1.4) and the readiness score. The recorder keeps one row per
+breathing rate (contract v1.4), the orthostatic HR rise and standing lnRMSSD of the
+mornings with an orthostatic test (v1.5) and the readiness score. The recorder keeps one row per
 statistic and hour, so importing the same history again (a restart replays the
 retained topic) updates rows instead of adding them; an identical payload is not
 imported twice at all.
@@ -106,6 +107,18 @@ STATISTICS: tuple[HrvStatisticDescription, ...] = (
         name="Breathing rate",
         unit=BREATHS_PER_MINUTE,
         value_fn=lambda p: p.breathing_rate_per_min,
+    ),
+    HrvStatisticDescription(
+        key="orthostatic_hr_rise",
+        name="Orthostatic HR rise",
+        unit=BEATS_PER_MINUTE,
+        value_fn=lambda p: p.orthostatic_hr_rise_bpm,
+    ),
+    HrvStatisticDescription(
+        key="standing_ln_rmssd",
+        name="Standing lnRMSSD",
+        unit=None,
+        value_fn=lambda p: p.standing_ln_rmssd,
     ),
     HrvStatisticDescription(
         key="readiness_score",

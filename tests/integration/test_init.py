@@ -83,8 +83,8 @@ async def test_unload_and_reload(
     assert await hass.config_entries.async_setup(setup_entry.entry_id)
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "10")
     assert (
-        len(er.async_entries_for_config_entry(er.async_get(hass), setup_entry.entry_id)) == 28
-    )  # main's 27 (breathing rate, possible illness) and the orthostatic test button
+        len(er.async_entries_for_config_entry(er.async_get(hass), setup_entry.entry_id)) == 30
+    )  # main's 27 (breathing rate, possible illness), the orthostatic test button and sensors
 
 
 async def test_reload_keeps_entities(hass: HomeAssistant, setup_entry: MockConfigEntry) -> None:

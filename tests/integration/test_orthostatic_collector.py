@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from homeassistant.core import Event, callback
-from hrv_helpers import COLLECTOR_ID, PREFIX, find_device, wait_for
+from hrv_helpers import COLLECTOR_ID, PREFIX, find_device, state_of, state_payload, wait_for
 from test_commands import received
 
 from custom_components.hrv_readiness.const import EVENT_READING, TRIGGER_STAND_UP
@@ -76,3 +76,55 @@ async def test_the_collectors_cue_is_the_stand_up_event(
     state = hass.states.get("event.alice_reading")
     assert state is not None
     assert state.attributes.get("event_type") == "stand_up"
+
+
+@pytest.mark.usefixtures("setup_entry")
+async def test_the_tests_numbers_show_on_their_sensors(
+    hass: HomeAssistant, collector: FakeCollector
+) -> None:
+    # Before any test: no value.
+    assert state_of(hass, "sensor.alice_orthostatic_hr_rise") == "unavailable"
+    payload = state_payload(measured_at="2026-11-23T06:41:03+00:00")
+    payload["reading"]["orthostatic"] = {
+        "refusal": None,
+        "reason": None,
+        "supine_ln_rmssd": 3.891,
+        "supine_hr_bpm": 55.3,
+        "standing_rmssd_ms": 26.22,
+        "standing_ln_rmssd": 3.267,
+        "standing_hr_bpm": 74.8,
+        "peak_hr_bpm": 93.0,
+        "time_to_peak_s": 12.5,
+        "hr_rise_bpm": 37.8,
+        "standing_hr_rise_bpm": 19.5,
+        "rmssd_ratio": 0.535,
+        "hr_ratio": 1.353,
+    }
+    await collector.state(payload, retain=False)
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_orthostatic_hr_rise") == "37.8")
+    assert state_of(hass, "sensor.alice_standing_lnrmssd") == "3.267"
+    # A refused test (no stand) has no numbers: the sensors say so.
+    payload = state_payload(measured_at="2026-11-24T06:41:03+00:00")
+    payload["reading"]["orthostatic"] = {
+        **dict.fromkeys(
+            (
+                "supine_ln_rmssd",
+                "supine_hr_bpm",
+                "standing_rmssd_ms",
+                "standing_ln_rmssd",
+                "standing_hr_bpm",
+                "peak_hr_bpm",
+                "time_to_peak_s",
+                "hr_rise_bpm",
+                "standing_hr_rise_bpm",
+                "rmssd_ratio",
+                "hr_ratio",
+            )
+        ),
+        "refusal": "no_stand",
+        "reason": "the heart rate rose only 3 bpm after the cue",
+    }
+    await collector.state(payload, retain=False)
+    await wait_for(
+        hass, lambda: state_of(hass, "sensor.alice_orthostatic_hr_rise") == "unavailable"
+    )

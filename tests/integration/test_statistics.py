@@ -111,6 +111,14 @@ async def test_history_becomes_one_hourly_row_per_reading_at_its_date(
         meta[statistic_id(COLLECTOR_ID, "alice", "resting_hr")]["statistics_unit_of_measurement"]
         == "bpm"
     )
+    # Mornings with an orthostatic test give its statistics; the others add no row.
+    rise = statistic_id(COLLECTOR_ID, "alice", "orthostatic_hr_rise")
+    assert meta[rise]["statistics_unit_of_measurement"] == "bpm"
+    tested = [p for p in history["points"] if p["orthostatic_hr_rise_bpm"] is not None]
+    assert [mean for _, mean in stored[rise]] == pytest.approx(
+        [p["orthostatic_hr_rise_bpm"] for p in tested][-len(stored[rise]) :]
+    )
+    assert len(stored[rise]) == len(stored[LN]) // 2
     # Breathing rate (v1.4): a row for every morning that has one, at its own hour.
     breathing = statistic_id(COLLECTOR_ID, "alice", "breathing_rate")
     assert meta[breathing]["statistics_unit_of_measurement"] == "breaths/min"

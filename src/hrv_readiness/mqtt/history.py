@@ -34,6 +34,7 @@ def history_point(reading: StoredReading) -> HistoryPointPayload:
         raise ValueError(msg)
     verdict = reading.readiness
     b = None if verdict is None else verdict.baselines
+    test = None if reading.orthostatic is None else reading.orthostatic.metrics
     return HistoryPointPayload(
         date=reading.date,
         measured_at=reading.measured_at,
@@ -49,6 +50,8 @@ def history_point(reading: StoredReading) -> HistoryPointPayload:
         ln_rmssd_swc_low=None if b is None else _round(b.swc_lower, 3),
         ln_rmssd_swc_high=None if b is None else _round(b.swc_upper, 3),
         breathing_rate_per_min=_round(reading.breathing_rate_per_min, 1),
+        orthostatic_hr_rise_bpm=None if test is None else round(test.hr_rise_bpm, 1),
+        standing_ln_rmssd=None if test is None else round(test.standing_ln_rmssd, 3),
     )
 
 

@@ -309,6 +309,9 @@ class HistoryPointPayload(_Outgoing):
     ln_rmssd_swc_high: float | None
     # Added in v1.4:
     breathing_rate_per_min: float | None = None
+    # Added in v1.5: that morning's accepted orthostatic test (null: none).
+    orthostatic_hr_rise_bpm: float | None = None
+    standing_ln_rmssd: float | None = None
 
 
 class HistoryPayload(_Outgoing):
