@@ -30,6 +30,9 @@ from custom_components.hrv_readiness.const import (
     CONF_WINDOW_START,
     DOMAIN,
 )
+from custom_components.hrv_readiness.strap_hub import StrapHub
+from hrv_readiness.ble.models import MeasurementSettings
+from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -195,12 +198,34 @@ async def seen_by_bluetooth(hass: HomeAssistant, address: str) -> None:
     await wait_for(hass, seen)
 
 
+#: A strap heard only passively (AUTO scanning): no name, no service, no company id.
+SILENT = {"name": "", "advertised_uuids": (), "manufacturer_data": {}}
+
+
+async def add_by_hand(hass: HomeAssistant, address: str, user_name: str = "Alice") -> ConfigEntry:
+    """Add integration -> A heart-rate strap -> pick ``address`` -> who wears it."""
+    result = await start_strap_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ADDRESS: address}
+    )
+    assert result["step_id"] == "wearer"
+    window_start, window_end = window_around_now(inside=False)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_USER_NAME: user_name, CONF_WINDOW_START: window_start, CONF_WINDOW_END: window_end},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entry: ConfigEntry = result["result"]
+    return entry
+
+
 @pytest.mark.usefixtures("integration")
 async def test_strap_never_discovered_is_added_by_hand(
     hass: HomeAssistant, fake_bluez: FakeBluez
 ) -> None:
     """Passive scanning (AUTO) got no name, service or Polar id: no card, so by hand."""
-    fake_bluez.add_strap(strap(name="", advertised_uuids=(), manufacturer_data={}))
+    fake_bluez.add_strap(strap(**SILENT))
     fake_bluez.add_strap(strap(address="11:22:33:44:55:66", rssi_dbm=-80))
     await seen_by_bluetooth(hass, ADDRESS)
     await seen_by_bluetooth(hass, "11:22:33:44:55:66")
@@ -214,23 +239,38 @@ async def test_strap_never_discovered_is_added_by_hand(
     # Heart-rate straps first; the silent one is offered by its address.
     assert [option["value"] for option in offered(result)] == ["11:22:33:44:55:66", ADDRESS]
     assert offered(result)[1]["label"].startswith(f"unnamed device ({ADDRESS}, ")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_ADDRESS: ADDRESS}
-    )
-    assert result["step_id"] == "wearer"
-    window_start, window_end = window_around_now(inside=False)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_USER_NAME: "Alice", CONF_WINDOW_START: window_start, CONF_WINDOW_END: window_end},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    entry = result["result"]
-    await hass.async_block_till_done()
+    hass.config_entries.flow.async_abort(result["flow_id"])
+
+    entry = await add_by_hand(hass, ADDRESS)
     assert entry.state is ConfigEntryState.LOADED
     assert entry.unique_id == f"{ADDRESS}_alice"
     assert entry.data[CONF_ADDRESS] == ADDRESS
     assert entry.data[CONF_STRAP_NAME] == ADDRESS
     assert state_of(hass, "sensor.alice_measurement") == "idle"
+
+
+@pytest.mark.usefixtures("integration")
+async def test_strap_added_by_hand_measures(hass: HomeAssistant, fake_bluez: FakeBluez) -> None:
+    """The strap known only by its address gives a morning reading like a discovered one."""
+    rr_ms = [
+        float(v) for v in synthesize_rr_ms(RrScenario(duration_s=300, seed=3, ectopic_rate=0.0))
+    ]
+    fake_bluez.add_strap(strap(**SILENT, rr_ms=rr_ms, speed=60.0))
+    await seen_by_bluetooth(hass, ADDRESS)
+    entry = await add_by_hand(hass, ADDRESS)
+    hub = entry.runtime_data
+    assert isinstance(hub, StrapHub)
+    hub.use_session_settings(
+        MeasurementSettings(duration_s=60.0, settle_s=0.0, connect_timeout_s=10.0)
+    )
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alice_start_measurement"}, blocking=True
+    )
+    await wait_for(
+        hass, lambda: state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
+    )
+    assert float(state_of(hass, "sensor.alice_rmssd") or 0) > 0
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "complete")
 
 
 @pytest.mark.usefixtures("integration")
