@@ -6,7 +6,7 @@ reading and after an import. Each point becomes one hourly row (the hour the rea
 was taken) of external statistics ``hrv_readiness:<collector>_<user>_<key>``: lnRMSSD,
 its 7-day mean, the edges of the normal range and of the SWC band, resting heart rate,
 breathing rate (contract v1.4), the orthostatic HR rise and standing lnRMSSD of the
-mornings with an orthostatic test (v1.5) and the readiness score. The recorder keeps one row per
+mornings with an orthostatic test (v1.6) and the readiness score. The recorder keeps one row per
 statistic and hour, so importing the same history again (a restart replays the
 retained topic) updates rows instead of adding them; an identical payload is not
 imported twice at all.

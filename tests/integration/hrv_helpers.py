@@ -280,7 +280,7 @@ def history_payload(
                 "ln_rmssd_swc_high": 4.05 if baseline else None,
                 # v1.4: no breathing rate on every fifth morning (not estimated).
                 "breathing_rate_per_min": None if index % 5 == 2 else 14.0 + index % 3 / 2,
-                # v1.5: an orthostatic test on alternate mornings (and on the last one).
+                # v1.6: an orthostatic test on alternate mornings (and on the last one).
                 "orthostatic_hr_rise_bpm": (
                     None if (mornings - 1 - index) % 2 else 25.0 + index % 4
                 ),

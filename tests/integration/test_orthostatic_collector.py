@@ -1,7 +1,7 @@
 """The orthostatic test with a collector: the button asks for it, the cue comes back.
 
 The *Start orthostatic test* button publishes the ``measure`` command with
-``"orthostatic": true`` (contract v1.5); the collector's ``stand_up`` event becomes
+``"orthostatic": true`` (contract v1.6); the collector's ``stand_up`` event becomes
 the integration's ``hrv_readiness_event`` of type ``stand_up`` for the person's
 device — the event the "stand up now" blueprint and the device trigger listen to.
 """

@@ -309,7 +309,7 @@ class HistoryPointPayload(_Outgoing):
     ln_rmssd_swc_high: float | None
     # Added in v1.4:
     breathing_rate_per_min: float | None = None
-    # Added in v1.5: that morning's accepted orthostatic test (null: none).
+    # Added in v1.6: that morning's accepted orthostatic test (null: none).
     orthostatic_hr_rise_bpm: float | None = None
     standing_ln_rmssd: float | None = None
 
@@ -358,7 +358,7 @@ class _Incoming(BaseModel):
 class MeasureCommandPayload(_Incoming):
     """``.../command/measure``: start a measurement now."""
 
-    #: v1.5: an orthostatic test (lying, the cue to stand, standing) instead of the
+    #: v1.6: an orthostatic test (lying, the cue to stand, standing) instead of the
     #: plain reading.
     orthostatic: StrictBool = False
 

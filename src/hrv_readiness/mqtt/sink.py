@@ -4,7 +4,7 @@ The only place the routine's typed events become the contract's payloads:
 
 * :class:`~hrv_readiness.routine.MeasurementStatus` → retained ``measurement``;
 * :class:`~hrv_readiness.routine.MeasurementOutcome` → an ``event``;
-* :class:`~hrv_readiness.routine.StandUpCue` → an ``event`` of type ``stand_up`` (v1.5);
+* :class:`~hrv_readiness.routine.StandUpCue` → an ``event`` of type ``stand_up`` (v1.6);
 * :class:`~hrv_readiness.routine.StateChanged` → the retained ``state``, queued in the
   store's outbox (a new reading also republishes the ``history``). The state at start
   is not queued: the publisher republishes every state as of now at each connect.

@@ -95,7 +95,7 @@ async def test_a_requested_test_gives_the_cue_and_stores_the_test(tmp_path: Path
         again = analyze_orthostatic(stored.rr_ms, stand_index=stored.orthostatic.stand_index)
         assert again.metrics == stored.orthostatic.metrics
         assert stored.orthostatic.metrics.hr_rise_bpm > 25.0
-        # The collector's sink publishes the cue as a v1.5 event.
+        # The collector's sink publishes the cue as a v1.6 event.
         payload = stand_up_payload(cues[0]).model_dump(mode="json")
         assert payload["type"] == "stand_up"
         assert payload["user"] == "alice"
