@@ -241,8 +241,9 @@ async def test_switching_collector_discovery_off_leaves_no_duplicates(
             lambda: ir.async_get(hass).async_get_issue(DOMAIN, f"duplicate_discovery_{COLLECTOR}"),
         )
     ours = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    # 25, and the breathing-rate sensor and the possible-illness binary sensor (v1.4).
-    assert len(ours) == 27
+    # 25, the breathing-rate sensor and the possible-illness binary sensor (v1.4), the
+    # orthostatic HR-rise and standing-lnRMSSD sensors and its start button.
+    assert len(ours) == 30
 
     async with collector(discovery=False) as without_discovery:
         await without_discovery.wait_connected(15.0)
