@@ -18,7 +18,11 @@ SETTINGS = MeasurementSettings(settle_s=5.0, strap_wait_s=5.0, adapter_wait_s=5.
 
 
 async def measure_test(
-    person: LivePerson, *, stand: bool = True, **strap: object
+    person: LivePerson,
+    *,
+    stand: bool = True,
+    settings: MeasurementSettings = SETTINGS,
+    **strap: object,
 ) -> tuple[list[SessionEvent], object]:
     events: list[SessionEvent] = []
 
@@ -28,7 +32,7 @@ async def measure_test(
             person.stand()
 
     source = SimulatedStrap(person, speed=400, **strap)  # type: ignore[arg-type]
-    result = await run_measurement(source, SETTINGS, on_event=on_event, orthostatic=PROTOCOL)
+    result = await run_measurement(source, settings, on_event=on_event, orthostatic=PROTOCOL)
     return events, result
 
 
@@ -88,3 +92,45 @@ async def test_a_short_link_loss_while_standing_keeps_the_mark() -> None:
     assert len(recording.segment_starts) >= 2
     assert recording.stand_index is not None
     assert recording.stand_index < recording.segment_starts[-1]
+
+
+async def test_a_short_link_loss_while_lying_continues_before_the_cue() -> None:
+    """A drop in the lying phase: a new run, the cue still once, the test still judged."""
+    person = LivePerson(OrthostaticScenario(seed=7))
+    # Strap time: contact at 2 s, settle 5 s: a 3 s drop at 100 s is in the lying part.
+    events, result = await measure_test(person, drops=[(100.0, 3.0)])
+    recording = result.recording  # type: ignore[attr-defined]
+    assert result.state is SessionState.COMPLETE  # type: ignore[attr-defined]
+    assert len([e for e in events if e.stand_up]) == 1
+    assert len(recording.segment_starts) >= 2
+    assert recording.stand_index is not None
+    assert recording.segment_starts[1] < recording.stand_index
+    verdict = analyze_orthostatic(
+        recording.rr_ms, stand_index=recording.stand_index, segment_starts=recording.segment_starts
+    )
+    assert verdict.refusal is None, verdict.reason
+    assert verdict.supine is not None
+    assert verdict.supine.usable
+
+
+async def test_a_long_link_loss_while_standing_restarts_the_protocol() -> None:
+    """As for a plain reading: a drop longer than short_drop_s restarts the recording,
+    the cue included (the person lies down again when told the test restarts)."""
+    person = LivePerson(OrthostaticScenario(seed=9))
+    # At 400x a 40 s drop is 0.1 s of the loop's time: "long" is set below it here.
+    events, result = await measure_test(
+        person,
+        drops=[(250.0, 40.0)],
+        stand=False,
+        settings=SETTINGS.model_copy(update={"short_drop_s": 0.02}),
+    )
+    assert result.state is SessionState.COMPLETE  # type: ignore[attr-defined]
+    restarts = [e for e in events if "restarting the recording" in e.message]
+    assert len(restarts) == 1
+    # One cue before the drop, one in the restarted protocol.
+    assert len([e for e in events if e.stand_up]) == 2
+    recording = result.recording  # type: ignore[attr-defined]
+    assert recording.stand_index is not None
+    assert sum(recording.rr_ms[: recording.stand_index]) / 1000.0 == pytest.approx(
+        PROTOCOL.cue_at_s, abs=2.0
+    )
