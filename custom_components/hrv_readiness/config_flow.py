@@ -22,6 +22,8 @@ from homeassistant.core import callback
 from homeassistant.helpers import selector
 from homeassistant.util import slugify
 
+from hrv_readiness.mqtt.consume import PayloadError, parse_announce
+
 from .const import (
     ANNOUNCE_TIMEOUT_S,
     CONF_ADDRESS,
@@ -40,12 +42,13 @@ from .const import (
     ID_PATTERN,
     LOGGER,
 )
-from .models import Announce, PayloadError, parse_announce
 from .validation import vol
 
 if TYPE_CHECKING:
     from homeassistant.components.bluetooth import BluetoothServiceInfoBleak
     from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
+
+    from hrv_readiness.mqtt.payloads import AnnouncePayload
 
 _ID_RE = re.compile(ID_PATTERN)
 HEART_RATE_SERVICE_UUID = "0000180d-0000-1000-8000-00805f9b34fb"
@@ -84,7 +87,9 @@ def strap_sort_key(info: BluetoothServiceInfoBleak) -> tuple[bool, int, str]:
     return (not is_heart_rate_strap(info), -info.rssi, info.address)
 
 
-async def async_read_announce(flow: ConfigFlow, base_topic: str, collector_id: str) -> Announce:
+async def async_read_announce(
+    flow: ConfigFlow, base_topic: str, collector_id: str
+) -> AnnouncePayload:
     """Wait for the collector's retained announce; raise :class:`AnnounceLookupError`."""
     hass = flow.hass
     if not await mqtt.async_wait_for_mqtt_client(hass):
@@ -122,7 +127,7 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
 
     def __init__(self) -> None:
-        self._announce: Announce | None = None
+        self._announce: AnnouncePayload | None = None
         self._base_topic = DEFAULT_BASE_TOPIC
         self._strap: BluetoothServiceInfoBleak | None = None
 
@@ -390,7 +395,7 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     @callback
-    def _create_entry(self, announce: Announce, base_topic: str) -> ConfigFlowResult:
+    def _create_entry(self, announce: AnnouncePayload, base_topic: str) -> ConfigFlowResult:
         return self.async_create_entry(
             title=announce.name,
             data={CONF_COLLECTOR_ID: announce.collector_id, CONF_BASE_TOPIC: base_topic},

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Final
+from typing import Final, get_args
+
+from hrv_readiness.mqtt.payloads import FatigueType, MeasurementState, ReadinessStatus, SessionType
 
 DOMAIN: Final = "hrv_readiness"
 LOGGER = logging.getLogger(__package__)
@@ -13,8 +15,6 @@ CONF_COLLECTOR_ID: Final = "collector_id"
 CONF_BASE_TOPIC: Final = "base_topic"
 DEFAULT_BASE_TOPIC: Final = "hrv_readiness"
 
-#: The contract's major version this integration understands.
-SUPPORTED_SCHEMA_MAJOR: Final = 1
 
 #: Collector ids and user ids use this alphabet (docs/mqtt.md, "Topics").
 ID_PATTERN: Final = r"^[a-z0-9_]+$"
@@ -51,36 +51,13 @@ TRIGGER_TYPES: Final = (
 #: Collector events (measurement started/completed/rejected, command answers) re-fired as is.
 EVENT_COLLECTOR: Final = f"{DOMAIN}_collector_event"
 
-READINESS_STATUSES: Final = ("ready", "caution", "rest", "building_baseline")
+#: The contract's enumerations, from the library's one definition (docs/mqtt.md).
+READINESS_STATUSES: Final = get_args(ReadinessStatus)
 #: Statuses that mean "recovery is low today" (binary sensor, device trigger).
 LOW_RECOVERY_STATUSES: Final = frozenset({"caution", "rest"})
-FATIGUE_TYPES: Final = (
-    "recovered",
-    "muscular",
-    "nervous_system",
-    "combined",
-    "overreaching",
-    "unknown",
-)
-MEASUREMENT_STATES: Final = (
-    "idle",
-    "waiting_for_strap",
-    "connecting",
-    "waiting_for_contact",
-    "settling",
-    "recording",
-    "complete",
-    "aborted",
-    "failed",
-)
-SESSION_TYPES: Final = (
-    "heavy_compound",
-    "explosive",
-    "intervals",
-    "endurance",
-    "isolation",
-    "rest",
-)
+FATIGUE_TYPES: Final = get_args(FatigueType)
+MEASUREMENT_STATES: Final = get_args(MeasurementState)
+SESSION_TYPES: Final = get_args(SessionType)
 
 #: Repair issue: the collector has been offline this long.
 OFFLINE_ISSUE_AFTER: Final = timedelta(hours=6)

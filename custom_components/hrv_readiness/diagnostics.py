@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -12,7 +11,7 @@ from .runtime import HrvRuntime
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .hub import HrvConfigEntry
+    from .hub import HrvConfigEntry, UserData
 
 #: Personal data: people's names, the strap's Bluetooth address and advertised name
 #: (it carries the serial number), and the linked person.
@@ -29,10 +28,7 @@ async def async_get_config_entry_diagnostics(
     announce: dict[str, Any] | None = None
     if isinstance(hub, HrvRuntime) and hub.announce is not None:
         # Lists, not tuples: async_redact_data only looks into lists.
-        announce = {
-            **asdict(hub.announce),
-            "users": [asdict(u) for u in hub.announce.users],
-        }
+        announce = hub.announce.model_dump(mode="json")
     data: dict[str, Any] = {
         "entry": {
             "title": entry.title,
@@ -42,15 +38,23 @@ async def async_get_config_entry_diagnostics(
         },
         **hub.diagnostics(),
         "announce": announce,
-        "users": {
-            user_id: {"name": user.name, **user.raw} for user_id, user in sorted(hub.users.items())
-        },
+        "users": {user_id: _user(user) for user_id, user in sorted(hub.users.items())},
     }
     redacted: dict[str, Any] = async_redact_data(data, TO_REDACT)
     if not isinstance(hub, HrvRuntime):
         # A strap entry's ids are made from the strap's address: scrub them everywhere.
         redacted = _scrub(redacted, {hub.collector_id, entry.unique_id or hub.collector_id})
     return redacted
+
+
+def _user(user: UserData) -> dict[str, Any]:
+    """A user's state and measurement as the contract writes them (lists, not tuples)."""
+    data: dict[str, Any] = {"name": user.name}
+    if user.state is not None:
+        data["state"] = user.state.model_dump(mode="json")
+    if user.measurement is not None:
+        data["measurement"] = user.measurement.model_dump(mode="json")
+    return {**data, **user.raw}
 
 
 def _scrub(value: Any, secrets: set[str]) -> Any:  # noqa: ANN401 - any JSON value

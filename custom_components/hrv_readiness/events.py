@@ -13,11 +13,11 @@ from .const import (
 )
 
 if TYPE_CHECKING:
-    from .models import UserState
+    from hrv_readiness.mqtt.payloads import StatePayload
 
 
 def reading_events(
-    base: dict[str, Any], previous: UserState | None, state: UserState
+    base: dict[str, Any], previous: StatePayload | None, state: StatePayload
 ) -> list[dict[str, Any]]:
     """The events of a live state after ``previous``: new reading, low, illness, fatigue change.
 
@@ -25,28 +25,21 @@ def reading_events(
     """
     readiness = state.readiness
     details = {
-        "score": None if readiness is None else readiness.score,
-        "status": None if readiness is None else readiness.status,
-        "fatigue_type": None if readiness is None else readiness.fatigue_type,
-        "illness": None if readiness is None else readiness.illness,
-        "measured_at": None if state.reading is None else state.reading.measured_at.isoformat(),
+        "score": readiness.score,
+        "status": readiness.status,
+        "fatigue_type": readiness.fatigue_type,
+        "illness": readiness.illness,
+        "measured_at": state.reading.measured_at.isoformat(),
     }
     events: list[dict[str, Any]] = []
-    new_reading = state.reading is not None and (
-        previous is None
-        or previous.reading is None
-        or previous.reading.measured_at != state.reading.measured_at
-    )
-    if new_reading:
+    if previous is None or previous.reading.measured_at != state.reading.measured_at:
         events.append({**base, "type": TRIGGER_NEW_READING, **details})
-        if readiness is not None and readiness.status in LOW_RECOVERY_STATUSES:
+        if readiness.status in LOW_RECOVERY_STATUSES:
             events.append({**base, "type": TRIGGER_READINESS_LOW, **details})
-        if readiness is not None and readiness.illness is not None:
+        if readiness.illness is not None:
             events.append({**base, "type": TRIGGER_POSSIBLE_ILLNESS, **details})
-    old_fatigue = (
-        None if previous is None or previous.readiness is None else previous.readiness.fatigue_type
-    )
-    if readiness is not None and old_fatigue not in (None, readiness.fatigue_type):
+    old_fatigue = None if previous is None else previous.readiness.fatigue_type
+    if old_fatigue not in (None, readiness.fatigue_type):
         events.append(
             {
                 **base,

@@ -27,7 +27,7 @@ from .devices import entry_device, link_via
 from .events import reading_events
 
 if TYPE_CHECKING:
-    from .models import Measurement, UserState
+    from hrv_readiness.mqtt.payloads import MeasurementPayload, StatePayload
 
 HrvConfigEntry: TypeAlias = ConfigEntry["HrvHub"]
 
@@ -61,13 +61,13 @@ class UserData:
 
     user_id: str
     name: str
-    state: UserState | None = None
-    measurement: Measurement | None = None
-    #: The decoded payloads as received, for diagnostics.
+    state: StatePayload | None = None
+    measurement: MeasurementPayload | None = None
+    #: Summaries for diagnostics besides state and measurement (the history import).
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The state of the newest reading seen so far: events compare with it, and a
     #: reading older than it (a demo re-run, an import) is no news.
-    newest: UserState | None = None
+    newest: StatePayload | None = None
 
 
 class HrvHub(ABC):
@@ -176,9 +176,7 @@ class HrvHub(ABC):
         async_dispatcher_send(self.hass, signal_collector_updated(entry_id))
 
     @callback
-    def set_state(
-        self, user: UserData, state: UserState, raw: dict[str, Any], *, live: bool
-    ) -> None:
+    def set_state(self, user: UserData, state: StatePayload, *, live: bool) -> None:
         """A new state of ``user``; ``live`` (not a replay) fires the reading events.
 
         Only the newest reading is news: a state about an older reading than one already
@@ -186,7 +184,6 @@ class HrvHub(ABC):
         """
         previous = user.newest
         user.state = state
-        user.raw["state"] = raw
         if _older(state, previous):
             live = False
         else:
@@ -203,11 +200,8 @@ class HrvHub(ABC):
         self.notify(user.user_id)
 
     @callback
-    def set_measurement(
-        self, user: UserData, measurement: Measurement, raw: dict[str, Any]
-    ) -> None:
+    def set_measurement(self, user: UserData, measurement: MeasurementPayload) -> None:
         user.measurement = measurement
-        user.raw["measurement"] = raw
         self.notify(user.user_id)
 
     @callback
@@ -233,8 +227,8 @@ class HrvHub(ABC):
             self.update_no_reading_issue(user)
 
 
-def _older(state: UserState, than: UserState | None) -> bool:
+def _older(state: StatePayload, than: StatePayload | None) -> bool:
     """True when ``state`` is about a reading older than the one of ``than``."""
-    if than is None or than.reading is None or state.reading is None:
+    if than is None:
         return False
     return state.reading.measured_at < than.reading.measured_at

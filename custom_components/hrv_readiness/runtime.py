@@ -20,6 +20,14 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 
+from hrv_readiness.mqtt.consume import (
+    PayloadError,
+    decode,
+    parse_announce,
+    parse_measurement,
+    parse_state,
+)
+
 from . import issues
 from .const import (
     CONF_BASE_TOPIC,
@@ -34,14 +42,6 @@ from .const import (
     TRIGGER_STAND_UP,
 )
 from .hub import HrvConfigEntry, HrvHub, UserData
-from .models import (
-    Announce,
-    PayloadError,
-    decode_json,
-    measurement_from_json,
-    parse_announce,
-    state_from_json,
-)
 from .retained import AnnounceGate
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from homeassistant.components.mqtt import ReceiveMessage
+
+    from hrv_readiness.mqtt.payloads import AnnouncePayload
 
 __all__ = ["HrvConfigEntry", "HrvRuntime", "UserData"]
 
@@ -63,7 +65,7 @@ class HrvRuntime(HrvHub):
         self.online: bool | None = None
         #: Whether Home Assistant's MQTT client is connected to the broker.
         self.broker_connected = False
-        self.announce: Announce | None = None
+        self.announce: AnnouncePayload | None = None
         self._cancel_offline_issue: CALLBACK_TYPE | None = None
         self._gate = AnnounceGate(hass, self._release)
 
@@ -125,7 +127,7 @@ class HrvRuntime(HrvHub):
     # --- devices ---------------------------------------------------------------------
 
     @callback
-    def _remove_stale_users(self, announce: Announce) -> None:
+    def _remove_stale_users(self, announce: AnnouncePayload) -> None:
         announced = {user.id for user in announce.users}
         registry = dr.async_get(self.hass)
         for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
@@ -236,8 +238,7 @@ class HrvRuntime(HrvHub):
         if self._gate.hold("state", user_id, msg):
             return
         try:
-            raw = decode_json(msg.payload)
-            state = state_from_json(raw)
+            state = parse_state(msg.payload)
         except PayloadError as err:
             LOGGER.warning("Ignoring state on %s: %s", msg.topic, err)
             return
@@ -254,7 +255,7 @@ class HrvRuntime(HrvHub):
             return
         # A retained message is what the broker replays on (re)subscribe, e.g. when Home
         # Assistant restarts: it is not news, so it never fires an event.
-        self.set_state(self.ensure_user(user_id), state, raw, live=not msg.retain)
+        self.set_state(self.ensure_user(user_id), state, live=not msg.retain)
 
     @callback
     def _on_measurement(self, msg: ReceiveMessage) -> None:
@@ -266,18 +267,17 @@ class HrvRuntime(HrvHub):
         if user_id not in self.users:
             return
         try:
-            raw = decode_json(msg.payload)
-            measurement = measurement_from_json(raw)
+            measurement = parse_measurement(msg.payload)
         except PayloadError as err:
             LOGGER.warning("Ignoring measurement on %s: %s", msg.topic, err)
             return
-        self.set_measurement(self.users[user_id], measurement, raw)
+        self.set_measurement(self.users[user_id], measurement)
 
     @callback
     def _on_event(self, msg: ReceiveMessage) -> None:
         """Pass the collector's events on to the bus; log rejected commands."""
         try:
-            data = decode_json(msg.payload)
+            data = decode(msg.payload)
         except PayloadError as err:
             LOGGER.warning("Ignoring event on %s: %s", msg.topic, err)
             return

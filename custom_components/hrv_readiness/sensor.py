@@ -30,8 +30,15 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
+    from hrv_readiness.mqtt.payloads import (
+        BaselinePayload,
+        MeasurementPayload,
+        OrthostaticPayload,
+        ReadinessPayload,
+        ReadingPayload,
+    )
+
     from .hub import HrvConfigEntry, UserData
-    from .models import Baseline, Measurement, Readiness, Reading
 
 PARALLEL_UPDATES = 0
 
@@ -40,20 +47,26 @@ BREATHS_PER_MINUTE = "breaths/min"
 READING_QUALITIES = ("good", "acceptable", "rejected")
 
 
-def _reading(user: UserData) -> Reading | None:
+def _reading(user: UserData) -> ReadingPayload | None:
     return None if user.state is None else user.state.reading
 
 
-def _readiness(user: UserData) -> Readiness | None:
+def _orthostatic(user: UserData) -> OrthostaticPayload | None:
+    """The reading's orthostatic test, if it had one."""
+    reading = _reading(user)
+    return None if reading is None else reading.orthostatic
+
+
+def _readiness(user: UserData) -> ReadinessPayload | None:
     return None if user.state is None else user.state.readiness
 
 
-def _baseline(user: UserData) -> Baseline | None:
+def _baseline(user: UserData) -> BaselinePayload | None:
     readiness = _readiness(user)
     return None if readiness is None else readiness.baseline
 
 
-def _measurement(user: UserData) -> Measurement | None:
+def _measurement(user: UserData) -> MeasurementPayload | None:
     return user.measurement
 
 
@@ -150,14 +163,14 @@ SENSORS: tuple[HrvSensorDescription, ...] = (
         native_unit_of_measurement=BEATS_PER_MINUTE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda u: None if (r := _reading(u)) is None else r.orthostatic_hr_rise_bpm,
+        value_fn=lambda u: None if (t := _orthostatic(u)) is None else t.hr_rise_bpm,
     ),
     HrvSensorDescription(
         key="standing_ln_rmssd",
         translation_key="standing_ln_rmssd",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
-        value_fn=lambda u: None if (r := _reading(u)) is None else r.standing_ln_rmssd,
+        value_fn=lambda u: None if (t := _orthostatic(u)) is None else t.standing_ln_rmssd,
     ),
     HrvSensorDescription(
         key="ln_rmssd_baseline",

@@ -30,15 +30,18 @@ from homeassistant.const import PERCENTAGE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
+from hrv_readiness.mqtt.consume import PayloadError, parse_history
+
 from .const import DOMAIN, LOGGER
 from .hub import signal_user_added
-from .models import History, HistoryPoint, PayloadError, decode_json, history_from_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
     from homeassistant.components.mqtt import ReceiveMessage
+
+    from hrv_readiness.mqtt.payloads import HistoryPayload, HistoryPointPayload
 
     from .runtime import HrvRuntime
 
@@ -59,7 +62,7 @@ class HrvStatisticDescription:
     key: str
     name: str
     unit: str | None
-    value_fn: Callable[[HistoryPoint], float | None]
+    value_fn: Callable[[HistoryPointPayload], float | None]
 
 
 STATISTICS: tuple[HrvStatisticDescription, ...] = (
@@ -141,7 +144,7 @@ def hour_of(moment: datetime) -> datetime:
 
 
 def statistic_rows(
-    history: History, value_fn: Callable[[HistoryPoint], float | None]
+    history: HistoryPayload, value_fn: Callable[[HistoryPointPayload], float | None]
 ) -> list[StatisticData]:
     """One row per point that has a value, at the hour of its reading, oldest first."""
     rows: dict[datetime, StatisticData] = {}
@@ -155,7 +158,7 @@ def statistic_rows(
 
 
 @callback
-def async_import_history(hass: HomeAssistant, history: History, user_name: str) -> int:
+def async_import_history(hass: HomeAssistant, history: HistoryPayload, user_name: str) -> int:
     """Queue the import of every statistic of ``history``; returns the rows queued."""
     queued = 0
     for description in STATISTICS:
@@ -182,7 +185,7 @@ class HistoryImporter:
 
     def __init__(self, runtime: HrvRuntime) -> None:
         self._runtime = runtime
-        self._pending: dict[str, History] = {}
+        self._pending: dict[str, HistoryPayload] = {}
         self._imported: dict[str, str] = {}
         #: Rows queued per user by the last import (diagnostics).
         self.rows: dict[str, int] = {}
@@ -211,7 +214,7 @@ class HistoryImporter:
         if self._imported.get(user_id) == digest:
             return  # the same retained history again (a broker reconnect)
         try:
-            history = history_from_json(decode_json(payload))
+            history = parse_history(payload)
         except PayloadError as err:
             LOGGER.warning("Ignoring history on %s: %s", msg.topic, err)
             return

@@ -87,7 +87,6 @@ from .const import (
 )
 from .faults import StrapFault, fault_of
 from .hub import HrvConfigEntry, HrvHub, UserData
-from .models import measurement_from_json, state_from_json
 from .strap_source import ha_strap_source
 
 if TYPE_CHECKING:
@@ -114,8 +113,7 @@ class HaSink:
         hub = self._hub
         user = hub.users[event.user]
         if isinstance(event, MeasurementStatus):
-            raw = measurement_payload(event).model_dump(mode="json")
-            hub.set_measurement(user, measurement_from_json(raw), raw)
+            hub.set_measurement(user, measurement_payload(event))
         elif isinstance(event, MeasurementOutcome):
             hub.show_outcome(user, event)
         elif isinstance(event, StandUpCue):
@@ -312,8 +310,7 @@ class StrapHub(HrvHub):
             readiness=event.readiness,
             published_at=event.at.astimezone(dt.UTC),
         )
-        raw = payload.model_dump(mode="json")
-        self.set_state(user, state_from_json(raw), raw, live=event.cause is not StateCause.RESTORED)
+        self.set_state(user, payload, live=event.cause is not StateCause.RESTORED)
 
     @callback
     def show_outcome(self, user: UserData, event: MeasurementOutcome) -> None:

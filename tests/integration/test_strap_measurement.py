@@ -31,6 +31,8 @@ from custom_components.hrv_readiness.const import (
 )
 from custom_components.hrv_readiness.strap_hub import StrapHub
 from hrv_readiness.ble.models import MeasurementSettings
+from hrv_readiness.mqtt import consume
+from hrv_readiness.mqtt.payloads import MeasurementPayload, StatePayload, _Outgoing
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 
 if TYPE_CHECKING:
@@ -151,6 +153,42 @@ async def test_button_measures_and_disconnects_at_once(
     types = [e["type"] for e in collector_events]
     assert types == ["measurement_started", "measurement_completed"]
     assert strap_issue(hass, entry) is None
+
+
+@pytest.mark.usefixtures("real_bluetooth")
+async def test_no_json_between_the_recording_and_the_entities(
+    hass: HomeAssistant, fake_bluez: FakeBluez, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Strap mode keeps typed values: no payload is encoded to JSON or parsed back."""
+    calls: list[str] = []
+
+    def spy(name: str) -> Any:
+        def called(*_args: object, **_kwargs: object) -> object:
+            calls.append(name)
+            msg = f"{name} called on the way from a strap recording to the entities"
+            raise AssertionError(msg)
+
+        return called
+
+    monkeypatch.setattr(_Outgoing, "to_bytes", spy("to_bytes"))
+    monkeypatch.setattr(_Outgoing, "model_dump_json", spy("model_dump_json"))
+    monkeypatch.setattr(consume, "decode", spy("decode"))
+    monkeypatch.setattr(consume, "parse", spy("parse"))
+    fake_bluez.add_strap(virtual_strap())
+    entry = await add_strap_entry(hass)
+    hub: StrapHub = entry.runtime_data
+    await wait_for(hass, lambda: hub.source.device() is not None)
+    await press_start(hass)
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "complete")
+    await wait_for(
+        hass, lambda: state_of(hass, "sensor.alice_readiness_status") == "building_baseline"
+    )
+    assert float(state_of(hass, "sensor.alice_rmssd") or 0) > 0
+    assert calls == []
+    # The entities read the library's own typed values (no hand-parsed copy of them).
+    user = hub.users["alice"]
+    assert isinstance(user.state, StatePayload)
+    assert isinstance(user.measurement, MeasurementPayload)
 
 
 @pytest.mark.usefixtures("real_bluetooth")
