@@ -8,19 +8,17 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .collector import HrvCollectorEntity
 from .const import LOW_RECOVERY_STATUSES
-from .entity import HrvEntity
-from .hub import signal_user_added
+from .entity import HrvEntity, async_add_user_entities
 from .runtime import HrvRuntime
 
 if TYPE_CHECKING:
     # Defined in binary_sensor/const.py since 2026 (the package re-exports it without
     # declaring so); in the package itself before.
     from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+    from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .hub import HrvConfigEntry
@@ -54,17 +52,14 @@ async def async_setup_entry(
     if isinstance(runtime, HrvRuntime):  # a strap entry has no collector device
         async_add_entities([HrvCollectorConnectivity(runtime, CONNECTIVITY)])
 
-    @callback
-    def add_user(user_id: str) -> None:
-        async_add_entities(
-            [
-                HrvRecoveryLowSensor(runtime, user_id, RECOVERY_LOW),
-                HrvPossibleIllnessSensor(runtime, user_id, POSSIBLE_ILLNESS),
-            ]
-        )
-
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    async_add_user_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda hub, user_id: (
+            HrvRecoveryLowSensor(hub, user_id, RECOVERY_LOW),
+            HrvPossibleIllnessSensor(hub, user_id, POSSIBLE_ILLNESS),
+        ),
     )
 
 

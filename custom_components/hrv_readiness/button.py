@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import COMMAND_MEASURE, COMMAND_RECOMPUTE
-from .entity import HrvEntity
-from .hub import signal_user_added
+from .entity import HrvEntity, async_add_user_entities
 
 if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .hub import HrvConfigEntry
@@ -57,16 +55,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the button of every user, now and whenever a user appears."""
-    runtime = entry.runtime_data
-
-    @callback
-    def add_user(user_id: str) -> None:
-        async_add_entities(
-            HrvCommandButton(runtime, user_id, description) for description in BUTTONS
-        )
-
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    async_add_user_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda hub, user_id: (HrvCommandButton(hub, user_id, d) for d in BUTTONS),
     )
 
 

@@ -4,15 +4,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
-from .hub import signal_user_updated
+from .hub import signal_user_added, signal_user_updated
 
 if TYPE_CHECKING:
-    from .hub import HrvHub, UserData
+    from collections.abc import Callable, Iterable
+
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .hub import HrvConfigEntry, HrvHub, UserData
+
+
+@callback
+def async_add_user_entities(
+    hass: HomeAssistant,
+    entry: HrvConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities_of: Callable[[HrvHub, str], Iterable[Entity]],
+) -> None:
+    """Add ``entities_of(hub, user_id)`` whenever the entry's hub announces a user."""
+    hub = entry.runtime_data
+
+    @callback
+    def add_user(user_id: str) -> None:
+        async_add_entities(entities_of(hub, user_id))
+
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    )
 
 
 class HrvEntity(Entity):

@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import TRIGGER_TYPES
-from .entity import HrvEntity
-from .hub import signal_reading_event, signal_user_added
+from .entity import HrvEntity, async_add_user_entities
+from .hub import signal_reading_event
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -34,14 +34,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the event entity of every user, now and whenever a user appears."""
-    runtime = entry.runtime_data
-
-    @callback
-    def add_user(user_id: str) -> None:
-        async_add_entities([HrvReadingEvent(runtime, user_id, READING_EVENT)])
-
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    async_add_user_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda hub, user_id: (HrvReadingEvent(hub, user_id, READING_EVENT),),
     )
 
 

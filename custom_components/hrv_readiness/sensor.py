@@ -15,13 +15,11 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util.dt import utcnow
 
 from .collector import HrvCollectorEntity
 from .const import FATIGUE_TYPES, MEASUREMENT_STATES, READINESS_STATUSES
-from .entity import HrvEntity
-from .hub import signal_user_added
+from .entity import HrvEntity, async_add_user_entities
 from .runtime import HrvRuntime
 
 if TYPE_CHECKING:
@@ -302,12 +300,11 @@ async def async_setup_entry(
     if isinstance(runtime, HrvRuntime):  # a strap entry has no collector device
         async_add_entities([HrvCollectorLastSeen(runtime, LAST_SEEN)])
 
-    @callback
-    def add_user(user_id: str) -> None:
-        async_add_entities(HrvSensor(runtime, user_id, description) for description in SENSORS)
-
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, signal_user_added(entry.entry_id), add_user)
+    async_add_user_entities(
+        hass,
+        entry,
+        async_add_entities,
+        lambda hub, user_id: (HrvSensor(hub, user_id, description) for description in SENSORS),
     )
 
 
@@ -315,11 +312,6 @@ class HrvSensor(HrvEntity, SensorEntity):
     """One value of one user's morning reading."""
 
     entity_description: HrvSensorDescription
-
-    @property
-    def available(self) -> bool:
-        """Available while there is a value: unknown would only hide a missing field."""
-        return super().available and self.native_value is not None
 
     @property
     def native_value(self) -> StateType | datetime:

@@ -34,7 +34,7 @@ from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
 )
-from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.event import async_track_time_change, async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from hrv_readiness.ble.models import MeasurementSettings
@@ -90,7 +90,7 @@ from .hub import HrvConfigEntry, HrvHub, UserData
 from .strap_source import ha_strap_source
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine
 
     from hrv_readiness.routine import RoutineEvent
 
@@ -150,6 +150,9 @@ class StrapHub(HrvHub):
         self._store: Store | None = None
         self._routine: MorningRoutine | None = None
         self._tasks: set[asyncio.Task[object]] = set()
+        #: How Home Assistant scans for the strap now (active only in the morning window).
+        self.scanning_mode: bluetooth.BluetoothScanningMode | None = None
+        self._unlisten: Callable[[], None] | None = None
 
     # --- what the entities need -----------------------------------------------------
 
@@ -214,17 +217,48 @@ class StrapHub(HrvHub):
             run_blocking=self.hass.async_add_executor_job,
         )
         await self._routine.start()
-        self.entry.async_on_unload(
-            bluetooth.async_register_callback(
-                self.hass,
-                self._on_advertisement,
-                bluetooth.BluetoothCallbackMatcher(address=self.address, connectable=True),
-                bluetooth.BluetoothScanningMode.ACTIVE,
+        self._listen(dt_util.now())
+        window = self.settings.window
+        for edge in (window.start, window.end):
+            self.entry.async_on_unload(
+                async_track_time_change(
+                    self.hass, self._listen, hour=edge.hour, minute=edge.minute, second=edge.second
+                )
             )
-        )
+        self.entry.async_on_unload(self._stop_listening)
         self.entry.async_on_unload(
             async_track_time_interval(self.hass, self.check_stale_readings, STALE_CHECK_INTERVAL)
         )
+
+    @callback
+    def _listen(self, now: dt.datetime) -> None:
+        """Listen for the strap: scanning actively in the morning window, passively outside.
+
+        Passive scanning hears the strap's advertisements without asking every device
+        for a scan response all day (Home Assistant's adapters and proxies share it).
+        """
+        mode = (
+            bluetooth.BluetoothScanningMode.ACTIVE
+            if self.settings.window.contains(dt_util.as_local(now))
+            else bluetooth.BluetoothScanningMode.PASSIVE
+        )
+        if mode is self.scanning_mode:
+            return
+        self._stop_listening()
+        self.scanning_mode = mode
+        self._unlisten = bluetooth.async_register_callback(
+            self.hass,
+            self._on_advertisement,
+            bluetooth.BluetoothCallbackMatcher(address=self.address, connectable=True),
+            mode,
+        )
+
+    @callback
+    def _stop_listening(self) -> None:
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
+            self.scanning_mode = None
 
     async def _async_stop(self) -> None:
         self._routine = None

@@ -1,4 +1,4 @@
-"""Manifest, quality scale, translations, icons, services and the HACS release zip agree."""
+"""Manifest, translations, icons, services and the HACS release zip agree."""
 
 from __future__ import annotations
 
@@ -19,45 +19,9 @@ from custom_components.hrv_readiness.sensor import SENSORS
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENT = ROOT / "custom_components" / DOMAIN
 
-RULES = {
-    "bronze": [
-        "action-setup", "appropriate-polling", "brands", "common-modules",
-        "config-flow-test-coverage", "config-flow", "dependency-transparency", "docs-actions",
-        "docs-high-level-description", "docs-installation-instructions",
-        "docs-removal-instructions", "entity-event-setup", "entity-unique-id",
-        "has-entity-name", "runtime-data", "test-before-configure", "test-before-setup",
-        "unique-config-entry",
-    ],
-    "silver": [
-        "action-exceptions", "config-entry-unloading", "docs-configuration-parameters",
-        "docs-installation-parameters", "entity-unavailable", "integration-owner",
-        "log-when-unavailable", "parallel-updates", "reauthentication-flow", "test-coverage",
-    ],
-    "gold": [
-        "devices", "diagnostics", "discovery-update-info", "discovery", "docs-data-update",
-        "docs-examples", "docs-known-limitations", "docs-supported-devices",
-        "docs-supported-functions", "docs-troubleshooting", "docs-use-cases",
-        "dynamic-devices", "entity-category", "entity-device-class",
-        "entity-disabled-by-default", "entity-translations", "exception-translations",
-        "icon-translations", "reconfiguration-flow", "repair-issues", "stale-devices",
-    ],
-    "platinum": ["async-dependency", "inject-websession", "strict-typing"],
-}  # fmt: skip
-
 
 def load_json(name: str) -> dict[str, Any]:
     return json.loads((COMPONENT / name).read_text(encoding="utf-8"))
-
-
-def test_quality_scale_gold_complete() -> None:
-    rules = yaml.safe_load((COMPONENT / "quality_scale.yaml").read_text(encoding="utf-8"))["rules"]
-    assert set(rules) == {rule for tier in RULES.values() for rule in tier}
-    for name, rule in rules.items():
-        if isinstance(rule, dict):
-            assert rule["status"] == "exempt", name
-            assert len(rule["comment"]) > 20, name
-        else:
-            assert rule == "done", name
 
 
 def test_manifest() -> None:

@@ -139,36 +139,39 @@ async def test_building_baseline_and_rejected_reading(
         "sensor.alice_lnrmssd_7_day_baseline",
         "sensor.alice_lnrmssd_normal_range_low",
     ):
-        # No value, so nothing to show: unavailable, not a made-up or stale number.
-        assert state_of(hass, entity_id) == STATE_UNAVAILABLE, entity_id
+        # No value yet: unknown (the entry is reachable), not a made-up or stale number.
+        assert state_of(hass, entity_id) == STATE_UNKNOWN, entity_id
     # The verdict exists but says neither yes nor no yet.
     assert state_of(hass, "binary_sensor.alice_recovery_low") == STATE_UNKNOWN
     assert state_of(hass, "sensor.alice_fatigue_type") == "unknown"
 
 
-async def test_state_without_reading_or_readiness(
-    hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
+async def test_state_without_reading_or_readiness_is_refused(
+    hass: HomeAssistant,
+    setup_entry: MockConfigEntry,
+    collector: FakeCollector,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """The contract requires both: a state without them is logged and changes nothing."""
+    await collector.state(state_payload(score=61))
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "61")
     payload = state_payload()
     payload["reading"] = None
     payload["readiness"] = None
     await collector.state(payload)
-    await wait_for(
-        hass, lambda: state_of(hass, "sensor.alice_readiness_score") == STATE_UNAVAILABLE
-    )
-    assert state_of(hass, "sensor.alice_last_reading") == STATE_UNAVAILABLE
-    assert state_of(hass, "binary_sensor.alice_recovery_low") == STATE_UNAVAILABLE
-    assert hass.states.get("sensor.alice_readiness_status").attributes.get("reasons") is None
+    await wait_for(hass, lambda: "Ignoring state on" in caplog.text)
+    assert "reading: " in caplog.text
+    assert state_of(hass, "sensor.alice_readiness_score") == "61"
 
 
 async def test_unknown_enum_values_are_unknown_not_errors(
     hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
 ) -> None:
-    """A newer collector may add a status or fatigue type; the entity has no value."""
+    """A newer collector may add a status or fatigue type; the entity shows unknown."""
     await collector.state(state_payload(status="deload", fatigue_type="jet_lag", score=60))
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "60")
-    assert state_of(hass, "sensor.alice_readiness_status") == STATE_UNAVAILABLE
-    assert state_of(hass, "sensor.alice_fatigue_type") == STATE_UNAVAILABLE
+    assert state_of(hass, "sensor.alice_readiness_status") == STATE_UNKNOWN
+    assert state_of(hass, "sensor.alice_fatigue_type") == STATE_UNKNOWN
 
 
 async def test_measurement_progress(
@@ -193,13 +196,25 @@ async def test_measurement_progress(
         },
     )
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "recording")
-    assert state_of(hass, "sensor.alice_measurement_progress") == "35.0"
+    assert state_of(hass, "sensor.alice_measurement_progress") == "35"
     await collector.publish(
-        "alice/measurement", {"schema_version": 1, "state": "failed", "reason": "strap not found"}
+        "alice/measurement",
+        {
+            "schema_version": 1,
+            "state": "failed",
+            "elapsed_s": 0.0,
+            "total_s": 120.0,
+            "progress_pct": 0,
+            "heart_rate_bpm": None,
+            "beats": 0,
+            "artifacts": 0,
+            "reason": "strap not found",
+            "updated_at": "2026-11-22T06:41:05+00:00",
+        },
     )
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "failed")
     assert hass.states.get("sensor.alice_measurement").attributes["reason"] == "strap not found"
-    assert state_of(hass, "sensor.alice_measurement_progress") == STATE_UNAVAILABLE
+    assert state_of(hass, "sensor.alice_measurement_progress") == "0"
 
 
 async def test_measurement_of_unknown_user_is_ignored(

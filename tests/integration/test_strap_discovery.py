@@ -96,8 +96,8 @@ async def test_discovered_strap_is_set_up_for_its_wearer(
     }
     # The same entities as a collector's user, named after the wearer.
     assert state_of(hass, "sensor.alice_smith_measurement") == "idle"
-    # No reading yet: the score has no value, so it is unavailable.
-    assert state_of(hass, "sensor.alice_smith_readiness_score") == "unavailable"
+    # No reading yet: the score has no value yet, so it is unknown.
+    assert state_of(hass, "sensor.alice_smith_readiness_score") == "unknown"
     assert state_of(hass, "button.alice_smith_start_measurement") == "unknown"
     # No collector behind a strap: no collector device, connectivity or last-seen entity,
     # and the wearer's device hangs off nothing.

@@ -8,14 +8,17 @@ virtual one replaying RR at 60x, so a 60 s recording takes one second.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from homeassistant.components.bluetooth import BluetoothScanningMode
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from strap_helpers import window_around_now
 from support.fakebluez import VirtualStrap
 
@@ -231,6 +234,28 @@ async def test_outside_the_window_an_advertising_strap_is_left_alone(
     assert not hub.measuring
     assert fake_bluez.strap(ADDRESS).connects == 0
     assert state_of(hass, "sensor.alice_measurement") == "idle"
+
+
+@pytest.mark.usefixtures("real_bluetooth")
+async def test_scanning_is_active_only_in_the_morning_window(hass: HomeAssistant) -> None:
+    entry = await add_strap_entry(hass, inside_window=False)
+    hub: StrapHub = entry.runtime_data
+    assert hub.scanning_mode is BluetoothScanningMode.PASSIVE
+    now = dt_util.now()
+    window = hub.settings.window
+
+    def next_time(edge: time, after: datetime) -> datetime:
+        at = after.replace(hour=edge.hour, minute=edge.minute, second=edge.second, microsecond=0)
+        return at if at > after else at + timedelta(days=1)
+
+    opens = next_time(window.start, now)
+    closes = next_time(window.end, opens)
+    async_fire_time_changed(hass, opens)
+    await hass.async_block_till_done()
+    assert hub.scanning_mode is BluetoothScanningMode.ACTIVE
+    async_fire_time_changed(hass, closes)
+    await hass.async_block_till_done()
+    assert hub.scanning_mode is BluetoothScanningMode.PASSIVE
 
 
 async def measure_until_it_ends(hass: HomeAssistant) -> str:

@@ -160,8 +160,8 @@ async def test_recompute_before_any_reading_changes_nothing(
     await hass.services.async_call(
         DOMAIN, "recompute", {"device_id": device_of(hass, entry)}, blocking=True
     )
-    # No reading, no value: unavailable rather than a made-up state.
-    assert state_of(hass, "sensor.alice_readiness_status") == "unavailable"
+    # No reading, no value yet: unknown rather than a made-up state.
+    assert state_of(hass, "sensor.alice_readiness_status") == "unknown"
 
 
 async def test_a_second_press_while_measuring_starts_nothing_new(
