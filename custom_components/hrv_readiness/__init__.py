@@ -78,6 +78,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
     if CONF_ADDRESS in entry.data:
         hub: StrapHub | HrvRuntime = StrapHub(hass, entry)
         entry.runtime_data = hub
+        # New options (measurement length, thresholds) take effect by a reload.
+        entry.async_on_unload(entry.add_update_listener(_async_reload))
         await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
         await hub.async_start()
         return True
@@ -91,6 +93,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:
     await runtime.async_start()
     await HistoryImporter(runtime).async_start()
     return True
+
+
+async def _async_reload(hass: HomeAssistant, entry: HrvConfigEntry) -> None:
+    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: HrvConfigEntry) -> bool:

@@ -17,18 +17,20 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import bluetooth, mqtt
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
 from homeassistant.helpers import selector
 from homeassistant.util import slugify
 
 from hrv_readiness.mqtt.consume import PayloadError, parse_announce
+from hrv_readiness.readiness import ReadinessSettings
 
 from .const import (
     ANNOUNCE_TIMEOUT_S,
     CONF_ADDRESS,
     CONF_BASE_TOPIC,
     CONF_COLLECTOR_ID,
+    CONF_DURATION,
     CONF_PERSON,
     CONF_STRAP_NAME,
     CONF_USER_ID,
@@ -36,11 +38,13 @@ from .const import (
     CONF_WINDOW_END,
     CONF_WINDOW_START,
     DEFAULT_BASE_TOPIC,
+    DEFAULT_DURATION_S,
     DEFAULT_WINDOW_END,
     DEFAULT_WINDOW_START,
     DOMAIN,
     ID_PATTERN,
     LOGGER,
+    TUNABLE_THRESHOLDS,
 )
 from .validation import vol
 
@@ -125,6 +129,19 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up one HRV Readiness collector."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> StrapOptionsFlow:
+        """A strap entry's measurement length and readiness thresholds."""
+        del config_entry
+        return StrapOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only a strap entry: a collector's settings are in its own config file."""
+        return CONF_ADDRESS in config_entry.data
 
     def __init__(self) -> None:
         self._announce: AnnouncePayload | None = None
@@ -400,3 +417,43 @@ class HrvReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
             title=announce.name,
             data={CONF_COLLECTOR_ID: announce.collector_id, CONF_BASE_TOPIC: base_topic},
         )
+
+
+class StrapOptionsFlow(OptionsFlow):
+    """How long to measure, and the readiness thresholds a person would tune."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        current = {**self.config_entry.data, **self.config_entry.options}
+        defaults = ReadinessSettings()
+        fields: dict[Any, Any] = {
+            vol.Required(
+                CONF_DURATION, default=int(current.get(CONF_DURATION, DEFAULT_DURATION_S))
+            ): selector.NumberSelector(
+                selector.NumberSelectorConfig(min=60, max=300, step=10, unit_of_measurement="s")
+            ),
+        }
+        for key in TUNABLE_THRESHOLDS:
+            info = ReadinessSettings.model_fields[key]
+            low, high = _bounds(info.metadata)
+            fields[vol.Required(key, default=int(current.get(key, getattr(defaults, key))))] = (
+                vol.All(
+                    selector.NumberSelector(
+                        selector.NumberSelectorConfig(
+                            min=low, max=high, step=1, mode=selector.NumberSelectorMode.BOX
+                        )
+                    ),
+                    vol.Coerce(int),
+                )
+            )
+        return self.async_show_form(step_id="init", data_schema=vol.Schema(fields))
+
+
+def _bounds(metadata: list[Any]) -> tuple[float, float]:
+    """The ge/le bounds pydantic keeps for a settings field."""
+    low, high = 0.0, 100.0
+    for item in metadata:
+        low = float(getattr(item, "ge", low))
+        high = float(getattr(item, "le", high))
+    return low, high

@@ -83,6 +83,14 @@ CONF_PERSON: Final = "person"
 CONF_WINDOW_START: Final = "window_start"
 CONF_WINDOW_END: Final = "window_end"
 CONF_DURATION: Final = "duration_s"
+#: Readiness thresholds a person may tune for a strap entry (options flow); each is the
+#: ReadinessSettings field of that name (docs/model.md), its default the model's.
+TUNABLE_THRESHOLDS: Final = (
+    "score_caution_below",
+    "score_rest_below",
+    "soreness_high",
+    "min_history_readings",
+)
 DEFAULT_WINDOW_START: Final = "05:00:00"
 DEFAULT_WINDOW_END: Final = "10:00:00"
 DEFAULT_DURATION_S: Final = 120

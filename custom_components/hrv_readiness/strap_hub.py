@@ -84,6 +84,7 @@ from .const import (
     STALE_CHECK_INTERVAL,
     STORE_FILE,
     TRIGGER_STAND_UP,
+    TUNABLE_THRESHOLDS,
 )
 from .faults import StrapFault, fault_of
 from .hub import HrvConfigEntry, HrvHub, UserData
@@ -140,7 +141,9 @@ class StrapHub(HrvHub):
             session=MeasurementSettings(
                 duration_s=float(options.get(CONF_DURATION, DEFAULT_DURATION_S))
             ),
-            readiness=ReadinessSettings(),
+            readiness=ReadinessSettings.model_validate(
+                {key: options[key] for key in TUNABLE_THRESHOLDS if key in options}
+            ),
         )
         self.source = ha_strap_source(
             hass, self.address, entry.data.get(CONF_STRAP_NAME) or self.address

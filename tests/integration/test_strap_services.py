@@ -12,6 +12,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -233,3 +234,36 @@ async def test_the_wearers_device_goes_with_the_entry_only(
     assert await async_remove_config_entry_device(hass, entry, device) is False
     del fake_bluez
     await asyncio.sleep(0)
+
+
+async def test_options_set_the_measurement_length_and_thresholds(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    """A strap entry's options flow writes what the entry measures and assesses with."""
+    entry = await add_strap_entry(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "duration_s": 180,
+            "score_caution_below": 55,
+            "score_rest_below": 25,
+            "soreness_high": 7,
+            "min_history_readings": 10,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    hub: StrapHub = entry.runtime_data
+    assert hub.settings.session.duration_s == 180
+    readiness = hub.settings.readiness
+    assert (readiness.score_caution_below, readiness.score_rest_below) == (55, 25)
+    assert (readiness.soreness_high, readiness.min_history_readings) == (7, 10)
+
+
+async def test_a_collector_entry_has_no_options(hass: HomeAssistant) -> None:
+    """A collector's settings live in its own config file, not in Home Assistant."""
+    entry = MockConfigEntry(domain=DOMAIN, data={"collector_id": "pi", "base_topic": "x"})
+    entry.add_to_hass(hass)
+    assert not entry.supports_options
