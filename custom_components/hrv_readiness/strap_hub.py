@@ -153,6 +153,8 @@ class StrapHub(HrvHub):
         self._store: Store | None = None
         self._routine: MorningRoutine | None = None
         self._tasks: set[asyncio.Task[object]] = set()
+        #: Advertisements of the strap handled so far (diagnostics; tests wait on it).
+        self.advertisements_seen = 0
         #: How Home Assistant scans for the strap now (active only in the morning window).
         self.scanning_mode: bluetooth.BluetoothScanningMode | None = None
         self._unlisten: Callable[[], None] | None = None
@@ -296,6 +298,7 @@ class StrapHub(HrvHub):
     def _on_advertisement(
         self, _info: bluetooth.BluetoothServiceInfoBleak, _change: bluetooth.BluetoothChange
     ) -> None:
+        self.advertisements_seen += 1
         routine = self._routine
         if routine is None or routine.measuring or not routine.due():
             return

@@ -121,6 +121,8 @@ class Daemon:
         self._store: Store | None = None
         self._publisher: Publisher | None = None
         self.readings_stored = 0
+        #: How often the user loops have asked their routines (tests wait on it).
+        self.polls = 0
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -255,6 +257,7 @@ class Daemon:
             else:
                 if processed is not None:
                     self.readings_stored += 1
+            self.polls += 1
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._poll_interval_s):
                     await runtime.measure_now.wait()

@@ -215,8 +215,9 @@ async def test_strap_advertising_in_the_morning_window_measures_once(
     await wait_for(hass, lambda: fake_bluez.strap(ADDRESS).disconnect_calls, timeout_s=5.0)
     # It keeps advertising after the recording: no second measurement that day.
     connects = fake_bluez.strap(ADDRESS).connects
-    await asyncio.sleep(1.0)
-    await hass.async_block_till_done()
+    seen = hub.advertisements_seen
+    # The moment checked: two more advertisements handled by the hub.
+    await wait_for(hass, lambda: hub.advertisements_seen >= seen + 2)
     assert fake_bluez.strap(ADDRESS).connects == connects
     assert not hub.measuring
     assert [e["type"] for e in collector_events].count("measurement_started") == 1
@@ -230,7 +231,8 @@ async def test_outside_the_window_an_advertising_strap_is_left_alone(
     hub: StrapHub = entry.runtime_data
     fake_bluez.add_strap(virtual_strap())
     await wait_for(hass, lambda: hub.source.device() is not None)
-    await asyncio.sleep(0.5)
+    # The moment checked: the hub has handled the strap's advertisements.
+    await wait_for(hass, lambda: hub.advertisements_seen >= 2)
     assert not hub.measuring
     assert fake_bluez.strap(ADDRESS).connects == 0
     assert state_of(hass, "sensor.alice_measurement") == "idle"

@@ -99,6 +99,10 @@ _CLOSE_TIMEOUT_S = 5.0
 BUSY_HINT = "strap busy — is a phone app connected to it? Close the app and try again"
 
 
+#: The live artifact count is recounted after this many new beats (about 10 s).
+_RECOUNT_BEATS = 10
+
+
 class _SessionEndedError(Exception):
     """Internal: ends the session with a final state and reason."""
 
@@ -167,6 +171,8 @@ class _Recorder:
     started_at: datetime | None = None
     #: Orthostatic test: how many parsed RR came before the cue to stand.
     stand_mark: int | None = None
+    #: The live artifact count and how many parsed RR it was counted on (-1: none yet).
+    counted: tuple[int, int] = (-1, 0)
 
     def clear(self) -> None:
         self.rr_parsed.clear()
@@ -174,6 +180,7 @@ class _Recorder:
         self.segment += 1
         self.started_at = None
         self.stand_mark = None
+        self.counted = (-1, 0)
 
     def break_segment(self) -> None:
         self.segment += 1
@@ -223,19 +230,26 @@ class _Recorder:
             kept.append(value)
         return kept, starts, implausible, stand_index
 
-    @property
-    def artifacts(self) -> int:
+    def artifacts(self, *, final: bool = False) -> int:
         """Artifacts so far, counted as the finished reading's will be.
 
         The HRV engine's own detection on the RR recorded so far (the same call the
         finished recording gets), so the live counter ends on the final count
         (implausible intervals are dropped and reported apart). Too few beats yet: 0.
+        It is recounted every ``_RECOUNT_BEATS`` new beats and for the ``final``
+        report, not on every notification: a full analysis per packet would stall
+        the event loop the session runs on (Home Assistant's).
         """
+        seen, count = self.counted
+        if not final and seen >= 0 and len(self.rr_parsed) - seen < _RECOUNT_BEATS:
+            return count
         kept, starts, _ = self._kept()
         try:
-            return analyze(kept, segment_starts=tuple(starts) or (0,)).artifacts.total
+            count = analyze(kept, segment_starts=tuple(starts) or (0,)).artifacts.total
         except InputError:
-            return 0
+            count = 0
+        self.counted = (len(self.rr_parsed), count)
+        return count
 
     def kept(self) -> tuple[list[float], list[int]]:
         """The plausible RR so far (true ms) and where their runs start."""
@@ -631,7 +645,7 @@ class _Session:
                 total_s=total_s,
                 heart_rate_bpm=measurement.heart_rate_bpm,
                 beats=len(self.recorder.rr_parsed),
-                artifacts=self.recorder.artifacts,
+                artifacts=self.recorder.artifacts(final=done),
                 extending=self.extension.why if self.extension.active else "",
             ),
         )

@@ -144,7 +144,9 @@ async def test_morning_window_measures_each_user_once_and_publishes(
     stop = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop))
     await _wait_for(lambda: daemon.readings_stored >= 2, 90, "both morning readings")
-    await asyncio.sleep(2.0)  # several more polls inside the window: no second reading
+    polls = daemon.polls
+    # The moment checked: several more polls inside the window, none measuring again.
+    await _wait_for(lambda: daemon.polls >= polls + 4, 30, "more polls in the window")
     stop.set()
     await asyncio.wait_for(task, 15)
 
@@ -177,7 +179,8 @@ async def test_outside_the_window_only_a_command_measures(
     task = asyncio.create_task(daemon.run(stop))
     async with aiomqtt.Client("127.0.0.1", mosquitto.port) as client:
         await client.subscribe("hrv_readiness/testpi/alice/event", qos=1)
-        await asyncio.sleep(2.0)
+        # The moment checked: every user's routine has been asked a few times.
+        await _wait_for(lambda: daemon.polls >= 4, 30, "the routines asked in the evening")
         assert daemon.readings_stored == 0
         await client.publish(
             "hrv_readiness/testpi/alice/command/measure", b'{"request_id": "r1"}', qos=1
