@@ -83,7 +83,7 @@ async def test_the_tests_numbers_show_on_their_sensors(
     hass: HomeAssistant, collector: FakeCollector
 ) -> None:
     # Before any test: no value.
-    assert state_of(hass, "sensor.alice_orthostatic_hr_rise") == "unavailable"
+    assert state_of(hass, "sensor.alice_orthostatic_hr_rise") == "unknown"
     payload = state_payload(measured_at="2026-11-23T06:41:03+00:00")
     payload["reading"]["orthostatic"] = {
         "refusal": None,
@@ -125,6 +125,4 @@ async def test_the_tests_numbers_show_on_their_sensors(
         "reason": "the heart rate rose only 3 bpm after the cue",
     }
     await collector.state(payload, retain=False)
-    await wait_for(
-        hass, lambda: state_of(hass, "sensor.alice_orthostatic_hr_rise") == "unavailable"
-    )
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_orthostatic_hr_rise") == "unknown")
