@@ -155,7 +155,7 @@ DifferencePolicy = Literal["drop", "inner", "keep"]
 CorrectionKind = Literal["ectopic", "missed", "extra", "run", "leftover"]
 DIFFERENCE_POLICY: dict[CorrectionKind, DifferencePolicy] = {
     "ectopic": "drop",
-    "missed": "drop",
+    "missed": "inner",
     "extra": "drop",
     "run": "drop",
     "leftover": "drop",
