@@ -57,6 +57,8 @@ LENGTHS_S = {"2 min": 120.0, "5 min": 300.0}
 STRIDE_BEATS = 150
 #: Timing takes the fastest of this many runs per series, for ours and for NeuroKit2.
 TIMING_REPEATS = 5
+#: Rounds of timing, NeuroKit2 then ours in each; the ratio is the median over rounds.
+TIMING_ROUNDS = 3
 #: Rows whose injected events stay below this share of the beats must be answered ...
 ACCEPTANCE_ROWS_BELOW_PCT = 4.0
 #: ... at least this often (docs/hrv.md).
@@ -194,9 +196,7 @@ def run_peers(cases: list[Case], timing: dict[str, list[Case]]) -> Peers:
             peers.rmssd_ms[column] = result["rmssd_ms"]
             peers.flagged[column] = [int(f) for f in result["flagged"]]
             peers.versions.update(result["versions"])
-        for label, subset in timing.items():
-            seconds = run_peer("neurokit2", "neurokit2_kubios", subset, Path(tmp), TIMING_REPEATS)
-            peers.neurokit_seconds[label] = float(np.median(seconds["seconds"]))
+        del timing  # timed apart, in rounds beside ours (time_rounds)
     return peers
 
 
@@ -265,21 +265,28 @@ def print_table(length: str, cases: list[Case], ours: Ours, peers: Peers) -> lis
         )
         worse: list[str] = []
         best = p95_best = verdict = "-"
+        if events_pct >= ACCEPTANCE_ROWS_BELOW_PCT:
+            # Above the artifact limit ours refuses by design; the column "none refused"
+            # shows how its correction compares.
+            verdict = "refused (above the limit)"
         if peers.rmssd_ms:
             med_peer = min(peers.rmssd_ms, key=lambda p: stats[p][0])
             p95_peer = min(peers.rmssd_ms, key=lambda p: stats[p][1])
             best = f"{stats[med_peer][0]:.1f} ({med_peer})"
             p95_best = f"{stats[p95_peer][1]:.1f} ({p95_peer})"
             mine = stats["ours (defaults)"]
-            if not mine[0] <= stats[med_peer][0] + 1e-9:
+            if events_pct >= ACCEPTANCE_ROWS_BELOW_PCT:
+                pass
+            elif not mine[0] <= stats[med_peer][0] + 1e-9:
                 worse.append(
                     f"{length} {row}: median {mine[0]:.1f} vs {stats[med_peer][0]:.1f} ({med_peer})"
                 )
-            if not mine[1] <= stats[p95_peer][1] + 1e-9:
+            if events_pct < ACCEPTANCE_ROWS_BELOW_PCT and not mine[1] <= stats[p95_peer][1] + 1e-9:
                 worse.append(
                     f"{length} {row}: p95 {mine[1]:.1f} vs {stats[p95_peer][1]:.1f} ({p95_peer})"
                 )
-            verdict = "yes" if not worse else "NO"
+            if events_pct < ACCEPTANCE_ROWS_BELOW_PCT:
+                verdict = "yes" if not worse else "NO"
         print(
             f"| {row} | {events_pct:.1f} % | {trials} | {' | '.join(cells)} | {best} | "
             f"{p95_best} | {verdict} |"
@@ -317,6 +324,13 @@ def time_ours(subset: list[Case]) -> float:
             fastest = min(fastest, time.perf_counter() - began)
         seconds.append(fastest)
     return float(np.median(seconds))
+
+
+def time_neurokit(subset: list[Case]) -> float:
+    """NeuroKit2's median over ``subset`` of the fastest of TIMING_REPEATS runs, seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds = run_peer("neurokit2", "neurokit2_kubios", subset, Path(tmp), TIMING_REPEATS)
+    return float(np.median(seconds["seconds"]))
 
 
 def demo_rejections() -> tuple[int, int, list[str]]:
@@ -387,18 +401,31 @@ def main() -> int:
         f"largest |ΔRMSSD| of an answered reading {acc_err.max():.1f} %"
     )
 
-    print("\ntime per analyze() (median of the fastest of 5 runs per reading, every row):")
-    print("| readings | ours | NeuroKit2 signal_fixpeaks(kubios) + hrv_time | ratio |")
-    print("|---|---|---|---|")
-    speedups: list[float] = []
-    for label, subset in timing.items():
-        ours_ms = 1000 * time_ours(subset)
-        nk = peers.neurokit_seconds.get(label)
-        nk_cell = f"{1000 * nk:.2f} ms" if nk else "-"
-        if nk:
-            speedups.append(1000 * nk / ours_ms)
-        ratio = f"{1000 * nk / ours_ms:.1f}x faster" if nk else "-"
-        print(f"| {label} ({len(subset)}) | {ours_ms:.2f} ms | {nk_cell} | {ratio} |")
+    print(
+        f"\ntime per analyze() (median of the fastest of {TIMING_REPEATS} runs per reading, "
+        f"every row; {TIMING_ROUNDS} rounds, NeuroKit2 and ours one after the other in each,"
+        " so both see the same load on a shared machine):"
+    )
+    print("| round | readings | ours | NeuroKit2 signal_fixpeaks(kubios) + hrv_time | ratio |")
+    print("|---|---|---|---|---|")
+    ratios: dict[str, list[float]] = {label: [] for label in timing}
+    for round_ in range(1, TIMING_ROUNDS + 1):
+        for label, subset in timing.items():
+            nk_ms = None if args.ours_only else 1000 * time_neurokit(subset)
+            ours_ms = 1000 * time_ours(subset)
+            nk_cell = f"{nk_ms:.2f} ms" if nk_ms else "-"
+            ratio = "-"
+            if nk_ms:
+                ratios[label].append(nk_ms / ours_ms)
+                ratio = f"{nk_ms / ours_ms:.1f}x faster"
+            cells = f"{ours_ms:.2f} ms | {nk_cell} | {ratio}"
+            print(f"| {round_} | {label} ({len(subset)}) | {cells} |")
+    speedups = [float(np.median(r)) for r in ratios.values() if r]
+    if speedups:
+        print(
+            "median ratio per length: "
+            + ", ".join(f"{label} {np.median(r):.1f}x" for label, r in ratios.items() if r)
+        )
     print("\n" + long_recording())
 
     refused, mornings, which = demo_rejections()
@@ -423,7 +450,8 @@ def main() -> int:
         print("peer versions: " + ", ".join(f"{k} {v}" for k, v in sorted(peers.versions.items())))
         worse = [line for r in rows for line in r.worse]
         print(
-            "ours ≤ best peer on every row (median and p95, defaults):",
+            f"ours ≤ best peer on every row below {ACCEPTANCE_ROWS_BELOW_PCT:g} % events "
+            "(median and p95, defaults):",
             "yes" if not worse else "NO",
         )
         for line in worse:
