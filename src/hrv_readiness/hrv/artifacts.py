@@ -94,7 +94,7 @@ def rolling_quantiles(
     view = sliding_window_view(padded, 2 * half + 1)
     # Values present in each window: a running count, not a pass over every window.
     present = np.concatenate(([0], np.cumsum(~np.isnan(padded))))
-    all_counts = present[2 * half + 1 :] - present[: n]
+    all_counts = present[2 * half + 1 :] - present[:n]
     result = [np.empty(n) for _ in quantiles]
     # Blocks bound the memory of the sorted copy (a day of beats is ~100,000 rows).
     for start in range(0, n, _BLOCK_ROWS):
