@@ -152,6 +152,15 @@ async def _client(port: int, *topics: str) -> AsyncIterator[aiomqtt.Client]:
         yield client
 
 
+async def _wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    """Until ``condition()`` holds (bounded)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"timed out after {timeout_s} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
 async def _until(
     client: aiomqtt.Client,
     wanted: Callable[[str, bytes, bool], bool],
@@ -428,7 +437,9 @@ async def test_clearing_a_retained_command_does_not_run_it(
             await client.publish(f"{BASE}/alice/command/measure", b"", qos=1, retain=True)
             await client.publish(f"{BASE}/alice/command/recompute", b'{"request_id": "x"}', qos=1)
             seen = await _until(client, _answer("x"))
-        await asyncio.sleep(1.0)
+        polls = daemon.polls
+        # The moment checked: alice's loop has woken twice since (a measure would run).
+        await _wait_for(lambda: daemon.polls >= polls + 2, 30, "the user loops asked again")
         assert daemon.readings_stored == 0
     assert [_event(p)["type"] for _, p, _ in seen] == ["command_accepted"]
 
