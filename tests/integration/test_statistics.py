@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from custom_components.hrv_readiness.const import DOMAIN
 from custom_components.hrv_readiness.statistics import STATISTICS, statistic_id
 
 if TYPE_CHECKING:
@@ -141,13 +142,18 @@ async def test_importing_twice_adds_nothing(
     history = history_payload(mornings=20)
     await _setup(hass, collector, history)
     first = await wait_rows(hass, lambda r: complete(r, 20))
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    alice = entry.runtime_data.users["alice"]
+    imported = alice.raw.get("history")
     # The same history again (HA restarts, the broker replays it) and a copy that differs
     # only in published_at, which is imported again: still one row per hour.
     await collector.publish("alice/history", history)
     await collector.publish(
         "alice/history", {**history, "published_at": "2026-11-23T00:00:00+00:00"}
     )
-    await asyncio.sleep(0.3)
+    # The moment checked: the copy was imported (messages arrive in order, so the
+    # identical one was handled before it).
+    await wait_for(hass, lambda: alice.raw.get("history") is not imported)
     await hass.async_block_till_done()
     assert await rows(hass) == first
     # The next morning's history adds exactly that morning.
