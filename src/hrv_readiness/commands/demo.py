@@ -41,7 +41,7 @@ from hrv_readiness.mqtt.settings import MqttSettings
 from hrv_readiness.mqtt.state import state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import ProcessedReading, RecordingInput, process_recording
-from hrv_readiness.readiness import ReadinessSettings, TrainingEntry, WellnessEntry
+from hrv_readiness.readiness import ReadinessSettings
 from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
 from hrv_readiness.report.table import render_table
@@ -217,26 +217,8 @@ def _write_chart(charts: list[UserChart], path: Path) -> None:
 
 
 def _log_context(store: Store, day: SimulatedDay) -> None:
-    store.add_wellness(
-        WellnessEntry(
-            user=day.user,
-            date=day.date,
-            soreness=day.soreness,
-            energy=day.energy,
-            sleep_quality=day.sleep_quality,
-            stress=day.stress,
-            heavy_legs=day.heavy_legs,
-        )
-    )
-    store.add_training(
-        TrainingEntry(
-            user=day.user,
-            date=day.date - dt.timedelta(days=1),
-            session_type=day.training_type,  # type: ignore[arg-type]
-            effort=day.training_effort,
-            duration_min=day.training_minutes,
-        )
-    )
+    store.add_wellness(day.wellness())
+    store.add_training(day.training())
 
 
 def _store_morning(

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from hrv_readiness.readiness.models import TrainingEntry, WellnessEntry
 from hrv_readiness.simulation.rr import RrScenario
 
 SessionType = str  # heavy_compound / explosive / intervals / endurance / isolation / rest
@@ -44,6 +45,28 @@ class SimulatedDay:
     training_type: SessionType
     training_effort: int
     training_minutes: int
+
+    def wellness(self) -> WellnessEntry:
+        """This morning's questionnaire, as a person would log it."""
+        return WellnessEntry(
+            user=self.user,
+            date=self.date,
+            soreness=self.soreness,
+            energy=self.energy,
+            sleep_quality=self.sleep_quality,
+            stress=self.stress,
+            heavy_legs=self.heavy_legs,
+        )
+
+    def training(self) -> TrainingEntry:
+        """The session of the day before this morning, as a person would log it."""
+        return TrainingEntry(
+            user=self.user,
+            date=self.date - timedelta(days=1),
+            session_type=self.training_type,  # type: ignore[arg-type]
+            effort=self.training_effort,
+            duration_min=self.training_minutes,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,6 @@ from hrv_readiness.pipeline import RecordingInput, process_recording
 from hrv_readiness.readiness import (
     DailyReading,
     ReadinessSettings,
-    TrainingEntry,
     WellnessEntry,
     assess,
 )
@@ -65,26 +64,8 @@ def demo_caution_scores(tmp_path_factory: pytest.TempPathFactory) -> list[int]:
     with Store.open(path) as store:
         for person in HOUSEHOLD:
             for day in simulate_person(person, last_day=TODAY):
-                store.add_wellness(
-                    WellnessEntry(
-                        user=day.user,
-                        date=day.date,
-                        soreness=day.soreness,
-                        energy=day.energy,
-                        sleep_quality=day.sleep_quality,
-                        stress=day.stress,
-                        heavy_legs=day.heavy_legs,
-                    )
-                )
-                store.add_training(
-                    TrainingEntry(
-                        user=day.user,
-                        date=day.date - dt.timedelta(days=1),
-                        session_type=day.training_type,  # type: ignore[arg-type]
-                        effort=day.training_effort,
-                        duration_min=day.training_minutes,
-                    )
-                )
+                store.add_wellness(day.wellness())
+                store.add_training(day.training())
                 process_recording(
                     store,
                     RecordingInput(
