@@ -16,10 +16,10 @@ artifacts; the reason is printed), 2 for a file that is not an RR file.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hrv_readiness.commands.console import console
 from hrv_readiness.commands.history_options import (
@@ -32,6 +32,7 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import add_save_arguments, save_reading
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.errors import InputError
 from hrv_readiness.formats import (
@@ -44,13 +45,16 @@ from hrv_readiness.formats.text import read_text
 from hrv_readiness.hrv import DEFAULT_ARTIFACT_REJECT_PCT, HrvResult, analyze
 from hrv_readiness.readiness.dates import DEFAULT_MORNING_TIME
 
+if TYPE_CHECKING:
+    import argparse
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "analyze",
-        help="HRV (RMSSD, SDNN, …) and artifacts of a file of RR intervals",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "HRV (RMSSD, SDNN, …) and artifacts of a file of RR intervals",
+        __doc__,
     )
     parser.add_argument("file", metavar="FILE", help="RR intervals in ms ('-' for stdin)")
     parser.add_argument(

@@ -11,8 +11,8 @@ logging a questionnaire again replaces that morning's.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from hrv_readiness.commands.history_options import (
     add_db_argument,
@@ -25,20 +25,24 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import queue_state
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.models import SESSION_TYPES
 from hrv_readiness.store import Store
 from hrv_readiness.store.changes import delete_entries, remove_user, rename_user, undo_last
 
+if TYPE_CHECKING:
+    import argparse
+
 _KINDS = (("reading", "reading(s)"), ("wellness", "questionnaire"), ("training", "training"))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    delete = subparsers.add_parser(
+    delete = add_subcommand(
+        subparsers,
         "delete",
-        help="delete a reading, questionnaire or training entry, or a person (undoable)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "delete a reading, questionnaire or training entry, or a person (undoable)",
+        __doc__,
     )
     delete.add_argument("--user", required=True, type=user_id, help="whose entry")
     delete.add_argument("--date", type=iso_date, help="the morning (YYYY-MM-DD)")
@@ -57,22 +61,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_argument(delete)
     delete.set_defaults(func=run_delete)
 
-    rename = subparsers.add_parser(
-        "rename",
-        help="give a person's history another user id (undoable)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    rename = add_subcommand(
+        subparsers, "rename", "give a person's history another user id (undoable)", __doc__
     )
     rename.add_argument("--user", required=True, type=user_id, help="the id now")
     rename.add_argument("--to", required=True, type=user_id, help="the id it should be")
     add_db_argument(rename)
     rename.set_defaults(func=run_rename)
 
-    undo = subparsers.add_parser(
+    undo = add_subcommand(
+        subparsers,
         "undo",
-        help="put back what the last delete, rename or replaced questionnaire removed",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "put back what the last delete, rename or replaced questionnaire removed",
+        __doc__,
     )
     undo.add_argument("--list", action="store_true", help="only say what undo would restore")
     add_db_argument(undo)

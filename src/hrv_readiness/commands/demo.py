@@ -19,7 +19,6 @@ database that holds anyone but the demo household is never touched.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
 import datetime as dt
@@ -32,6 +31,7 @@ from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.commands.console import console
 from hrv_readiness.commands.progress import ProgressDisplay
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.commands.verdict import verdict_lines
 from hrv_readiness.errors import BrokerError, HrvError
 from hrv_readiness.mqtt.history import history_messages
@@ -50,6 +50,7 @@ from hrv_readiness.simulation.household import HOUSEHOLD, SimulatedDay, simulate
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
     from hrv_readiness.simulation.household import SimulatedPerson
@@ -60,11 +61,11 @@ DEFAULT_DATA_DIR = Path("data/demo")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "demo",
-        help="simulated household morning: strap → HRV → readiness → SQLite → MQTT",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "simulated household morning: strap → HRV → readiness → SQLite → MQTT",
+        __doc__,
     )
     parser.add_argument(
         "--data-dir",

@@ -6,21 +6,22 @@ its RR intervals and the verdict of its morning, every questionnaire and session
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hrv_readiness.commands.history_options import add_db_argument, db_path
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.store import Store
 from hrv_readiness.store.export import EXPORT_FORMATS, export_history, format_from_path
 
+if TYPE_CHECKING:
+    import argparse
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help="write the whole history to a JSON or CSV file",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = add_subcommand(
+        subparsers, "export", "write the whole history to a JSON or CSV file", __doc__
     )
     parser.add_argument("path", type=Path, metavar="PATH", help="file to write")
     parser.add_argument(

@@ -34,7 +34,6 @@ still imported; the exit status is then 2. ``--json`` prints one entry per file
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import math
 from pathlib import Path
@@ -53,6 +52,7 @@ from hrv_readiness.commands.history_options import (
 from hrv_readiness.commands.json_output import ImportedFile, ImportOutput
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import save_reading
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import HrvError, InputError
 from hrv_readiness.formats import (
     DATE_ORDERS,
@@ -68,17 +68,19 @@ from hrv_readiness.store.export import EXPORT_FORMATS, import_history
 from hrv_readiness.store.verdicts import reassess
 
 if TYPE_CHECKING:
+    import argparse
+
     from hrv_readiness.pipeline import ProcessedReading
 
 _MORNING = dt.time(7, 0)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "import",
-        help="add exports, other apps' HRV summaries or RR files to the history",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "add exports, other apps' HRV summaries or RR files to the history",
+        __doc__,
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to read")
     parser.add_argument("--user", type=user_id, help="whose readings the RR and summary files are")

@@ -34,6 +34,7 @@ from hrv_readiness.commands.history_options import (
 from hrv_readiness.commands.json_output import LogOutput
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import queue_state
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.errors import InvalidRecordError
 from hrv_readiness.readiness.models import (
@@ -91,11 +92,8 @@ def _minutes(text: str) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "log",
-        help="record soreness, energy, sleep, stress and training",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = add_subcommand(
+        subparsers, "log", "record soreness, energy, sleep, stress and training", __doc__
     )
     parser.add_argument("--user", required=True, type=user_id, help="whose log (e.g. alice)")
     parser.add_argument(

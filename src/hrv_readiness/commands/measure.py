@@ -21,7 +21,6 @@ reading or an aborted session (no skin contact: measure again), 2 failed.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 from pathlib import Path
@@ -51,6 +50,7 @@ from hrv_readiness.commands.json_output import (
 from hrv_readiness.commands.option_errors import user_id, validation_message
 from hrv_readiness.commands.progress import ProgressDisplay
 from hrv_readiness.commands.saving import add_save_arguments, readings_on, save_reading
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.config import load_config
 from hrv_readiness.errors import ConfigError, InputError
@@ -71,6 +71,7 @@ from hrv_readiness.simulation import (
 )
 
 if TYPE_CHECKING:
+    import argparse
     import datetime as dt
 
     from hrv_readiness.ble.models import MeasurementResult, Recording
@@ -90,11 +91,8 @@ _OPTIONS = {
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "measure",
-        help="take one reading from a strap with live progress",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = add_subcommand(
+        subparsers, "measure", "take one reading from a strap with live progress", __doc__
     )
     parser.add_argument(
         "--config",

@@ -25,6 +25,7 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.json_output import ReportOutput, UserReport
 from hrv_readiness.commands.option_errors import did_you_mean, user_id
+from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
@@ -54,11 +55,11 @@ def _days(text: str) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
+    parser = add_subcommand(
+        subparsers,
         "report",
-        help="history table (and PNG chart) of lnRMSSD, baselines, status, fatigue type",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "history table (and PNG chart) of lnRMSSD, baselines, status, fatigue type",
+        __doc__,
     )
     parser.add_argument(
         "--user", type=user_id, help="only this user (default: everyone in the history)"
