@@ -27,7 +27,9 @@ heart-rate samples, a recording at exercise heart rates.
 Dates are decided from the whole column: when every date reads both ways
 (2020-05-08 as 8 May or 5 August), the file is refused until ``--date-order``
 says which. Records already in the history are skipped (importing twice changes
-nothing). A file that cannot be imported gets one line on stderr and the others are
+nothing). A ``--user`` the history does not know is refused with the nearest known
+id ("did you mean ...?"), as ``log`` and ``measure --save`` do; ``--new-user`` starts
+a new person's history. A file that cannot be imported gets one line on stderr and the others are
 still imported; the exit status is then 2. ``--json`` prints one entry per file
 (schema: src/hrv_readiness/commands/schemas/import.json).
 """
@@ -42,7 +44,8 @@ from typing import TYPE_CHECKING
 from hrv_readiness.commands.console import console, print_json
 from hrv_readiness.commands.history_options import (
     add_db_argument,
-    check_configured_user,
+    add_new_user_argument,
+    check_known_user,
     checked_morning,
     db_path,
     local_now,
@@ -98,13 +101,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(ydm: HRV4Training for Android's 2020-29-03; default: decided from the file)",
     )
     parser.add_argument("--json", action="store_true", help="print one result per file as JSON")
+    add_new_user_argument(parser)
     add_db_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.user is not None:
-        check_configured_user(args, args.user)
+        # A mistyped --user would silently start a second person (as with log/measure).
+        check_known_user(args, args.user)
     results = [_import_one(args, path) for path in args.paths]
     if args.json:
         print_json(ImportOutput(database=str(db_path(args)), files=results))

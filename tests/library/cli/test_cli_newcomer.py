@@ -167,7 +167,7 @@ def test_an_old_recording_imports_but_a_typed_old_date_does_not(
     assert "is the recording device's clock set?" in err + out
 
 
-@pytest.mark.parametrize("command", ["log", "measure", "analyze"])
+@pytest.mark.parametrize("command", ["log", "measure", "analyze", "import"])
 def test_a_mistyped_user_is_refused_with_a_suggestion(
     command: str, fortnight: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -175,6 +175,7 @@ def test_a_mistyped_user_is_refused_with_a_suggestion(
         "log": ["log", "--soreness", "1", "--energy", "7", "--sleep", "7", "--stress", "2"],
         "measure": ["measure", "--simulate", "--save"],
         "analyze": ["analyze", str(_rr_file(tmp_path, TODAY)), "--save"],
+        "import": ["import", str(_rr_file(tmp_path, TODAY - dt.timedelta(days=20)))],
     }[command]
     code, _, err = _run(capsys, *argv, "--user", "bbo", "--db", str(fortnight))
     assert code == 2
