@@ -58,7 +58,7 @@ step "integration tests (Home Assistant 2025.4.4, the oldest supported)" .venv-h
 # The real `hass` of the current release runs in the sid root (Python 3.14); the test,
 # the collector's demo and Debian's chromium run here and reach it on 127.0.0.1.
 export HRV_E2E_HASS_PYTHON="bash $PWD/scripts/in_sid_root.sh $PWD/.venv-hass/bin/python"
-step "real hass 2026.11.0: installs the wheel from a local index; the dashboard in Chromium" \
+step "real hass 2026.11.0: installs the wheel from a local index; a strap entry; the dashboard in Chromium" \
     .venv-ha/bin/python -m pytest -c tests/e2e/pytest.ini tests/e2e --junitxml="$reports/e2e.xml" -q
 
 .venv/bin/python scripts/summarize_junit.py "$reports"/*.xml

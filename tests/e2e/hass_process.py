@@ -1,7 +1,8 @@
 """A real Home Assistant process for the browser check: config, start, onboarding, API.
 
-The config directory is made from scratch: the MQTT and HRV Readiness config entries
-are written into ``.storage`` as Home Assistant keeps them, the integration is linked
+The config directory is made from scratch: the config entries (MQTT and a collector's,
+or Home Assistant's bluetooth adapter and a strap's) are written into ``.storage`` as
+Home Assistant keeps them, the integration is linked
 into ``custom_components``, the example dashboard is a YAML dashboard, and the owner
 account is created through the onboarding API as the frontend would.
 """
@@ -102,6 +103,68 @@ def _entry(
 
 def write_config(config: Path, *, http_port: int, broker_port: int, collector_id: str) -> None:
     """A config directory with MQTT, the integration for ``collector_id`` and the dashboard."""
+    write_config_entries(
+        config,
+        http_port=http_port,
+        entries=[
+            _entry(
+                "01JMQTT0000000000000000000",
+                "mqtt",
+                "Mosquitto",
+                {"broker": "127.0.0.1", "port": broker_port},
+                None,
+            ),
+            _entry(
+                "01JHRV00000000000000000000",
+                "hrv_readiness",
+                f"HRV Readiness ({collector_id})",
+                {"collector_id": collector_id, "base_topic": "hrv_readiness"},
+                collector_id,
+            ),
+        ],
+    )
+
+
+def strap_entries(
+    *, adapter: str, strap: str, strap_name: str, user: str, window: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """Home Assistant's bluetooth entry for ``adapter`` and a strap entry measuring ``user``.
+
+    As the two discovery flows leave them: the adapter's entry keyed by its address
+    (homeassistant/components/bluetooth/config_flow.py), the strap's by address and
+    wearer (the integration's config_flow.py). The recording is the shortest a person
+    can choose (60 s, the options flow's minimum), so a replayed strap is done soon.
+    """
+    user_id = user.lower()
+    strap_entry = _entry(
+        "01JHRVSTRAP000000000000000",
+        "hrv_readiness",
+        f"{user} ({strap_name})",
+        {
+            "address": strap,
+            "strap_name": strap_name,
+            "user_id": user_id,
+            "name": user,
+            "window_start": window[0],
+            "window_end": window[1],
+        },
+        f"{strap}_{user_id}",
+    )
+    strap_entry["options"] = {"duration_s": 60}
+    return [
+        _entry(
+            "01JBLUETOOTH00000000000000",
+            "bluetooth",
+            f"hci0 ({adapter})",
+            {},
+            adapter,
+        ),
+        strap_entry,
+    ]
+
+
+def write_config_entries(config: Path, *, http_port: int, entries: list[dict[str, Any]]) -> None:
+    """A config directory with these config entries, the integration and the dashboard."""
     (config / ".storage").mkdir(parents=True)
     (config / "custom_components").mkdir()
     (config / "custom_components" / "hrv_readiness").symlink_to(
@@ -112,22 +175,6 @@ def write_config(config: Path, *, http_port: int, broker_port: int, collector_id
         encoding="utf-8",
     )
     (config / "dashboard.yaml").write_text(DASHBOARD.read_text(encoding="utf-8"), encoding="utf-8")
-    entries = [
-        _entry(
-            "01JMQTT0000000000000000000",
-            "mqtt",
-            "Mosquitto",
-            {"broker": "127.0.0.1", "port": broker_port},
-            None,
-        ),
-        _entry(
-            "01JHRV00000000000000000000",
-            "hrv_readiness",
-            f"HRV Readiness ({collector_id})",
-            {"collector_id": collector_id, "base_topic": "hrv_readiness"},
-            collector_id,
-        ),
-    ]
     (config / ".storage" / "core.config_entries").write_text(
         json.dumps(
             {
@@ -232,9 +279,17 @@ class HassProcess:
 
     With ``index_url`` it runs without ``--skip-pip`` and installs the integration's
     requirement the way Home Assistant does (``uv pip install``) from that index only.
+    ``extra_env`` reaches ``hass`` too (e.g. ``DBUS_SYSTEM_BUS_ADDRESS`` of a fake BlueZ).
     """
 
-    def __init__(self, config: Path, port: int, *, index_url: str | None = None) -> None:
+    def __init__(
+        self,
+        config: Path,
+        port: int,
+        *,
+        index_url: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.config = config
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
@@ -242,12 +297,14 @@ class HassProcess:
         self._log = self.log_path.open("wb")
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         pip = ["--skip-pip"]
+        passed = dict(extra_env or {})
         if index_url is not None:
             pip = ["--skip-pip-packages", ",".join(SKIP_PIP_PACKAGES)]
-            index_env = {"UV_INDEX_URL": index_url, "UV_NO_CACHE": "1"}
-            env.update(index_env)
+            passed.update({"UV_INDEX_URL": index_url, "UV_NO_CACHE": "1"})
+        env.update(passed)
+        if passed:
             # scripts/in_sid_root.sh starts from an empty environment plus these.
-            env["HRV_SID_ENV"] = " ".join(f"{k}={v}" for k, v in index_env.items())
+            env["HRV_SID_ENV"] = " ".join(f"{k}={v}" for k, v in passed.items())
         self._process = subprocess.Popen(
             [*hass_python(), "-m", "homeassistant", "-c", str(config), *pip, "--log-no-color"],
             stdout=self._log,
