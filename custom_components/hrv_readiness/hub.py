@@ -200,6 +200,16 @@ class HrvHub(ABC):
         self.notify(user.user_id)
 
     @callback
+    def clear_state(self, user: UserData) -> None:
+        """``user`` has no reading (any more): the readiness entities show unknown.
+
+        The newest reading seen is kept, so putting the same reading back (undo) is no
+        news and fires nothing.
+        """
+        user.state = None
+        self.notify(user.user_id)
+
+    @callback
     def set_measurement(self, user: UserData, measurement: MeasurementPayload) -> None:
         user.measurement = measurement
         self.notify(user.user_id)

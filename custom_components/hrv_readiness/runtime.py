@@ -232,10 +232,13 @@ class HrvRuntime(HrvHub):
 
     @callback
     def _on_state(self, msg: ReceiveMessage) -> None:
-        if not msg.payload:
-            return
         user_id = self._user_from_topic(msg.topic)
         if self._gate.hold("state", user_id, msg):
+            return
+        if not msg.payload:
+            # v1.7: an emptied retained state: the user has no reading (any more).
+            if (user := self.users.get(user_id)) is not None:
+                self.clear_state(user)
             return
         try:
             state = parse_state(msg.payload)

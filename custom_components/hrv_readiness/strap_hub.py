@@ -344,6 +344,9 @@ class StrapHub(HrvHub):
     @callback
     def show_state(self, user: UserData, event: StateChanged) -> None:
         """The routine's state of the person, shown as a collector's state would be."""
+        if event.reading is None:
+            self.clear_state(user)
+            return
         payload = state_payload(
             collector_id=self.collector_id,
             reading=event.reading,

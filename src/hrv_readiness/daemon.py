@@ -56,7 +56,7 @@ from hrv_readiness.mqtt.history import history_messages
 from hrv_readiness.mqtt.payloads import AnnouncedUser
 from hrv_readiness.mqtt.publisher import Publisher
 from hrv_readiness.mqtt.sink import MqttSink, measurement_message
-from hrv_readiness.mqtt.state import state_message, state_payload
+from hrv_readiness.mqtt.state import cleared_state_message, state_message, state_payload
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import current_state
 from hrv_readiness.routine import MorningRoutine, RoutineSettings
@@ -216,7 +216,10 @@ class Daemon:
         messages = []
         for user in self.config.users:
             state = current_state(store, user=user.id, settings=self.config.readiness_for(user.id))
-            if state is not None:
+            if state is None:
+                # No reading (any more): nothing retained may show one that is gone.
+                messages.append(cleared_state_message(self._topics, user.id))
+            else:
                 payload = state_payload(
                     collector_id=self.config.collector.id,
                     reading=state.reading,

@@ -93,6 +93,7 @@ def run_delete(args: argparse.Namespace) -> int:
             raise InputError(msg)
         with Store.open(path) as store:
             batch = remove_user(store, args.user, at=now)
+            queue_state(args, store, args.user)  # "no reading yet" for MQTT
         print(f"{batch.change} ({len(batch.records)} records); `hrv-collector undo` restores it")
         return 0
     if args.date is None:
@@ -134,6 +135,7 @@ def run_rename(args: argparse.Namespace) -> int:
             at=dt.datetime.now(dt.UTC),
         )
         queue_state(args, store, args.to)
+        queue_state(args, store, args.user)  # the old id: "no reading yet"
     print(f"{batch.change}; `hrv-collector undo` renames back")
     return 0
 
@@ -148,8 +150,10 @@ def run_undo(args: argparse.Namespace) -> int:
             last = store.last_trash()
             print(f"undo would restore: {last.change}" if last else "the trash is empty")
             return 0
+        before = set(store.users())
         batch = undo_last(store, settings_of=lambda user: readiness_settings(args, user))
-        for user in store.users():
+        # A rename undone leaves the new id without readings: its state is cleared too.
+        for user in sorted(before | set(store.users())):
             queue_state(args, store, user)
     print(f"undone: {batch.change}")
     return 0

@@ -20,7 +20,7 @@ from hrv_readiness.commands.history_options import (
     readiness_settings,
 )
 from hrv_readiness.commands.json_output import SavedReading
-from hrv_readiness.mqtt.state import state_outbox
+from hrv_readiness.mqtt.state import cleared_state_message, outbox_message, state_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import (
     ProcessedReading,
@@ -65,12 +65,16 @@ def queue_state(args: argparse.Namespace, store: Store, user: str) -> None:
     """Queue ``user``'s state as of now for MQTT, after a change to the history.
 
     The daemon publishes it when it runs on this database, so Home Assistant shows
-    the verdict the history now gives (nothing is queued for a user without readings).
+    the verdict the history now gives; a user left without readings gets the empty
+    state that clears the retained one ("no reading yet").
     """
+    now = dt.datetime.now(dt.UTC)
     state = current_state(store, user=user, settings=readiness_settings(args, user))
     if state is None:
+        cleared = cleared_state_message(_topics(args), user)
+        store.enqueue([outbox_message(cleared, created_at=now)])
         return
-    queue = state_outbox(_topics(args), published_at=dt.datetime.now(dt.UTC))
+    queue = state_outbox(_topics(args), published_at=now)
     store.enqueue(queue(state.reading, state.readiness))
 
 

@@ -6,8 +6,9 @@ The only place the routine's typed events become the contract's payloads:
 * :class:`~hrv_readiness.routine.MeasurementOutcome` → an ``event``;
 * :class:`~hrv_readiness.routine.StandUpCue` → an ``event`` of type ``stand_up`` (v1.6);
 * :class:`~hrv_readiness.routine.StateChanged` → the retained ``state``, queued in the
-  store's outbox (a new reading also republishes the ``history``). The state at start
-  is not queued: the publisher republishes every state as of now at each connect.
+  store's outbox (a new reading also republishes the ``history``); a state without a
+  reading (the only one deleted) clears the retained ``state`` (v1.7). The state at
+  start is not queued: the publisher republishes every state as of now at each connect.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from hrv_readiness.errors import StoreError
 from hrv_readiness.mqtt.history import history_messages
 from hrv_readiness.mqtt.messages import OutgoingMessage
 from hrv_readiness.mqtt.payloads import DetailValue, EventPayload, MeasurementPayload
-from hrv_readiness.mqtt.state import outbox_message, state_message, state_payload
+from hrv_readiness.mqtt.state import (
+    cleared_state_message,
+    outbox_message,
+    state_message,
+    state_payload,
+)
 from hrv_readiness.routine.events import (
     MeasurementOutcome,
     MeasurementStatus,
@@ -102,13 +108,17 @@ class MqttSink:
 
     def _queue_state(self, event: StateChanged) -> None:
         published_at = event.at.astimezone(dt.UTC)
-        payload = state_payload(
-            collector_id=self._topics.collector_id,
-            reading=event.reading,
-            readiness=event.readiness,
-            published_at=published_at,
-        )
-        message = outbox_message(state_message(self._topics, payload), created_at=published_at)
+        if event.reading is None:
+            state = cleared_state_message(self._topics, event.user)
+        else:
+            payload = state_payload(
+                collector_id=self._topics.collector_id,
+                reading=event.reading,
+                readiness=event.readiness,
+                published_at=published_at,
+            )
+            state = state_message(self._topics, payload)
+        message = outbox_message(state, created_at=published_at)
         try:
             self._store.enqueue([message])
         except StoreError as err:

@@ -219,6 +219,15 @@ def state_outbox(
     return build
 
 
+def cleared_state_message(topics: Topics, user: str) -> OutgoingMessage:
+    """The retained ``state`` of a user without readings (v1.7): an empty payload.
+
+    It clears the retained state on the broker, so a consumer (and Home Assistant after
+    a restart) shows "no reading yet" instead of a reading that was deleted.
+    """
+    return OutgoingMessage(topics.state(user), b"", qos=1, retain=True)
+
+
 def outbox_message(message: OutgoingMessage, *, created_at: dt.datetime) -> OutboxMessage:
     """An outgoing message as the store's outbox keeps it (QoS 1 everywhere: the contract)."""
     return OutboxMessage(

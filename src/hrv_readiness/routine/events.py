@@ -100,8 +100,9 @@ class StateChanged:
     user: str
     cause: StateCause
     at: dt.datetime
-    #: The latest stored reading (possibly a rejected one).
-    reading: StoredReading
+    #: The latest stored reading (possibly a rejected one); ``None``: no reading any more
+    #: (the only one was deleted, the person removed or renamed), "no reading yet".
+    reading: StoredReading | None
     #: The latest usable reading assessed with everything stored now (``None``: none yet).
     readiness: Readiness | None
 

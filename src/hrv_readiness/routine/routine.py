@@ -252,8 +252,22 @@ class MorningRoutine:
         return await self._show_current()
 
     async def _show_current(self) -> bool:
+        """Show the state the history now gives; ``False`` when it has no reading.
+
+        Without a reading (the only one deleted, the history renamed or removed) the
+        state shown is "no reading yet", so no view keeps showing what is gone.
+        """
         state = await self._blocking(self._current_state)
         if state is None:
+            self._emit(
+                StateChanged(
+                    user=self.user,
+                    cause=StateCause.RECOMPUTED,
+                    at=self._now(),
+                    reading=None,
+                    readiness=None,
+                )
+            )
             return False
         self._emit_state(state, StateCause.RECOMPUTED)
         return True

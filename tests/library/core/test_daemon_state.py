@@ -300,6 +300,46 @@ async def test_delete_and_undo_commands_recompute_the_state_and_the_store(
     assert fatigue == ["muscular", "unknown", "muscular", "unknown", "unknown"]
 
 
+async def test_deleting_the_only_reading_clears_the_retained_state(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """No reading left: the retained state is cleared (empty, contract v1.7), so no
+    consumer keeps showing the deleted morning; undo publishes it again, and a restart
+    leaves nothing retained for a person without readings.
+    """
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config, days=1)
+    state_topic = f"{BASE}/alice/state"
+    day = MORNING.date().isoformat()
+    async with _running(config):
+        await _online(mosquitto.port)
+        assert json.loads(await _retained(mosquitto.port, state_topic))["reading"]["date"] == day
+        async with _client(mosquitto.port, f"{BASE}/alice/event", state_topic) as client:
+            await client.publish(
+                f"{BASE}/alice/command/delete",
+                json.dumps({"date": day, "entry": "reading", "request_id": "d1"}).encode(),
+                qos=1,
+            )
+            wanted = {"cleared", "answered"}
+
+            def both(topic: str, payload: bytes, retain: bool) -> bool:
+                if topic == state_topic and payload == b"":
+                    wanted.discard("cleared")
+                if _answer("d1")(topic, payload, retain):
+                    wanted.discard("answered")
+                return not wanted
+
+            seen = await _until(client, both)
+            answers = [_event(p)["type"] for t, p, _ in seen if t.endswith("/event") and p]
+        with Store.open(config.storage.database_path) as store:
+            assert store.readings("alice") == []
+        async with _client(mosquitto.port, state_topic) as client:
+            await client.publish(f"{BASE}/alice/command/undo", b"{}", qos=1)
+            seen = await _until(client, lambda _t, payload, _r: bool(payload))
+            assert json.loads(seen[-1][1])["reading"]["date"] == day
+    assert "command_rejected" not in answers
+
+
 async def test_a_reconnect_publishes_the_verdict_as_of_now(
     tmp_path: Path, mosquitto: MosquittoBroker
 ) -> None:

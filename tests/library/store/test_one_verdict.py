@@ -293,3 +293,36 @@ def test_a_replaced_questionnaire_keeps_every_answer_in_the_trash(db: Path) -> N
         assert change.replaced == ill
         undo_last(store, settings_of=lambda _user: SETTINGS, user=USER)
         assert store.wellness_for(USER, day) == ill
+
+
+def test_deleting_the_only_reading_leaves_no_reading_in_any_view(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Carol's one reading deleted: ``report`` has no morning of hers, the state the
+    daemon would publish is "no reading yet", and the MQTT state queued by the command
+    clears the retained one (an empty payload), so Home Assistant shows unknown."""
+    with Store.open(db) as store:
+        process_recording(
+            store,
+            RecordingInput(
+                user="carol",
+                rr_ms=_rr(TODAY),
+                measured_at=dt.datetime.combine(TODAY, dt.time(6, 40), tzinfo=dt.UTC),
+                date=TODAY,
+            ),
+            settings=SETTINGS,
+            outbox=state_outbox(TOPICS, published_at=NOW),
+        )
+        store.mark_sent([m.id for m in store.pending_outbox(limit=10_000) if m.id is not None])
+    _cli(capsys, "delete", "--db", str(db), "--user", "carol", "--date", TODAY.isoformat())
+    out = _cli(capsys, "report", "--db", str(db), "--days", "60", "--json")
+    assert [user["user"] for user in json.loads(out)["users"]] == [USER]
+    with Store.open(db) as store:
+        assert current_state(store, user="carol", settings=SETTINGS) is None
+        assert current_verdict(store, "carol", SETTINGS) is None
+        queued = [m for m in store.pending_outbox() if m.topic == TOPICS.state("carol")]
+    assert [(m.payload, m.retain) for m in queued] == [(b"", True)]
+    _cli(capsys, "undo", "--db", str(db))
+    with Store.open(db) as store:
+        queued = [m for m in store.pending_outbox() if m.topic == TOPICS.state("carol")]
+    assert queued[-1].payload != b""
