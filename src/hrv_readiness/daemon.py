@@ -8,7 +8,8 @@ pieces the CLI uses:
   :class:`~hrv_readiness.routine.MorningRoutine` (the same object Home Assistant's
   Bluetooth mode runs): the routine decides whether the morning wants a measurement
   (inside the window, once a day, a failed attempt retried after ``RETRY_AFTER``) and
-  measures the user's strap; the loop only wakes it every ``poll_interval_s``. A
+  measures the user's strap; the loop only wakes it every ``poll_interval_s`` (and then
+  sends what the command line queued in the outbox meanwhile). A
   rejected reading (too many artifacts) does not count: the user is asked to measure
   again. A ``measure`` command measures now, inside or outside the window. The
   routine's typed events are published by :class:`~hrv_readiness.mqtt.sink.MqttSink`.
@@ -261,6 +262,10 @@ class Daemon:
                 if processed is not None:
                     self.readings_stored += 1
             self.polls += 1
+            if self._publisher is not None:
+                # What the command line queued on this database (`log`, `delete`, an
+                # import...) goes out at the next poll, not only at the next reading.
+                self._publisher.notify_outbox()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._poll_interval_s):
                     await runtime.measure_now.wait()

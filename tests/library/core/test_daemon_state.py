@@ -16,6 +16,7 @@ import aiomqtt
 import pytest
 
 from hrv_readiness.ble.simulated import SimulatedStrap
+from hrv_readiness.cli import main
 from hrv_readiness.config import Config, UserSection, parse_config
 from hrv_readiness.daemon import Daemon
 from hrv_readiness.mqtt.state import state_outbox
@@ -338,6 +339,49 @@ async def test_deleting_the_only_reading_clears_the_retained_state(
             seen = await _until(client, lambda _t, payload, _r: bool(payload))
             assert json.loads(seen[-1][1])["reading"]["date"] == day
     assert "command_rejected" not in answers
+
+
+async def test_a_change_made_on_the_command_line_is_published_by_the_running_daemon(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """``hrv-collector log`` on the daemon's database queues the new state; the running
+    daemon sends it at its next poll, without a command or a reading to wake it."""
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config)
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        json.dumps(
+            {
+                "collector": {"id": "testpi"},
+                "users": [{"id": "alice", "strap": {"name_pattern": "Simulated*"}}],
+                "storage": {"data_dir": str(tmp_path / "data")},
+            }
+        ),
+        encoding="utf-8",
+    )
+    state_topic = f"{BASE}/alice/state"
+    async with _running(config):
+        await _online(mosquitto.port)
+        first = json.loads(await _retained(mosquitto.port, state_topic))
+        assert first["readiness"]["fatigue_type"] == "recovered"
+        async with _client(mosquitto.port, state_topic) as client:
+            code = await asyncio.to_thread(
+                main,
+                [
+                    *("log", "--config", str(path), "--user", "alice"),
+                    *("--date", MORNING.date().isoformat(), "--soreness", "9", "--energy", "6"),
+                    *("--sleep", "7", "--stress", "2"),
+                ],
+            )
+            assert code == 0
+            seen = await _until(
+                client,
+                lambda _t, payload, _r: (
+                    bool(payload)
+                    and json.loads(payload)["readiness"]["fatigue_type"] != "recovered"
+                ),
+            )
+    assert json.loads(seen[-1][1])["readiness"]["fatigue_type"] == "muscular"
 
 
 async def test_a_reconnect_publishes_the_verdict_as_of_now(
