@@ -31,6 +31,8 @@ COMMAND_TRAINING: Final = "training"
 COMMAND_RECOMPUTE: Final = "recompute"
 COMMAND_DELETE: Final = "delete"
 COMMAND_UNDO: Final = "undo"
+COMMAND_RENAME: Final = "rename"
+COMMAND_REMOVE: Final = "remove"
 
 #: Fired on the event bus for every new reading and for the device triggers.
 EVENT_READING: Final = f"{DOMAIN}_event"

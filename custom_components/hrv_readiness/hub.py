@@ -89,7 +89,7 @@ class HrvHub(ABC):
 
     @abstractmethod
     async def async_send_command(self, user_id: str, command: str, payload: dict[str, Any]) -> str:
-        """Carry out one command (measure, wellness, training, recompute) for ``user_id``."""
+        """Carry out one command of the contract's vocabulary for ``user_id``."""
 
     @property
     def sw_version(self) -> str | None:
@@ -104,6 +104,11 @@ class HrvHub(ABC):
     def via_device(self) -> tuple[str, str] | None:
         """The device every user's device hangs off (the collector's), if any."""
         return None
+
+    @callback
+    def served_users(self) -> list[str]:
+        """The user ids a history can be renamed to from here (and the entry's own)."""
+        return list(self.users)
 
     @abstractmethod
     def diagnostics(self) -> dict[str, Any]:

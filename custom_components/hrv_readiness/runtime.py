@@ -327,6 +327,13 @@ class HrvRuntime(HrvHub):
 
     # --- commands --------------------------------------------------------------------
 
+    @callback
+    def served_users(self) -> list[str]:
+        """The users the collector serves (its announce), else those seen so far."""
+        if self.announce is not None:
+            return [user.id for user in self.announce.users]
+        return list(self.users)
+
     async def async_send_command(self, user_id: str, command: str, payload: dict[str, Any]) -> str:
         """Publish a command for ``user_id``; returns the ``request_id`` sent with it."""
         if not self.available:

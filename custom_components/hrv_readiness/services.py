@@ -1,4 +1,8 @@
-"""Actions: log how a user feels and what they trained, recompute (collector or strap)."""
+"""Actions: log how a user feels and what they trained, recompute, correct the history.
+
+Every action is a command of the one vocabulary (``hrv_readiness.mqtt.payloads``): sent
+to the collector over MQTT, or carried out here for a strap entry.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,13 @@ from homeassistant.helpers import config_validation as cv
 from .const import (
     COMMAND_DELETE,
     COMMAND_RECOMPUTE,
+    COMMAND_REMOVE,
+    COMMAND_RENAME,
     COMMAND_TRAINING,
     COMMAND_UNDO,
     COMMAND_WELLNESS,
     DOMAIN,
+    ID_PATTERN,
     SESSION_TYPES,
 )
 from .devices import entry_device_by_id
@@ -30,6 +37,8 @@ SERVICE_LOG_TRAINING = "log_training"
 SERVICE_RECOMPUTE = "recompute"
 SERVICE_DELETE_ENTRY = "delete_entry"
 SERVICE_UNDO = "undo"
+SERVICE_RENAME_PERSON = "rename_person"
+SERVICE_REMOVE_PERSON = "remove_person"
 ATTR_DEVICE_ID = "device_id"
 ATTR_DATE = "date"
 
@@ -92,6 +101,14 @@ DELETE_SCHEMA = vol.Schema(
 )
 
 
+RENAME_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Required("to"): vol.All(cv.string, vol.Match(ID_PATTERN), vol.Length(max=64)),
+    }
+)
+
+
 def _command_payload(call: ServiceCall) -> dict[str, Any]:
     payload = {key: value for key, value in call.data.items() if key != ATTR_DEVICE_ID}
     if isinstance(day := payload.get(ATTR_DATE), date):
@@ -123,6 +140,25 @@ def async_setup_services(hass: HomeAssistant) -> None:
         runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
         await runtime.async_send_command(user_id, COMMAND_UNDO, {})
 
+    async def rename_person(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        to = call.data["to"]
+        others = [user for user in runtime.served_users() if user != user_id]
+        if to == user_id or to not in others:
+            # Checked here too, so a collector's refusal is not only an event.
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_person",
+                translation_placeholders={"to": to, "others": ", ".join(others) or "-"},
+            )
+        await runtime.async_send_command(user_id, COMMAND_RENAME, _command_payload(call))
+
+    async def remove_person(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        await runtime.async_send_command(user_id, COMMAND_REMOVE, {})
+
+    hass.services.async_register(DOMAIN, SERVICE_RENAME_PERSON, rename_person, RENAME_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_REMOVE_PERSON, remove_person, RECOMPUTE_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_DELETE_ENTRY, delete_entry, DELETE_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_UNDO, undo, RECOMPUTE_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_LOG_WELLNESS, log_wellness, WELLNESS_SCHEMA)

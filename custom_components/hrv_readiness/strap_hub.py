@@ -44,6 +44,8 @@ from hrv_readiness.mqtt.commands import (
     InvalidCommandError,
     MeasureCommand,
     RecomputeCommand,
+    RemoveCommand,
+    RenameCommand,
     TrainingCommand,
     UndoCommand,
     WellnessCommand,
@@ -93,6 +95,7 @@ from .strap_source import ha_strap_source
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
+    from hrv_readiness.mqtt.commands import Command
     from hrv_readiness.routine import RoutineEvent
 
 MODEL = "Morning HRV readiness (Home Assistant Bluetooth)"
@@ -396,11 +399,19 @@ class StrapHub(HrvHub):
                 user_id,
                 command,
                 {**payload, "request_id": request_id},
-                users=[self.user_id],
+                users=self.served_users(),
                 today=dt_util.now().date(),
             )
         except InvalidCommandError as err:
             raise ServiceValidationError(str(err)) from err
+        try:
+            await self._act_on(parsed)
+        except HistoryChangeError as err:
+            # Nothing to delete or undo, a name taken: the library's reason, nothing changed.
+            raise ServiceValidationError(str(err)) from err
+        return request_id
+
+    async def _act_on(self, parsed: Command) -> None:
         routine = self.routine
         if isinstance(parsed, MeasureCommand):
             self.start_measurement(orthostatic=parsed.orthostatic)
@@ -409,18 +420,43 @@ class StrapHub(HrvHub):
         elif isinstance(parsed, TrainingCommand):
             await routine.add_training(parsed.entry())
         elif isinstance(parsed, DeleteCommand):
-            try:
-                await routine.delete_entry(parsed.date, parsed.entry)
-            except HistoryChangeError as err:
-                raise ServiceValidationError(str(err)) from err
-        elif isinstance(parsed, UndoCommand):
-            try:
-                await routine.undo()
-            except HistoryChangeError as err:
-                raise ServiceValidationError(str(err)) from err
+            await routine.delete_entry(parsed.date, parsed.entry)
+        elif isinstance(parsed, UndoCommand | RenameCommand | RemoveCommand):
+            await self._change_person(parsed)
         elif isinstance(parsed, RecomputeCommand):
             await routine.recompute()
-        return request_id
+
+    async def _change_person(self, parsed: UndoCommand | RenameCommand | RemoveCommand) -> None:
+        """Undo, rename, remove: changes that may move a history between strap entries."""
+        routine = self.routine
+        if isinstance(parsed, RemoveCommand):
+            await routine.remove()
+        elif isinstance(parsed, RenameCommand):
+            await routine.rename(parsed.to)
+            for other in self._other_hubs():
+                if other.user_id == parsed.to:
+                    # The new owner's verdicts, with its own settings, and its state.
+                    await other.routine.recompute()
+        else:
+            await routine.undo()
+            # An undone rename gives a history back from (or to) another strap's person.
+            for other in self._other_hubs():
+                await other.routine.refresh()
+
+    @callback
+    def _other_hubs(self) -> list[StrapHub]:
+        """The other loaded strap entries (their people share this history file)."""
+        hubs: list[StrapHub] = []
+        for entry in self.hass.config_entries.async_entries(DOMAIN):
+            hub = getattr(entry, "runtime_data", None)
+            if isinstance(hub, StrapHub) and hub is not self and hub._routine is not None:  # noqa: SLF001
+                hubs.append(hub)
+        return hubs
+
+    @callback
+    def served_users(self) -> list[str]:
+        """This entry's person and those of the other strap entries (rename targets)."""
+        return [self.user_id, *(hub.user_id for hub in self._other_hubs())]
 
     async def async_recompute(self) -> None:
         """Re-assess the latest usable reading with today's entries (as the collector)."""

@@ -13,8 +13,9 @@ pieces the CLI uses:
   rejected reading (too many artifacts) does not count: the user is asked to measure
   again. A ``measure`` command measures now, inside or outside the window. The
   routine's typed events are published by :class:`~hrv_readiness.mqtt.sink.MqttSink`.
-* one *command loop*: ``measure``, ``wellness``, ``training`` and ``recompute`` from
-  MQTT (already validated by ``hrv_readiness.mqtt.commands``; invalid ones were answered
+* one *command loop*: ``measure``, ``wellness``, ``training``, ``recompute`` and the
+  corrections (``delete``, ``undo``, ``rename``, ``remove``) from MQTT (already
+  validated by ``hrv_readiness.mqtt.commands``; invalid ones were answered
   with ``command_rejected`` there). Wellness and training entries are stored and the
   user's state is recomputed. A store error (locked, read-only, damaged file) rejects
   that one command (``store_unavailable``); the daemon and every other user carry on.
@@ -46,6 +47,8 @@ from hrv_readiness.mqtt.commands import (
     InvalidCommandError,
     MeasureCommand,
     RecomputeCommand,
+    RemoveCommand,
+    RenameCommand,
     TrainingCommand,
     UndoCommand,
     WellnessCommand,
@@ -62,7 +65,7 @@ from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import current_state
 from hrv_readiness.routine import MorningRoutine, RoutineSettings
 from hrv_readiness.store import Store
-from hrv_readiness.store.changes import HistoryChangeError
+from hrv_readiness.store.changes import HistoryChangeError, NameTakenError
 from hrv_readiness.store.verdicts import reassess
 
 if TYPE_CHECKING:
@@ -297,7 +300,7 @@ class Daemon:
             if publisher is not None:
                 nothing = InvalidCommandError(
                     str(err),
-                    code="nothing_to_change",
+                    code="name_taken" if isinstance(err, NameTakenError) else "nothing_to_change",
                     user=command.user,
                     command=command_name(command),
                     request_id=command.request_id,
@@ -330,6 +333,11 @@ class Daemon:
                 accepted_event(command, at=self._now().astimezone(dt.UTC)), user=command.user
             )
 
+    async def _refresh_others(self, user: str) -> None:
+        for other, runtime in self._users.items():
+            if other != user:
+                await runtime.routine.refresh()
+
     async def _act_on(self, command: Command) -> None:
         runtime = self._users[command.user]
         routine = runtime.routine
@@ -346,5 +354,13 @@ class Daemon:
             await routine.delete_entry(command.date, command.entry)
         elif isinstance(command, UndoCommand):
             await routine.undo()
+            # An undone rename gives a history back from (or to) another person.
+            await self._refresh_others(command.user)
+        elif isinstance(command, RenameCommand):
+            await routine.rename(command.to)
+            # The new owner's verdicts, with the new owner's settings, and its state.
+            await self._users[command.to].routine.recompute()
+        elif isinstance(command, RemoveCommand):
+            await routine.remove()
         elif isinstance(command, RecomputeCommand):
             await routine.recompute()

@@ -9,7 +9,7 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
-from hrv_helpers import COLLECTOR_ID, PREFIX, FakeCollector, find_device, wait_for
+from hrv_helpers import ANNOUNCE, COLLECTOR_ID, PREFIX, FakeCollector, find_device, wait_for
 from voluptuous import MultipleInvalid
 
 from custom_components.hrv_readiness.const import DOMAIN
@@ -109,6 +109,7 @@ async def test_buttons_send_commands(
             {"date": "2026-11-20", "entry": "questionnaire"},
         ),
         ("undo", {}, "undo", {}),
+        ("remove_person", {}, "remove", {}),
     ],
 )
 async def test_actions_send_commands(
@@ -163,6 +164,35 @@ async def test_invalid_action_data_is_refused(
 
 
 WELLNESS = {"soreness": 1, "energy": 5, "sleep_quality": 5, "stress": 2}
+
+
+async def test_rename_person_goes_to_another_announced_user_only(
+    hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
+) -> None:
+    """The rename reaches the collector only for a user it announces; a name it does not
+    serve, the same name or an id that cannot be one is refused here, nothing sent."""
+    await collector.announce(
+        {**ANNOUNCE, "users": [*ANNOUNCE["users"], {"id": "bob", "name": "Bob"}]}
+    )
+    await wait_for(hass, lambda: find_device(hass, f"{COLLECTOR_ID}_bob") is not None)
+    device_id = alice_device_id(hass)
+    for to in ("carol", "alice"):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN, "rename_person", {"device_id": device_id, "to": to}, blocking=True
+            )
+        assert err.value.translation_key == "unknown_person"
+        assert err.value.translation_placeholders == {"to": to, "others": "bob"}
+    with pytest.raises(MultipleInvalid):
+        await hass.services.async_call(
+            DOMAIN, "rename_person", {"device_id": device_id, "to": "Bob/x"}, blocking=True
+        )
+    await hass.async_block_till_done()
+    assert collector.commands == []
+    await hass.services.async_call(
+        DOMAIN, "rename_person", {"device_id": device_id, "to": "bob"}, blocking=True
+    )
+    assert await received(hass, collector) == (f"{PREFIX}/alice/command/rename", {"to": "bob"})
 
 
 async def test_unknown_device_is_a_validation_error(
@@ -239,6 +269,8 @@ async def test_action_descriptions_load(hass: HomeAssistant, setup_entry: MockCo
         "recompute",
         "delete_entry",
         "undo",
+        "rename_person",
+        "remove_person",
     }
     assert descriptions["delete_entry"]["fields"]["entry"]["selector"]["select"]["options"] == [
         "reading",

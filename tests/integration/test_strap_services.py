@@ -19,7 +19,11 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from test_strap_measurement import ADDRESS, add_strap_entry, press_start, virtual_strap
 
 from custom_components.hrv_readiness.const import (
+    CONF_ADDRESS,
     CONF_PERSON,
+    CONF_STRAP_NAME,
+    CONF_USER_ID,
+    CONF_USER_NAME,
     CONF_WINDOW_END,
     CONF_WINDOW_START,
     DOMAIN,
@@ -130,6 +134,72 @@ async def test_an_entry_is_deleted_and_undone_and_the_verdict_follows(
         blocking=True,
     )
     assert await hass.async_add_executor_job(store.readings, "alice") == []
+    # Her only reading is gone: no entity keeps showing it ("no reading yet").
+    for entity in ("readiness_status", "readiness_score", "last_reading", "rmssd"):
+        assert state_of(hass, f"sensor.alice_{entity}") == "unknown", entity
+    await hass.services.async_call(DOMAIN, "undo", {"device_id": device_id}, blocking=True)
+    assert state_of(hass, "sensor.alice_last_reading") not in {None, "unknown"}
+
+
+async def test_a_person_is_renamed_and_removed_and_each_is_undone(
+    hass: HomeAssistant, fake_bluez: FakeBluez
+) -> None:
+    """Alice's history goes to Bob's strap entry and back (undo), then to the trash and
+    back; a rename to someone no strap entry serves is refused and changes nothing."""
+    entry = await measured(hass, fake_bluez)
+    device_id = device_of(hass, entry)
+    store = entry.runtime_data.store
+    bob = MockConfigEntry(
+        domain=DOMAIN,
+        title="Bob (Polar H10 CCCC)",
+        unique_id="A0:9E:1A:00:00:CC_bob",
+        data={
+            **entry.data,
+            CONF_ADDRESS: "A0:9E:1A:00:00:CC",
+            CONF_STRAP_NAME: "Polar H10 CCCC",
+            CONF_USER_ID: "bob",
+            CONF_USER_NAME: "Bob",
+        },
+    )
+    bob.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(bob.entry_id)
+    await hass.async_block_till_done()
+    shown = state_of(hass, "sensor.alice_readiness_status")
+    assert state_of(hass, "sensor.bob_readiness_status") == "unknown"
+
+    async def owners() -> tuple[int, int]:
+        return (
+            len(await hass.async_add_executor_job(store.readings, "alice")),
+            len(await hass.async_add_executor_job(store.readings, "bob")),
+        )
+
+    async def call(action: str, **data: str) -> None:
+        await hass.services.async_call(
+            DOMAIN, action, {"device_id": device_id, **data}, blocking=True
+        )
+        await hass.async_block_till_done()
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call("rename_person", to="carol")
+    assert err.value.translation_key == "unknown_person"
+    assert await owners() == (1, 0)
+    await call("rename_person", to="bob")
+    assert await owners() == (0, 1)
+    assert state_of(hass, "sensor.alice_readiness_status") == "unknown"
+    assert state_of(hass, "sensor.bob_readiness_status") == shown
+    await call("undo")
+    assert await owners() == (1, 0)
+    assert state_of(hass, "sensor.alice_readiness_status") == shown
+    assert state_of(hass, "sensor.bob_readiness_status") == "unknown"
+    await call("remove_person")
+    assert await owners() == (0, 0)
+    assert state_of(hass, "sensor.alice_readiness_status") == "unknown"
+    # Nothing left to remove: the library's reason, nothing changed.
+    with pytest.raises(ServiceValidationError, match="nothing removed"):
+        await call("remove_person")
+    await call("undo")
+    assert await owners() == (1, 0)
+    assert state_of(hass, "sensor.alice_readiness_status") == shown
 
 
 async def test_invalid_command_is_refused_with_the_collectors_reason(

@@ -28,6 +28,8 @@ from hrv_readiness.mqtt.payloads import (
     IllnessLevel,
     MeasureCommandPayload,
     RecomputeCommandPayload,
+    RemoveCommandPayload,
+    RenameCommandPayload,
     SessionType,
     TrainingCommandPayload,
     UndoCommandPayload,
@@ -66,6 +68,7 @@ RejectionCode = Literal[
     "busy",
     "store_unavailable",
     "nothing_to_change",
+    "name_taken",
 ]
 
 
@@ -174,6 +177,23 @@ class UndoCommand:
     request_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameCommand:
+    """Give the user's whole history to ``to``, a user here without one (v1.7)."""
+
+    user: str
+    to: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveCommand:
+    """Move the user's whole history to the trash; ``undo`` brings it back (v1.7)."""
+
+    user: str
+    request_id: str | None = None
+
+
 Command = (
     MeasureCommand
     | RecomputeCommand
@@ -181,6 +201,8 @@ Command = (
     | TrainingCommand
     | DeleteCommand
     | UndoCommand
+    | RenameCommand
+    | RemoveCommand
 )
 
 _COMMAND_NAME_OF: dict[type[Command], CommandName] = {
@@ -190,6 +212,8 @@ _COMMAND_NAME_OF: dict[type[Command], CommandName] = {
     TrainingCommand: "training",
     DeleteCommand: "delete",
     UndoCommand: "undo",
+    RenameCommand: "rename",
+    RemoveCommand: "remove",
 }
 
 
@@ -251,7 +275,7 @@ def parse_command(
     except ValidationError as err:
         raise _rejection_from(err, reject) from err
 
-    return _typed(user, parsed, today, reject)
+    return _typed(user, parsed, today, reject, users=users)
 
 
 def command_from_fields(
@@ -288,11 +312,22 @@ def command_from_fields(
         parsed = COMMAND_PAYLOADS[name].model_validate(dict(fields), strict=False)
     except ValidationError as err:
         raise _rejection_from(err, reject) from err
-    return _typed(user, parsed, today, reject)
+    return _typed(user, parsed, today, reject, users=users)
 
 
-def _typed(user: str, parsed: BaseModel, today: dt.date, reject: Any) -> Command:  # noqa: ANN401
-    """The typed command of a validated payload (dates checked against ``today``)."""
+def _typed(  # noqa: PLR0911 - one return per command
+    user: str,
+    parsed: BaseModel,
+    today: dt.date,
+    reject: Any,  # noqa: ANN401
+    *,
+    users: Collection[str],
+) -> Command:
+    """The typed command of a validated payload (dates checked against ``today``).
+
+    A rename's ``to`` must be another of ``users``: a history renamed to an id nobody
+    here serves would vanish from every view.
+    """
     if isinstance(parsed, MeasureCommandPayload):
         return MeasureCommand(
             user=user, request_id=parsed.request_id, orthostatic=parsed.orthostatic
@@ -327,8 +362,31 @@ def _typed(user: str, parsed: BaseModel, today: dt.date, reject: Any) -> Command
         return DeleteCommand(user=user, date=date, entry=parsed.entry, request_id=parsed.request_id)
     if isinstance(parsed, UndoCommandPayload):
         return UndoCommand(user=user, request_id=parsed.request_id)
+    if isinstance(parsed, RenameCommandPayload):
+        return _rename(user, parsed, reject, users=users)
+    if isinstance(parsed, RemoveCommandPayload):
+        return RemoveCommand(user=user, request_id=parsed.request_id)
     msg = f"no command type for {type(parsed).__name__}"  # pragma: no cover - table above
     raise AssertionError(msg)  # pragma: no cover
+
+
+def _rename(
+    user: str,
+    parsed: RenameCommandPayload,
+    reject: Any,  # noqa: ANN401
+    *,
+    users: Collection[str],
+) -> RenameCommand:
+    """A rename to another user served here (not to the same one, not to nobody)."""
+    if parsed.to == user:
+        raise reject(f"field 'to': the history is already {user}'s", "invalid_value")
+    if parsed.to not in users:
+        known = ", ".join(sorted(u for u in users if u != user)) or "none"
+        raise reject(
+            f"field 'to': {parsed.to!r} is not a user served here (others: {known})",
+            "unknown_user",
+        )
+    return RenameCommand(user=user, to=parsed.to, request_id=parsed.request_id)
 
 
 def rejection_event(error: InvalidCommandError, *, at: dt.datetime) -> EventPayload:

@@ -89,7 +89,10 @@ EventType = Literal[
     "command_rejected",
     "stand_up",
 ]
-CommandName = Literal["measure", "wellness", "training", "recompute", "delete", "undo"]
+#: The one vocabulary of commands (topics, schemas, the daemon, Home Assistant's actions).
+CommandName = Literal[
+    "measure", "wellness", "training", "recompute", "delete", "undo", "rename", "remove"
+]
 COMMAND_NAMES: tuple[CommandName, ...] = (
     "measure",
     "wellness",
@@ -97,6 +100,8 @@ COMMAND_NAMES: tuple[CommandName, ...] = (
     "recompute",
     "delete",
     "undo",
+    "rename",
+    "remove",
 )
 #: What a ``delete`` command removes from a morning (v1.5).
 DeleteEntry = Literal["reading", "questionnaire", "training", "all"]
@@ -400,6 +405,20 @@ class UndoCommandPayload(_Incoming):
     """``.../command/undo`` (v1.5): put back the user's last deleted or replaced entry."""
 
 
+class RenameCommandPayload(_Incoming):
+    """``.../command/rename`` (v1.7): give the user's whole history to the user ``to``.
+
+    ``to`` is another user of this collector, without a history of their own; ``undo``
+    renames back.
+    """
+
+    to: Identifier
+
+
+class RemoveCommandPayload(_Incoming):
+    """``.../command/remove`` (v1.7): move the user's whole history to the trash (undoable)."""
+
+
 COMMAND_PAYLOADS: dict[CommandName, type[_Incoming]] = {
     "measure": MeasureCommandPayload,
     "wellness": WellnessCommandPayload,
@@ -407,6 +426,8 @@ COMMAND_PAYLOADS: dict[CommandName, type[_Incoming]] = {
     "recompute": RecomputeCommandPayload,
     "delete": DeleteCommandPayload,
     "undo": UndoCommandPayload,
+    "rename": RenameCommandPayload,
+    "remove": RemoveCommandPayload,
 }
 
 #: Schema file name -> model, for the exporter and the tests.
@@ -422,6 +443,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "command_recompute": RecomputeCommandPayload,
     "command_delete": DeleteCommandPayload,
     "command_undo": UndoCommandPayload,
+    "command_rename": RenameCommandPayload,
+    "command_remove": RemoveCommandPayload,
 }
 
 

@@ -4,7 +4,8 @@ A :class:`MorningRoutine` decides when the person is measured (inside the mornin
 window, once a day, a failed attempt retried after ``retry_after``), runs the
 measurement session on a strap source, throttles its progress, stores and assesses
 the recording through :func:`hrv_readiness.pipeline.process_recording`, carries out
-the person's commands (measure, wellness, training, recompute) and tells a
+the person's commands (measure, wellness, training, recompute, and the corrections:
+delete, undo, rename, remove) and tells a
 :class:`~hrv_readiness.routine.events.RoutineSink` what happened, as typed events.
 
 Who calls it:
@@ -49,6 +50,8 @@ from hrv_readiness.store.changes import (
     delete_entry,
     record_training,
     record_wellness,
+    remove_user,
+    rename_user,
     undo_last,
 )
 from hrv_readiness.store.verdicts import reassess
@@ -240,6 +243,34 @@ class MorningRoutine:
             partial(undo_last, self._store, settings_of=lambda _user: readiness, user=self.user)
         )
         await self._show_current()
+
+    async def rename(self, to: str) -> None:
+        """Give the person's whole history to ``to`` (who has none); show "no reading yet".
+
+        The routine of ``to`` shows it once asked (:meth:`recompute`), with its own
+        settings. Raises ``HistoryChangeError`` (``NameTakenError``: ``to`` has a
+        history); nothing is changed then.
+        """
+        at = self._now().astimezone(dt.UTC)
+        await self._blocking(
+            partial(
+                rename_user, self._store, self.user, to, settings=self.settings.readiness, at=at
+            )
+        )
+        await self._show_current()
+
+    async def remove(self) -> None:
+        """Move the person's whole history to the trash; show "no reading yet".
+
+        Raises ``HistoryChangeError`` when there is no history (nothing changed).
+        """
+        at = self._now().astimezone(dt.UTC)
+        await self._blocking(partial(remove_user, self._store, self.user, at=at))
+        await self._show_current()
+
+    async def refresh(self) -> bool:
+        """Show the state the history gives now (another person's change touched it)."""
+        return await self._show_current()
 
     async def recompute(self) -> bool:
         """Recompute every stored verdict and show the state as of now.

@@ -31,6 +31,10 @@ class HistoryChangeError(InputError):
     """A correction that cannot be made as asked (nothing to delete, a name taken)."""
 
 
+class NameTakenError(HistoryChangeError):
+    """A rename to a user id that already has a history (nothing is changed)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WellnessChange:
     """What storing a questionnaire did."""
@@ -169,7 +173,7 @@ def rename_user(
         raise HistoryChangeError(msg)
     if new in users:
         msg = f"{new} already has a history: rename {old} to a name not in use"
-        raise HistoryChangeError(msg)
+        raise NameTakenError(msg)
     batch = store.rename_user(old, new, at=at)
     reassess(store, new, since=None, settings=settings)
     return batch

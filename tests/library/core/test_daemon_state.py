@@ -341,6 +341,72 @@ async def test_deleting_the_only_reading_clears_the_retained_state(
     assert "command_rejected" not in answers
 
 
+async def test_rename_and_remove_a_person_over_mqtt_and_undo_each(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """``rename`` gives Alice's history to Bob (her state cleared, his published);
+    renaming to a user with a history is refused (``name_taken``) and changes nothing;
+    ``undo`` renames back; ``remove`` clears her state and ``undo`` brings it back."""
+    config = _config(tmp_path, mosquitto.port, users=("alice", "bob"))
+    _seed(config, days=3)
+    alice, bob = f"{BASE}/alice/state", f"{BASE}/bob/state"
+    commands = [
+        ("alice", "rename", {"to": "bob"}),
+        ("bob", "rename", {"to": "alice"}),  # back by a rename: Alice has none now
+        ("alice", "rename", {"to": "bob"}),
+        ("bob", "undo", {}),
+        ("alice", "remove", {}),
+        ("alice", "undo", {}),
+        ("bob", "rename", {"to": "alice"}),  # Bob has no history: nothing to rename
+    ]
+    shown: list[tuple[str, str, bool, bool]] = []
+    async with _running(config):
+        await _online(mosquitto.port)
+        async with _client(mosquitto.port, f"{BASE}/+/event", alice, bob) as client:
+            retained: dict[str, bytes] = {}
+            for index, (user, name, payload) in enumerate(commands):
+                await client.publish(
+                    f"{BASE}/{user}/command/{name}",
+                    json.dumps({**payload, "request_id": f"r{index}"}).encode(),
+                    qos=1,
+                )
+                seen = await _until(client, _answer(f"r{index}"))
+                event = _event(seen[-1][1])
+                # The states follow within the same poll: wait until both are current.
+                with Store.open(config.storage.database_path) as store:
+                    owners = {u: bool(store.readings(u)) for u in ("alice", "bob")}
+
+                def current(
+                    topic: str, payload: bytes, _r: bool, owners: dict[str, bool] = owners
+                ) -> bool:
+                    if topic in {alice, bob}:
+                        retained[topic] = payload
+                    return all(
+                        bool(retained.get(f"{BASE}/{u}/state", b"x")) == has
+                        for u, has in owners.items()
+                    )
+
+                if not current("", b"", _r=False):
+                    await _until(client, current)
+                shown.append(
+                    (
+                        name,
+                        event["detail"].get("code", event["type"]),
+                        owners["alice"],
+                        owners["bob"],
+                    )
+                )
+    assert shown == [
+        ("rename", "command_accepted", False, True),
+        ("rename", "command_accepted", True, False),
+        ("rename", "command_accepted", False, True),
+        ("undo", "command_accepted", True, False),
+        ("remove", "command_accepted", False, False),
+        ("undo", "command_accepted", True, False),
+        ("rename", "nothing_to_change", True, False),
+    ]
+
+
 async def test_a_change_made_on_the_command_line_is_published_by_the_running_daemon(
     tmp_path: Path, mosquitto: MosquittoBroker
 ) -> None:

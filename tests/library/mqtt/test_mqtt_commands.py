@@ -36,6 +36,8 @@ from hrv_readiness.mqtt.commands import (
     MAX_PAYLOAD_BYTES,
     DeleteCommand,
     RejectionCode,
+    RemoveCommand,
+    RenameCommand,
     UndoCommand,
 )
 from hrv_readiness.mqtt.publisher import MAX_PENDING_COMMANDS
@@ -105,6 +107,8 @@ def parse(name: str, payload: bytes | dict[str, object], *, user: str = "alice",
             DeleteCommand(user="alice", date=dt.date(2026, 11, 20), entry="questionnaire"),
         ),
         ("undo", {}, UndoCommand(user="alice")),
+        ("rename", {"to": "bob"}, RenameCommand(user="alice", to="bob")),
+        ("remove", {}, RemoveCommand(user="alice")),
     ],
 )
 def test_valid_commands_become_typed(name, payload, expected):
@@ -234,6 +238,12 @@ REJECTIONS = [
         "unknown_field",
     ),
     ("shell in field", "measure", b'{"cmd": "rm -rf /"}', "alice", "unknown_field"),
+    # A rename goes to another user served here, by a valid id (v1.7).
+    ("rename to whom", "rename", b"{}", "alice", "missing_field"),
+    ("rename to self", "rename", b'{"to": "alice"}', "alice", "invalid_value"),
+    ("rename to nobody", "rename", b'{"to": "mallory"}', "alice", "unknown_user"),
+    ("rename bad id", "rename", b'{"to": "Bob/../x"}', "alice", "invalid_value"),
+    ("remove what", "remove", b'{"user": "bob"}', "alice", "unknown_field"),
     ("unknown user", "measure", b"{}", "mallory", "unknown_user"),
     ("unknown command", "reboot", b"{}", "alice", "unknown_command"),
     (

@@ -30,7 +30,7 @@ from hrv_readiness.pipeline import RecordingInput, current_state, process_record
 from hrv_readiness.readiness import ReadinessSettings, WellnessEntry
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
 from hrv_readiness.store import Store
-from hrv_readiness.store.changes import record_wellness, undo_last
+from hrv_readiness.store.changes import NameTakenError, record_wellness, rename_user, undo_last
 from hrv_readiness.store.verdicts import current_verdict
 
 if TYPE_CHECKING:
@@ -326,3 +326,20 @@ def test_deleting_the_only_reading_leaves_no_reading_in_any_view(
     with Store.open(db) as store:
         queued = [m for m in store.pending_outbox() if m.topic == TOPICS.state("carol")]
     assert queued[-1].payload != b""
+
+
+def test_a_rename_to_a_name_with_a_history_is_refused_and_changes_nothing(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(db) as store:
+        store.add_wellness(
+            WellnessEntry(user="carol", date=TODAY, soreness=1, energy=8, sleep_quality=8, stress=1)
+        )
+        before = (store.readings(USER), store.wellness("carol"))
+        with pytest.raises(NameTakenError, match="carol already has a history"):
+            rename_user(store, USER, "carol", settings=SETTINGS, at=NOW)
+        assert (store.readings(USER), store.wellness("carol")) == before
+        assert store.last_trash() is None
+    code = main(["rename", "--db", str(db), "--user", USER, "--to", "carol"])
+    assert code == 2
+    assert "carol already has a history" in capsys.readouterr().err
