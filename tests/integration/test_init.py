@@ -321,14 +321,19 @@ async def test_bad_payload_is_logged_and_changes_nothing(
 async def test_empty_retained_payloads_are_ignored(
     hass: HomeAssistant, setup_entry: MockConfigEntry, collector: FakeCollector
 ) -> None:
-    """Clearing a retained topic (empty payload) is not an error and keeps the last value."""
-    for suffix in ("announce", "alice/state", "alice/measurement", "status"):
+    """Clearing a retained topic (empty payload) is not an error and keeps the last value;
+    an emptied ``state`` says the user has no reading any more (contract v1.7)."""
+    for suffix in ("announce", "alice/measurement", "status"):
         await collector.publish(suffix, "")
     await collector.publish(
         "alice/measurement", {"schema_version": 1, "state": "idle"}, retain=False
     )
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "idle")
     assert state_of(hass, "sensor.alice_readiness_score") == "72"
+    await collector.publish("alice/state", "")
+    await wait_for(hass, lambda: state_of(hass, "sensor.alice_readiness_score") == "unknown")
+    assert state_of(hass, "sensor.alice_last_reading") == "unknown"
+    assert state_of(hass, "sensor.alice_measurement") == "idle"
 
 
 async def test_blueprint_installed_once(
