@@ -217,13 +217,23 @@ def test_rename_and_remove_a_person_are_undoable(
     fortnight: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = ("--db", str(fortnight))
+
+    def queued_states() -> dict[str, bytes]:
+        """The last state queued for MQTT per topic (empty: "no reading yet")."""
+        with Store.open(fortnight) as store:
+            return {m.topic.split("/")[2]: m.payload for m in store.pending_outbox(10_000)}
+
     assert _run(capsys, "rename", "--user", "bob", "--to", "robert", *db)[0] == 0
     with Store.open(fortnight) as store:
         assert store.users() == ["robert"]
+    assert queued_states()["bob"] == b""  # the old id's retained state is cleared
+    assert queued_states()["robert"] != b""
     assert _run(capsys, "undo", *db)[0] == 0
+    assert queued_states()["robert"] == b""
     assert _run(capsys, "delete", "--user", "bob", "--everything", *db)[0] == 0
     with Store.open(fortnight) as store:
         assert store.users() == []
+    assert queued_states()["bob"] == b""
     assert _run(capsys, "undo", *db)[0] == 0
     with Store.open(fortnight) as store:
         assert store.users() == ["bob"]
