@@ -9,6 +9,7 @@ test, by the collector's own publisher). Nothing about MQTT is mocked.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from hrv_helpers import CONNECTIVITY, FakeCollector, hrv_entry, state_of, wait_f
 from support.mosquitto import MosquittoBroker  # noqa: E402
 
 if TYPE_CHECKING:
+    import asyncio
     from collections.abc import AsyncIterator, Iterator
 
     from homeassistant.core import HomeAssistant
@@ -40,17 +42,53 @@ pytest_plugins = ["bluetooth_fixtures"]
 DEPRECATION_MARKERS = ("deprecated", "detected that custom integration", "detected code that")
 
 
+class _WarningRecords(logging.Handler):
+    """Keeps the records of WARNING and above that reach the root logger."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @pytest.fixture(autouse=True)
-def no_home_assistant_deprecations(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Fail any test during which Home Assistant logs a deprecation about our code."""
-    yield
+def no_home_assistant_deprecations() -> Iterator[None]:
+    """Fail any test during which Home Assistant logs a deprecation about our code.
+
+    A handler of its own at WARNING, not ``caplog``: the harness's ``caplog`` turns
+    every logger to DEBUG, and formatting and keeping every debug line of MQTT, D-Bus
+    and the recorder cost about a tenth of the suite's time. Tests that read debug
+    lines ask for ``caplog`` themselves.
+    """
+    handler = _WarningRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
     reports = [
         record.getMessage()
-        for record in caplog.get_records("call") + caplog.get_records("setup")
-        if record.levelno >= logging.WARNING
-        and any(marker in record.getMessage().lower() for marker in DEPRECATION_MARKERS)
+        for record in handler.records
+        if any(marker in record.getMessage().lower() for marker in DEPRECATION_MARKERS)
     ]
     assert not reports, reports
+
+
+@pytest.fixture(autouse=True)
+def enable_event_loop_debug(event_loop: asyncio.AbstractEventLoop) -> None:
+    """The harness's asyncio debug mode, only when ``HRV_TEST_ASYNCIO_DEBUG=1``.
+
+    Debug mode records the creating stack of every future, task and callback (the C
+    future takes the whole stack with its source lines), which is about a quarter of
+    the suite's CPU time. What it checks besides, callbacks scheduled from another
+    thread, Home Assistant checks itself in its own APIs, and the integration only
+    leaves the loop through ``async_add_executor_job``. Set the variable to run with
+    it (e.g. to see where a never-awaited coroutine was created).
+    """
+    event_loop.set_debug(os.environ.get("HRV_TEST_ASYNCIO_DEBUG") == "1")
 
 
 @pytest.fixture(autouse=True)
