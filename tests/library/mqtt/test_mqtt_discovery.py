@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from typing import get_args
@@ -13,7 +12,13 @@ from mqtt_testing import COLLECTOR_ID, FIXED_NOW, TODAY, TOPICS, USERS, fast_set
 
 from hrv_readiness.mqtt import MeasurementPayload, Publisher, parse_command
 from hrv_readiness.mqtt.discovery import device_config, device_id
-from hrv_readiness.mqtt.payloads import FatigueType, MeasurementState, QualityLevel, ReadinessStatus
+from hrv_readiness.mqtt.payloads import (
+    EventPayload,
+    FatigueType,
+    MeasurementState,
+    QualityLevel,
+    ReadinessStatus,
+)
 from hrv_readiness.mqtt.state import state_payload
 
 ALICE = USERS[0]
@@ -104,14 +109,23 @@ def discovery_topic(user: str) -> str:
 async def test_announced_and_reannounced_when_home_assistant_comes_online(broker):
     settings = fast_settings(broker, discovery=True)
     publisher = Publisher(settings, collector_id=COLLECTOR_ID, users=USERS)
-    async with recording(broker, "homeassistant/device/#", TOPICS.announce) as recorder, publisher:
+    async with (
+        recording(
+            broker, "homeassistant/device/#", TOPICS.announce, TOPICS.event("alice")
+        ) as recorder,
+        publisher,
+    ):
         await publisher.wait_connected(5)
         await recorder.wait_for(lambda r: len(r.on(discovery_topic("bob"))) == 1)
         async with aiomqtt.Client(broker.host, broker.port) as home_assistant:
             await home_assistant.publish("homeassistant/status", b"offline", qos=1)
             await home_assistant.publish("homeassistant/status", b"online", qos=1)
-        await recorder.wait_for(lambda r: len(r.on(discovery_topic("bob"))) == 2)
-        await asyncio.sleep(0.1)
+            # The collector handles what arrives in order: the answer to this invalid
+            # command comes after whatever "offline" and "online" made it send.
+            await home_assistant.publish(TOPICS.command("alice", "wellness"), b"{", qos=1)
+        await recorder.wait_for(lambda r: bool(r.on(TOPICS.event("alice"))))
+    assert json.loads(recorder.on(TOPICS.event("alice"))[0].payload)["type"] == "command_rejected"
+    assert len(recorder.on(discovery_topic("bob"))) == 2
     assert len(recorder.on(discovery_topic("alice"))) == 2  # not on "offline"
     config_alice = json.loads(recorder.on(discovery_topic("alice"))[0].payload)
     assert config_alice["dev"]["name"] == "HRV Readiness Alice"
@@ -134,7 +148,10 @@ async def test_switching_discovery_off_removes_the_devices(broker):
                     )
                 )
         async with recording(broker, "homeassistant/#") as recorder:
-            await asyncio.sleep(0.3)  # retained configs arrive at once if there are any
+            # Retained configs come with the subscription, before anything published later.
+            async with aiomqtt.Client(broker.host, broker.port) as later:
+                await later.publish("homeassistant/later", b"x", qos=1)
+            await recorder.wait_for(lambda r: bool(r.on("homeassistant/later")))
         retained = [m for m in recorder.messages if m.retain and m.payload]
         if discovery:
             assert {m.topic for m in retained} == {discovery_topic("alice"), discovery_topic("bob")}
@@ -145,13 +162,16 @@ async def test_switching_discovery_off_removes_the_devices(broker):
 @pytest.mark.broker
 async def test_discovery_off_publishes_nothing_under_the_prefix(broker):
     """A collector that never used discovery sends no empty cleanup configs."""
-    async with recording(broker, "homeassistant/#") as recorder:
+    later = EventPayload(type="measurement_started", user="alice", at="2026-11-22T06:40:00+00:00")
+    async with recording(broker, "homeassistant/#", TOPICS.event("alice")) as recorder:
         settings = fast_settings(broker, discovery=False)
-        for _ in range(2):  # a reconnect neither
+        for session in (1, 2):  # a reconnect neither
             async with Publisher(settings, collector_id=COLLECTOR_ID, users=USERS) as publisher:
                 await publisher.wait_connected(5)
-                await asyncio.sleep(0.2)
-    assert recorder.messages == []
+                # Sent after everything the connect sent: once it is in, they would be.
+                await publisher.publish_event(later)
+                await recorder.wait_for(lambda r, n=session: len(r.on(TOPICS.event("alice"))) == n)
+    assert [m for m in recorder.messages if m.topic.startswith("homeassistant/")] == []
 
 
 def test_breathing_rate_and_possible_illness_are_discovered():

@@ -194,7 +194,12 @@ async def test_events_and_progress_made_offline_go_out_on_reconnect(broker, stor
             await gate.open()
             await publisher.wait_connected(10)
             await recorder.wait_for(lambda r: len(r.messages) >= 2)
-            await asyncio.sleep(0.1)
+            # A later event is delivered after anything queued before it: once it is in,
+            # an older progress message would have been too.
+            await publisher.publish_event(
+                event.model_copy(update={"type": "measurement_completed"})
+            )
+            await recorder.wait_for(lambda r: len(r.on(TOPICS.event("alice"))) == 2)
     finally:
         await gate.close()
     assert json.loads(recorder.on(TOPICS.event("alice"))[0].payload)["type"] == (
@@ -418,9 +423,15 @@ async def test_a_state_rebuilt_at_connect_replaces_an_older_pending_one(broker, 
         outbox=store,
         refresh_retained=lambda: [fresh],
     )
-    async with recording(broker, TOPICS.state("alice")) as recorder, publisher:
+    later = EventPayload(type="measurement_started", user="alice", at="2026-11-22T06:40:00+00:00")
+    async with (
+        recording(broker, TOPICS.state("alice"), TOPICS.event("alice")) as recorder,
+        publisher,
+    ):
         await publisher.wait_connected(5)
         await recorder.wait_for(lambda r: bool(r.on(TOPICS.state("alice"))))
-        await asyncio.sleep(0.2)
+        # Sent after the connect's messages: once it is in, the older state would be too.
+        await publisher.publish_event(later)
+        await recorder.wait_for(lambda r: bool(r.on(TOPICS.event("alice"))))
     assert [m.payload for m in recorder.on(TOPICS.state("alice"))] == [fresh.payload]
     assert store.pending_outbox() == []
