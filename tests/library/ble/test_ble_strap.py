@@ -84,10 +84,25 @@ def _reached(events, state: SessionState, beats: int) -> bool:
 
 async def after_state(events: EventLog, state: SessionState, *, beats: int = 0) -> None:
     """Wait until the session reached ``state`` (and recorded ``beats`` beats)."""
+    await until(events, lambda: _reached(events, state, beats))
+
+
+async def until(events: EventLog, condition) -> None:
+    """Wait until ``condition()`` holds, looking again at each session event."""
     async with asyncio.timeout(BOUND_S):
-        while not _reached(events, state, beats):
+        while not condition():
             events.changed.clear()
             await events.changed.wait()
+
+
+def said(events: EventLog, words: str):
+    """A condition: some session event's message contains ``words``."""
+    return lambda: any(words in e.message for e in events)
+
+
+def reconnecting(events: EventLog):
+    """A condition: the session noticed the lost link and is reconnecting."""
+    return lambda: any(e.state is SessionState.RECONNECTING for e in events)
 
 
 async def test_complete_reading_over_bleak(bluez, strap_a):
@@ -182,7 +197,7 @@ async def test_strap_vanishing_mid_recording_comes_back(bluez, strap_a):
     task = asyncio.create_task(measure(strap_a, events=events))
     await after_state(events, SessionState.RECORDING, beats=10)
     await bluez.vanish(strap_a.address)
-    await asyncio.sleep(0.5)
+    await until(events, reconnecting(events))  # gone until the session noticed
     bluez.reappear(strap_a.address)
     result = await task
     assert result.state is SessionState.COMPLETE, result.reason
@@ -195,7 +210,7 @@ async def test_adapter_off_then_on_is_waited_out(bluez, strap_a):
     await bluez.power_off()
     events = EventLog()
     task = asyncio.create_task(measure(strap_a, events=events))
-    await asyncio.sleep(1.0)
+    await until(events, said(events, "Bluetooth adapter not available"))
     await bluez.power_on()
     result = await task
     assert result.state is SessionState.COMPLETE, result.reason
@@ -208,7 +223,7 @@ async def test_adapter_off_mid_recording_reconnects(bluez, strap_a):
     task = asyncio.create_task(measure(strap_a, events=events))
     await after_state(events, SessionState.RECORDING, beats=10)
     await bluez.power_off()
-    await asyncio.sleep(0.5)
+    await until(events, reconnecting(events))
     await bluez.power_on()
     result = await task
     assert result.state is SessionState.COMPLETE, result.reason
@@ -232,7 +247,7 @@ async def test_bluetoothd_exit_and_return_mid_recording(bluez, strap_a):
     task = asyncio.create_task(measure(strap_a, events=events))
     await after_state(events, SessionState.RECORDING, beats=10)
     await bluez.exit_bluetoothd()
-    await asyncio.sleep(1.0)
+    await until(events, said(events, "no notification for 0.6 s"))
     await bluez.restart_bluetoothd()
     result = await task
     assert result.state is SessionState.COMPLETE, result.reason
@@ -261,7 +276,7 @@ async def test_notification_stall_trips_the_watchdog(bluez, strap_a):
     task = asyncio.create_task(measure(strap_a, events=events))
     await after_state(events, SessionState.RECORDING, beats=10)
     bluez.stall(strap_a.address)
-    await asyncio.sleep(0.8)
+    await until(events, said(events, "no notification"))
     bluez.resume(strap_a.address)
     result = await task
     assert result.state is SessionState.COMPLETE, result.reason
