@@ -77,6 +77,13 @@ def no_home_assistant_deprecations() -> Iterator[None]:
     assert not reports, reports
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quiet_sql() -> None:
+    """The harness sets SQLAlchemy's engine logger to INFO: every statement the
+    recorder runs would be formatted and printed. No test reads them."""
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
+
 @pytest.fixture(autouse=True)
 def enable_event_loop_debug(event_loop: asyncio.AbstractEventLoop) -> None:
     """The harness's asyncio debug mode, only when ``HRV_TEST_ASYNCIO_DEBUG=1``.
