@@ -15,17 +15,19 @@ Every interval gets one class: normal, ectopic, missed, extra or long/short.
 Windows shrink at the ends of the series (the median and quartiles use the beats that
 exist) instead of padding with zeros (scipy's ``medfilt``, used by NeuroKit2, pads with
 zeros and so drags the local median down at both ends). Everything is vectorised:
-the rolling quantiles are exact and computed by one sort of a strided view.
+the rolling quantiles are exact and computed by one sort of a strided view — of the
+values' ranks (int32, which numpy sorts about twice as fast as float64), mapped back
+to the values afterwards.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-from numpy.lib.stride_tricks import sliding_window_view
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -38,6 +40,9 @@ MEDIAN_WINDOW_BEATS = 11
 #: a strap repeating its last value) would make every 1-ms change an "artifact".
 MIN_THRESHOLD_MS = 10.0
 _BLOCK_ROWS = 4096
+#: 0, 1, 2, ... (ranks, row numbers), sliced rather than made anew for every reading.
+_COUNTING = np.arange(4 * _BLOCK_ROWS, dtype=np.int32)
+_COUNTING.setflags(write=False)
 #: A second source of candidates that needs no threshold: an interval more than 20 %
 #: away from its local median (the prematurity rule of Malik and Kamath). The paper's
 #: quartile thresholds grow with the artifacts themselves, so at high ectopy (one beat
@@ -87,28 +92,84 @@ def rolling_quantiles(
     Matches ``pandas.Series.rolling(window, center=True, min_periods=1).quantile(q)``;
     NaN values are left out (a window of only NaN gives NaN).
     """
+    return _rolling_quantiles(values, window, quantiles, ((0, values.size),))
+
+
+def _rolling_quantiles(
+    values: FloatArray,
+    window: int,
+    quantiles: tuple[float, ...],
+    spans: tuple[tuple[int, int], ...],
+) -> tuple[FloatArray, ...]:
+    """:func:`rolling_quantiles`, computed only for the rows of ``spans`` (``start, stop``).
+
+    The other rows of the result are NaN. Each window is sorted as int32 ranks, not as
+    float64 values: the k-th smallest rank in a window is the rank of its k-th smallest
+    value, so the quantiles are the same to the last bit. Where a quantile falls in a
+    window depends only on how many values it holds (:func:`_quantile_positions`).
+    """
     n = values.size
     half = window // 2
-    padded = np.full(n + 2 * half, np.nan)
-    padded[half : half + n] = values
-    view = sliding_window_view(padded, 2 * half + 1)
+    width = 2 * half + 1
+    order = np.argsort(values)  # NaNs last
+    # The values in ascending order, then NaN for the padding and the NaN values.
+    ascending = np.empty(n + 1)
+    np.take(values, order, out=ascending[:n])
+    ascending[n] = np.nan
+    ranks = np.empty(n + 2 * half, dtype=np.int32)
+    ranks[:half] = ranks[half + n :] = n
+    ranks[half + order] = _COUNTING[:n] if n <= _COUNTING.size else np.arange(n, dtype=np.int32)
+    present = ~np.isnan(values)
+    if not present.all():
+        ranks[half : half + n][~present] = n
     # Values present in each window: a running count, not a pass over every window.
-    present = np.concatenate(([0], np.cumsum(~np.isnan(padded))))
-    all_counts = present[2 * half + 1 :] - present[:n]
-    result = [np.empty(n) for _ in quantiles]
-    # Blocks bound the memory of the sorted copy (a day of beats is ~100,000 rows).
-    for start in range(0, n, _BLOCK_ROWS):
-        windows = np.sort(view[start : start + _BLOCK_ROWS], axis=1)  # NaNs sort last
-        counts = all_counts[start : start + _BLOCK_ROWS]
-        rows = np.arange(windows.shape[0])
-        for out, q in zip(result, quantiles, strict=True):
-            position = q * (counts - 1)
-            lower = np.floor(position).astype(np.intp)
-            upper = np.minimum(lower + 1, counts - 1)
-            low_values = windows[rows, lower]
-            quantile = low_values + (position - lower) * (windows[rows, upper] - low_values)
-            out[start : start + _BLOCK_ROWS] = np.where(counts > 0, quantile, np.nan)
+    counted = np.zeros(n + 2 * half + 1, dtype=np.intp)
+    np.cumsum(present, out=counted[half + 1 : half + n + 1])
+    counted[half + n + 1 :] = counted[half + n]
+    all_counts = counted[width:] - counted[:n]
+    lower_at, upper_at, fraction_at = _quantile_positions(width, quantiles)
+    result = np.full((len(quantiles), n), np.nan)
+    step = ranks.itemsize
+    for first, last in spans:
+        # Blocks bound the memory of the sorted copy (a day of beats is ~100,000 rows).
+        for start in range(first, last, _BLOCK_ROWS):
+            stop = min(start + _BLOCK_ROWS, last)
+            # A strided view: row r is ranks[start + r : start + r + width].
+            view = np.ndarray((stop - start, width), np.int32, ranks, start * step, (step, step))
+            windows = np.sort(view, axis=1).ravel()  # the padding and NaNs (rank n) sort last
+            counts = all_counts[start:stop]
+            row_start = _COUNTING[: stop - start] * width
+            low_values = ascending[windows[row_start + lower_at[:, counts]]]
+            high_values = ascending[windows[row_start + upper_at[:, counts]]]
+            result[:, start:stop] = low_values + fraction_at[:, counts] * (high_values - low_values)
     return tuple(result)
+
+
+@cache
+def _quantile_positions(
+    width: int, quantiles: tuple[float, ...]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray]:
+    """Per quantile and per count of values in a window (0..width): where it falls.
+
+    Linear interpolation between the ``lower`` and ``upper`` order statistics at
+    ``fraction`` of the way (``position = q * (count - 1)``). A window without values
+    reads the padding (NaN) and so gives NaN.
+    """
+    counts = np.arange(width + 1)
+    lower = np.empty((len(quantiles), width + 1), dtype=np.intp)
+    upper = np.empty_like(lower)
+    fraction = np.empty((len(quantiles), width + 1))
+    for k, q in enumerate(quantiles):
+        position = q * (counts - 1)
+        lower[k] = np.floor(position).astype(np.intp)
+        upper[k] = np.minimum(lower[k] + 1, counts - 1)
+        fraction[k] = position - lower[k]
+    lower[:, 0] = upper[:, 0] = width - 1  # the last of an empty window: padding
+    fraction[:, 0] = 0.0
+    lower.setflags(write=False)
+    upper.setflags(write=False)
+    fraction.setflags(write=False)
+    return lower, upper, fraction
 
 
 def rolling_median(values: FloatArray, window: int) -> FloatArray:
@@ -158,7 +219,9 @@ def _thresholds(
             np.where(second_left_out, np.nan, np.abs(second)),
         )
     )
-    q1, q3 = rolling_quantiles(magnitudes, THRESHOLD_WINDOW_BEATS, (0.25, 0.75))
+    # The gap's own rows are never read: not computed.
+    spans = ((0, n), (n + gap.size, magnitudes.size))
+    q1, q3 = _rolling_quantiles(magnitudes, THRESHOLD_WINDOW_BEATS, (0.25, 0.75), spans)
     threshold = np.fmax(ALPHA * (q3 - q1) / 2.0, MIN_THRESHOLD_MS)
     return threshold[:n], threshold[n + gap.size :]
 
@@ -181,14 +244,17 @@ def classify_beats(
     n = rr_ms.size
     if estimated is None:
         estimated = np.zeros(n, dtype=np.bool_)
+    # Most readings are one contiguous segment: the segment bookkeeping is skipped then.
+    segmented = break_before is not None and bool(break_before.any())
     if break_before is None:
         break_before = np.zeros(n, dtype=np.bool_)
-    segment = np.cumsum(break_before)
     drr = np.zeros(n)
-    drr[1:] = np.diff(rr_ms)
-    drr[break_before] = 0.0
-    touches_estimate = estimated | break_before
+    np.subtract(rr_ms[1:], rr_ms[:-1], out=drr[1:])
+    touches_estimate = estimated.copy()
     touches_estimate[1:] |= estimated[:-1]
+    if segmented:
+        drr[break_before] = 0.0
+        touches_estimate |= break_before
     median_rr = segment_rolling_median(rr_ms, MEDIAN_WINDOW_BEATS, break_before)
     mrr = rr_ms - median_rr
     mrr = np.where(mrr < 0.0, 2.0 * mrr, mrr)
@@ -199,12 +265,15 @@ def classify_beats(
     # Neighbours beyond the ends are "no change" (0), so they never make a beat look odd.
     padded = np.zeros(n + 4)
     padded[2 : n + 2] = drr_n
-    segment_of = np.full(n + 4, -1)
-    segment_of[2 : n + 2] = segment
-    before, after, after2 = (
-        np.where(segment_of[2 + k : n + 2 + k] == segment, padded[2 + k : n + 2 + k], 0.0)
-        for k in (-1, 1, 2)
-    )
+    before, after, after2 = (padded[2 + k : n + 2 + k] for k in (-1, 1, 2))
+    if segmented:
+        segment = np.cumsum(break_before)
+        segment_of = np.full(n + 4, -1)
+        segment_of[2 : n + 2] = segment
+        before, after, after2 = (
+            np.where(segment_of[2 + k : n + 2 + k] == segment, padded[2 + k : n + 2 + k], 0.0)
+            for k in (-1, 1, 2)
+        )
     s12 = np.where(drr_n > 0.0, np.maximum(before, after), np.minimum(before, after))
     s22 = np.where(drr_n >= 0.0, np.minimum(after, after2), np.maximum(after, after2))
 
@@ -214,7 +283,11 @@ def classify_beats(
     long_beat = ((drr_n > 1.0) & (s22 < -1.0)) | (mrr_n > 3.0)  # noqa: PLR2004
     short_beat = ((drr_n < -1.0) & (s22 > 1.0)) | (mrr_n < -3.0)  # noqa: PLR2004
     missed = long_beat & (np.abs(rr_ms / 2.0 - median_rr) < th2)
-    next_rr = np.append(np.where(break_before[1:], np.inf, rr_ms[1:]), np.inf)
+    next_rr = np.empty(n)
+    next_rr[:-1] = rr_ms[1:]
+    next_rr[-1] = np.inf
+    if segmented:
+        next_rr[:-1][break_before[1:]] = np.inf
     extra = short_beat & (np.abs(rr_ms + next_rr - median_rr) < th2)
 
     classes = np.zeros(n, dtype=np.int8)
