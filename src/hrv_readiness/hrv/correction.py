@@ -109,6 +109,17 @@ MAX_RUN_INTERVALS = 4
 #: number of intervals (a run may hold one missed or one extra beat besides its
 #: misplaced peaks).
 MAX_RUN_PARTS = MAX_RUN_INTERVALS + 1
+#: Number of parts a run of ``size`` intervals is tried with: within one of ``size``,
+#: not a single-peak case (two intervals into one or two parts are an extra or an
+#: ectopic beat), at most ``MAX_RUN_PARTS``.
+_RUN_PARTS: dict[int, tuple[int, ...]] = {
+    size: tuple(
+        parts
+        for parts in range(max(1, size - 1), min(size + 1, MAX_RUN_PARTS) + 1)
+        if not (size == 2 and parts in {1, 2})  # noqa: PLR2004
+    )
+    for size in range(2, MAX_RUN_INTERVALS + 1)
+}
 #: Shape of a run of premature beats (see :func:`_run_pattern`): its first interval this
 #: much shorter than the reference. Below Malik's and Kamath's 20 %: a beat 25 %
 #: premature on the crest of a swing is only 15-17 % short of the local level.
@@ -126,6 +137,12 @@ RUN_PREMATURE_VS_PREVIOUS = 0.1
 #: The beats after the first of a run fire early again, so their intervals are at most
 #: this much longer than the reference (the rhythm around may be rising).
 RUN_LATE = 0.15
+#: The gates of :func:`_hypotheses`: an interval this many medians long may hold a
+#: missed beat of a run (``RUN_MISSED`` references, the level up to 30 % below the
+#: median) ...
+_RUN_ODD_LONG = RUN_MISSED / 1.3
+#: ... and a run's first interval is premature against the one before it.
+_RUN_PREMATURE_VS_PREVIOUS_SHARE = 1.0 - RUN_PREMATURE_VS_PREVIOUS
 #: How far (in intervals, each side) :func:`_explain` reads around its candidate: runs
 #: reach 3 back and 5 on, their references 5 beyond, the smoothness comparison 2 more
 #: and its typical roughness another 5 (with a margin).
@@ -133,6 +150,10 @@ EXPLAIN_REACH = 16
 #: A candidate no single wrong peak explains is corrected when |mRR| / Th2 exceeds this
 #: (the paper's own "far from the local median" limit).
 LEFTOVER_MRR_LIMIT = 3.0
+
+
+#: :func:`_references` already computed within one pass, by stretch ``(start, stop)``.
+_ReferenceCache = dict[tuple[int, int], tuple[float, ...]]
 
 
 @dataclass(slots=True)
@@ -271,6 +292,9 @@ def _pattern_edits(  # noqa: PLR0917 - one pass over the candidates
     th2: list[float] = classification.th2_ms.tolist()
     segment_lo, segment_hi = _segment_bounds(breaks)
     edits: list[_Edit] = []
+    # The references of a stretch depend only on this pass's values: shared by every
+    # candidate of the pass (neighbouring candidates try many of the same stretches).
+    references: _ReferenceCache = {}
     last_stop = -2  # intervals <= last_stop are in or next to an edit of this pass
     for i in np.flatnonzero(classification.candidates & ~estimated).tolist():
         if i <= last_stop:
@@ -297,6 +321,7 @@ def _pattern_edits(  # noqa: PLR0917 - one pass over the candidates
             median=medians[i],
             tolerance=tolerance,
             bounds=(segment_lo[i], segment_hi[i]),
+            references=references,
         )
         if edit is None:
             unexplained.add(key)
@@ -341,6 +366,8 @@ def _count(edit: _Edit, nn: list[float], counts: EventCounts) -> None:
 def _segment_bounds(breaks: BoolArray) -> tuple[list[int], list[int]]:
     """For every interval, the start and stop index of its contiguous segment."""
     n = breaks.size
+    if not breaks.any():
+        return [0] * n, [n] * n
     starts = np.flatnonzero(breaks)
     segment = np.cumsum(breaks)
     lows = np.concatenate(([0], starts))
@@ -356,6 +383,7 @@ def _explain(
     median: float,
     tolerance: float,
     bounds: tuple[int, int],
+    references: _ReferenceCache,
 ) -> _Edit | None:
     """The single wrong peak that best explains candidate ``i`` and its neighbours.
 
@@ -376,7 +404,10 @@ def _explain(
     """
     first, stop = bounds
     admitted: list[_Edit] = []
-    for edit in _hypotheses(nn, i, free, median=median, tolerance=tolerance, bounds=bounds):
+    hypotheses = _hypotheses(
+        nn, i, free, median=median, tolerance=tolerance, bounds=bounds, references=references
+    )
+    for edit in hypotheses:
         lo = max(first, edit.start - ROUGHNESS_SPAN)
         hi = min(stop, edit.stop + ROUGHNESS_SPAN)
         after = [*nn[lo : edit.start], *edit.values, *nn[edit.stop : hi]]
@@ -445,27 +476,74 @@ def _hypotheses(
     median: float,
     tolerance: float,
     bounds: tuple[int, int],
+    references: _ReferenceCache,
 ) -> list[_Edit]:
     first, stop = bounds
     hypotheses: dict[tuple[int, EditKind, int], _Edit] = {}
     for j in (i, i + 1):
         if first <= j < stop and free[j]:
             _missed_hypotheses(
-                nn, j, median=median, tolerance=tolerance, bounds=bounds, out=hypotheses
+                nn,
+                j,
+                tolerance=tolerance,
+                references=_references(nn, j, j + 1, median, bounds, references),
+                out=hypotheses,
             )
     for start in (i - 1, i, i + 1):
         if first <= start < stop - 1 and free[start] and free[start + 1]:
             _pair_hypotheses(
-                nn, start, median=median, tolerance=tolerance, bounds=bounds, out=hypotheses
+                nn,
+                start,
+                tolerance=tolerance,
+                references=_references(nn, start, start + 2, median, bounds, references),
+                bounds=bounds,
+                out=hypotheses,
             )
+    _run_hypotheses(
+        nn,
+        i,
+        free,
+        median=median,
+        tolerance=tolerance,
+        bounds=bounds,
+        references=references,
+        out=hypotheses,
+    )
+    return list(hypotheses.values())
+
+
+def _run_hypotheses(
+    nn: list[float],
+    i: int,
+    free: list[bool],
+    *,
+    median: float,
+    tolerance: float,
+    bounds: tuple[int, int],
+    references: _ReferenceCache,
+    out: dict[tuple[int, EditKind, int], _Edit],
+) -> None:
+    """Runs of wrong peaks (Lipponen & Tarvainen) around candidate ``i``.
+
+    A couplet or a triplet of premature beats (719, 501, 667, 934 ms), possibly next to
+    a missed or an extra beat, moves several peaks in a row: no single-peak hypothesis
+    fits, but the stretch as a whole still spans a whole number ``parts`` of normal
+    intervals. Tried for each stretch of 2 to ``MAX_RUN_INTERVALS`` free intervals
+    near ``i``: ``parts`` within one of its size (the single-peak cases — one interval
+    split, a pair merged or averaged — are :func:`_missed_hypotheses` and
+    :func:`_pair_hypotheses`), the sum within ``2 * tolerance`` of ``parts`` references,
+    and the stretch must have the shape of :func:`_run_pattern`. The replacement is
+    ``parts`` intervals along the local trend (:func:`_along_trend`; sum kept).
+    """
+    first, stop = bounds
     # Cheap gates before a run is tried (most candidates are ordinary beats): each
     # shape of _run_pattern needs its first interval premature against the one before
     # it, or an interval long enough to hold a missed beat or short enough to be half
     # of an extra one, with room for the level to differ from the median by 30 %.
     lo, hi = max(first, i - MAX_RUN_INTERVALS + 1), min(stop, i + 2 + MAX_RUN_INTERVALS)
-    odd = [False] * (hi - lo)
-    for k in range(lo, hi):
-        odd[k - lo] = nn[k] > RUN_MISSED / 1.3 * median or nn[k] < 0.75 * median
+    long_odd, short_odd = _RUN_ODD_LONG * median, 0.75 * median
+    twice_tolerance = 2 * tolerance
+    odd = [v > long_odd or v < short_odd for v in nn[lo:hi]]
     for size in range(2, MAX_RUN_INTERVALS + 1):
         # A run may also begin just after the candidate (a flagged pause before it),
         # so that it competes with the single-peak hypotheses that would take its
@@ -473,60 +551,25 @@ def _hypotheses(
         for start in range(max(i - size + 1, first), min(i + 3, stop - size + 1)):
             if not (
                 start == first
-                or nn[start] < (1.0 - RUN_PREMATURE_VS_PREVIOUS) * nn[start - 1]
+                or nn[start] < _RUN_PREMATURE_VS_PREVIOUS_SHARE * nn[start - 1]
                 or any(odd[start - lo : start - lo + size])
-            ):
+            ) or not all(free[start : start + size]):
                 continue
-            if all(free[start : start + size]):
-                _run_hypotheses(
-                    nn,
-                    start,
-                    size,
-                    median=median,
-                    tolerance=tolerance,
-                    bounds=bounds,
-                    out=hypotheses,
-                )
-    return list(hypotheses.values())
-
-
-def _run_hypotheses(
-    nn: list[float],
-    start: int,
-    size: int,
-    *,
-    median: float,
-    tolerance: float,
-    bounds: tuple[int, int],
-    out: dict[tuple[int, EditKind, int], _Edit],
-) -> None:
-    """Intervals ``start .. start + size`` hold a run of wrong peaks (Lipponen & Tarvainen).
-
-    A couplet or a triplet of premature beats (719, 501, 667, 934 ms), possibly next to
-    a missed or an extra beat, moves several peaks in a row: no single-peak hypothesis
-    fits, but the stretch as a whole still spans a whole number ``parts`` of normal
-    intervals. Tried: ``parts`` within one of ``size`` (the single-peak cases — one
-    interval split, a pair merged or averaged — are :func:`_missed_hypotheses` and
-    :func:`_pair_hypotheses`), the sum within ``2 * tolerance`` of ``parts`` references,
-    and the stretch must have the shape of :func:`_run_pattern`. The
-    replacement is ``parts`` intervals along the local trend (:func:`_along_trend`;
-    sum kept).
-    """
-    stretch = nn[start : start + size]
-    total = sum(stretch)
-    previous = nn[start - 1] if start > bounds[0] else None
-    # Against the level only: the trend of the two neighbours (see _references) is
-    # itself raised by a real pause next to the stretch (1109, [883, 883, 938, 1172]).
-    for reference in _references(nn, start, start + size, median, bounds)[:1]:
-        for parts in range(max(1, size - 1), min(size + 1, MAX_RUN_PARTS) + 1):
-            if size == 2 and parts in {1, 2}:  # noqa: PLR2004
-                continue
-            if abs(total - parts * reference) < 2 * tolerance and _run_pattern(
-                stretch, parts, reference, tolerance, previous
-            ):
-                key: tuple[int, EditKind, int] = (start * 16 + size, "run", parts)
-                values = _along_trend(nn, start, start + size, parts, bounds)
-                out[key] = _Edit(start, start + size, values, "run")
+            # Against the level only: the trend of the two neighbours (see _references)
+            # is itself raised by a real pause next to the stretch (1109, [883, 883, 938,
+            # 1172]).
+            level = (
+                references.get((start, start + size))
+                or _references(nn, start, start + size, median, bounds, references)
+            )[0]
+            stretch = nn[start : start + size]
+            total = sum(stretch)
+            for parts in _RUN_PARTS[size]:
+                if abs(total - parts * level) < twice_tolerance and _run_pattern(
+                    stretch, parts, level, tolerance, nn[start - 1] if start > first else None
+                ):
+                    values = _along_trend(nn, start, start + size, parts, bounds)
+                    out[start * 16 + size, "run", parts] = _Edit(start, start + size, values, "run")
 
 
 def _along_trend(
@@ -588,13 +631,12 @@ def _missed_hypotheses(
     nn: list[float],
     j: int,
     *,
-    median: float,
     tolerance: float,
-    bounds: tuple[int, int],
+    references: tuple[float, ...],
     out: dict[tuple[int, EditKind, int], _Edit],
 ) -> None:
     """Interval ``j`` holds ``parts`` beats (one or two missed)."""
-    for reference in _references(nn, j, j + 1, median, bounds):
+    for reference in references:
         parts = round(nn[j] / reference)
         if 2 <= parts <= MAX_MISSED_IN_ONE and abs(nn[j] / parts - reference) < tolerance:  # noqa: PLR2004
             out[j, "missed", parts] = _Edit(j, j + 1, (nn[j] / parts,) * parts, "missed")
@@ -604,14 +646,14 @@ def _pair_hypotheses(
     nn: list[float],
     start: int,
     *,
-    median: float,
     tolerance: float,
+    references: tuple[float, ...],
     bounds: tuple[int, int],
     out: dict[tuple[int, EditKind, int], _Edit],
 ) -> None:
     """Intervals ``start`` and ``start + 1`` share an extra or a misplaced peak."""
     a, b = nn[start], nn[start + 1]
-    for k, reference in enumerate(_references(nn, start, start + 2, median, bounds)):
+    for k, reference in enumerate(references):
         if a < reference and b < reference:
             # Two intervals both far too short have one explanation only, a spurious
             # peak, even where the interval it split was itself a long one (a pause):
@@ -655,8 +697,13 @@ def _shorter_than_its_neighbour(nn: list[float], start: int, bounds: tuple[int, 
     return start + 2 < stop and b < (1 - PREMATURE_MARGIN) * nn[start + 2]
 
 
-def _references(
-    nn: list[float], start: int, stop: int, fallback: float, bounds: tuple[int, int]
+def _references(  # noqa: PLR0917 - the cache rides along
+    nn: list[float],
+    start: int,
+    stop: int,
+    fallback: float,
+    bounds: tuple[int, int],
+    cache: _ReferenceCache,
 ) -> tuple[float, ...]:
     """What ``nn[start:stop]`` would be as one normal interval, by two local models.
 
@@ -670,20 +717,30 @@ def _references(
 
     A hypothesis that fits either model is *tried*; the smoothness test of
     :func:`_explain` still decides, so the second model adds explanations, not verdicts.
-    Both models only look inside ``bounds`` (the contiguous segment).
+    Both models only look inside ``bounds`` (the contiguous segment). ``cache`` holds
+    the answers already given for ``nn`` (``bounds`` is the segment of ``start``, so
+    ``(start, stop)`` names a stretch); ``()`` stands for "no neighbours: ``fallback``".
     """
-    first, last = bounds
-    around = sorted(
-        nn[max(first, start - REFERENCE_BEATS) : start]
-        + nn[stop : min(last, stop + REFERENCE_BEATS)]
-    )
-    if not around:
-        return (fallback,)
-    middle = len(around) // 2
-    level = around[middle] if len(around) % 2 else (around[middle - 1] + around[middle]) / 2.0
-    if start <= first or stop >= last:
-        return (level,)
-    return (level, (nn[start - 1] + nn[stop]) / 2.0)
+    known = cache.get((start, stop))
+    if known is None:
+        first, last = bounds
+        around = sorted(
+            nn[max(first, start - REFERENCE_BEATS) : start]
+            + nn[stop : min(last, stop + REFERENCE_BEATS)]
+        )
+        if not around:
+            known = ()
+        else:
+            middle = len(around) // 2
+            level = (
+                around[middle] if len(around) % 2 else (around[middle - 1] + around[middle]) / 2.0
+            )
+            if start <= first or stop >= last:
+                known = (level,)
+            else:
+                known = (level, (nn[start - 1] + nn[stop]) / 2.0)
+        cache[start, stop] = known
+    return known or (fallback,)
 
 
 def _roughness(values: list[float]) -> float:
@@ -694,7 +751,7 @@ def _roughness(values: list[float]) -> float:
 
 
 def _squared_differences(values: list[float]) -> float:
-    return sum((b - a) ** 2 for a, b in itertools.pairwise(values))
+    return sum([(b - a) ** 2 for a, b in itertools.pairwise(values)])
 
 
 def _apply(
