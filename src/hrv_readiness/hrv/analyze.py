@@ -12,7 +12,7 @@ import numpy.typing as npt
 from hrv_readiness.hrv.correction import DIFFERENCE_POLICY, clean_rr
 from hrv_readiness.hrv.errors import InsufficientDataError, InvalidOptionError
 from hrv_readiness.hrv.frequency import band_powers, dfa_alpha1
-from hrv_readiness.hrv.metrics import time_domain, valid_differences
+from hrv_readiness.hrv.metrics import time_domain_of, valid_differences
 from hrv_readiness.hrv.models import ArtifactCounts, HrvResult, Quality
 from hrv_readiness.hrv.respiration import estimate_breathing_rate
 from hrv_readiness.hrv.validation import MAX_PLAUSIBLE_RR_MS, MIN_PLAUSIBLE_RR_MS, as_rr_ms
@@ -126,7 +126,8 @@ def analyze(
         artifact_pct=artifact_pct,
     )
     nn_tuple = tuple(nn.tolist())
-    valid = int(valid_differences(nn, estimated, break_before, excluded).size)
+    differences = valid_differences(nn, estimated, break_before, excluded)
+    valid = int(differences.size)
 
     reason: str | None = None
     uncertainty_pct = 0.0
@@ -142,7 +143,7 @@ def analyze(
             f"{MIN_VALID_DIFFERENCES}): too few for RMSSD"
         )
     else:
-        metrics = time_domain(nn, estimated, break_before, excluded)
+        metrics = time_domain_of(nn, differences)
         uncertainty_pct = _uncertainty_pct(metrics.rmssd_ms, nn, break_before, excluded)
         if metrics.rmssd_ms <= 0.0:
             reason = (
@@ -224,9 +225,12 @@ def _uncertainty_pct(
     kept = counted & ~excluded
     measured = np.where(kept, differences, 0.0)
     span = UNCERTAINTY_SPAN
-    padded = np.pad(measured, span)
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * span + 1)
-    largest = windows.max(axis=1)[hidden]
+    padded = np.zeros(measured.size + 2 * span)
+    padded[span:-span] = measured
+    # Only the hidden differences' windows (row i: padded[i : i + 2 * span + 1]).
+    step = padded.itemsize
+    windows = np.ndarray((measured.size, 2 * span + 1), np.float64, padded, 0, (step, step))
+    largest = windows[hidden].max(axis=1)
     n_kept, n_hidden = int(kept.sum()), int(hidden.sum())
     total = float(np.sum(measured[kept] ** 2))
     low = math.sqrt(total / (n_kept + n_hidden))

@@ -69,7 +69,11 @@ def time_domain(
     SDNN, mean RR and mean HR use every interval; RMSSD, SDSD (so SD1, SD2) and pNN50
     only the differences of :func:`valid_differences` (``excluded`` as there).
     """
-    differences = valid_differences(nn_ms, estimated, break_before, excluded)
+    return time_domain_of(nn_ms, valid_differences(nn_ms, estimated, break_before, excluded))
+
+
+def time_domain_of(nn_ms: FloatArray, differences: FloatArray) -> TimeDomain:
+    """:func:`time_domain` given the valid differences of :func:`valid_differences`."""
     if nn_ms.size < 2 or differences.size < 2:  # noqa: PLR2004
         raise ValueError("need at least 2 intervals and 2 valid successive differences")
     rmssd = math.sqrt(float(np.mean(differences * differences)))

@@ -37,6 +37,8 @@ under a millisecond (``make bench-breathing``).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
@@ -134,14 +136,34 @@ def _tachogram_spectrum(times_s: FloatArray, nn_ms: FloatArray) -> tuple[FloatAr
     centred = grid - grid.mean()
     slope = float(centred @ (signal - signal.mean()) / (centred @ centred))
     signal = signal - signal.mean() - slope * centred
-    signal *= np.hanning(signal.size)
+    signal *= _hann(signal.size)
     n_fft = 1 << int(np.ceil(np.log2(ZERO_PAD * signal.size)))
-    frequencies_hz = np.fft.rfftfreq(n_fft, 1.0 / RESAMPLE_HZ)
-    # Weighted by f²: the spectrum of the rate of change of the tachogram, so the slow
-    # Mayer wave and drift (most of the power of a resting series) do not outshout a
-    # faster breathing rhythm whose RSA is smaller.
-    power = np.abs(np.fft.rfft(signal, n_fft)) ** 2 * frequencies_hz**2
+    frequencies_hz, weight = _frequency_grid(n_fft)
+    power = np.abs(np.fft.rfft(signal, n_fft)) ** 2 * weight
     return frequencies_hz, power
+
+
+@lru_cache(maxsize=16)
+def _hann(size: int) -> FloatArray:
+    """The Hann window of ``size`` samples (readings of one length share it)."""
+    window = np.hanning(size)
+    window.setflags(write=False)
+    return window
+
+
+@lru_cache(maxsize=16)
+def _frequency_grid(n_fft: int) -> tuple[FloatArray, FloatArray]:
+    """The rfft's frequencies (Hz) for ``n_fft`` points, and their weight f².
+
+    Weighted by f²: the spectrum of the rate of change of the tachogram, so the slow
+    Mayer wave and drift (most of the power of a resting series) do not outshout a
+    faster breathing rhythm whose RSA is smaller.
+    """
+    frequencies_hz = np.fft.rfftfreq(n_fft, 1.0 / RESAMPLE_HZ)
+    weight = frequencies_hz**2
+    frequencies_hz.setflags(write=False)
+    weight.setflags(write=False)
+    return frequencies_hz, weight
 
 
 def _refine(frequencies_hz: FloatArray, power: FloatArray, peak: int) -> float:

@@ -115,6 +115,9 @@ def _unexplained_outliers(
 
 
 def _to_float_vector(rr_ms: npt.ArrayLike | Sequence[float]) -> npt.NDArray[np.float64]:
+    if type(rr_ms) is np.ndarray and rr_ms.dtype == np.float64 and rr_ms.ndim == 1:
+        # Already what is asked for (a live reading, a benchmark): a copy, nothing to check.
+        return rr_ms.copy()
     if isinstance(rr_ms, str | bytes):
         raise NotNumericError("RR intervals must be numbers, not text")
     try:
