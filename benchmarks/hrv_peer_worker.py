@@ -4,6 +4,12 @@ Usage: python hrv_peer_worker.py METHOD IN.npz OUT.json [REPEATS]
 IN.npz holds ``values`` (all series concatenated, ms) and ``offsets`` (series bounds).
 Writes {"rmssd_ms": [...], "seconds": [...], "flagged": [...], "versions": {...}};
 "seconds" is the fastest of REPEATS runs of each series (default 1).
+
+Or: python hrv_peer_worker.py --serve METHOD REPEATS
+reads one series per line on stdin (a JSON list of ms) and answers each, on stdout,
+with the fastest of REPEATS runs in seconds, wall-clock and CPU time of the process
+("WALL CPU"): the benchmark times the peer and ours on the same reading back to back,
+so that both see the same load.
 Kept free of imports from this repository: it runs under another interpreter.
 """
 
@@ -82,7 +88,28 @@ METHODS = {
 }
 
 
+def serve(method, repeats):
+    run = METHODS[method]
+    warmed = False
+    for line in sys.stdin:
+        series = np.asarray(json.loads(line), dtype=float)
+        if not warmed:
+            run(series)  # imports and first-call caches
+            warmed = True
+        wall = cpu = float("inf")
+        for _ in range(repeats):
+            began, began_cpu = time.perf_counter(), time.process_time()
+            run(series)
+            cpu = min(cpu, time.process_time() - began_cpu)
+            wall = min(wall, time.perf_counter() - began)
+        sys.stdout.write(f"{wall!r} {cpu!r}\n")
+        sys.stdout.flush()
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1] == "--serve":
+        return serve(sys.argv[2], int(sys.argv[3]))
     method, in_path, out_path = sys.argv[1:4]
     repeats = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     data = np.load(in_path)
