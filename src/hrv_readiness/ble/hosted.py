@@ -19,13 +19,10 @@ and bleak-retry-connector's typed errors), so a failure carries its
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import bleak_retry_connector
-from bleak.exc import BleakError
 
 from hrv_readiness.ble.errors import (
     NoConnectionSlotError,
@@ -35,8 +32,10 @@ from hrv_readiness.ble.errors import (
 from hrv_readiness.ble.gatt import (
     BATTERY_LEVEL_UUID,
     BODY_SENSOR_LOCATION_UUID,
-    HEART_RATE_MEASUREMENT_UUID,
+    LINK_ERRORS,
+    ClientLink,
     body_sensor_location,
+    disconnect_quietly,
     read_optional_byte,
     subscribe_heart_rate,
 )
@@ -56,28 +55,8 @@ _LOGGER = logging.getLogger(__name__)
 
 #: How often ``find`` asks the host whether the strap is connectable yet.
 FIND_POLL_S = 0.5
-DISCONNECT_TIMEOUT_S = 5.0
 #: Attempts of one connect; the session retries a failed connect on its own.
 CONNECT_ATTEMPTS = 2
-#: What a failed connect may raise (bleak-retry-connector counts these as bleak's).
-_LINK_ERRORS = (BleakError, TimeoutError, OSError, EOFError, AttributeError, KeyError)
-
-
-@dataclass
-class HostedStrapLink:
-    """A connected strap with 0x2A37 notifications running."""
-
-    info: StrapInfo
-    client: BleakClient = field(repr=False)
-
-    async def close(self) -> None:
-        """Stop notifications and disconnect at once, to free the connection slot."""
-        with contextlib.suppress(*_LINK_ERRORS):
-            async with asyncio.timeout(DISCONNECT_TIMEOUT_S):
-                if self.client.is_connected:
-                    with contextlib.suppress(BleakError, KeyError, ValueError):
-                        await self.client.stop_notify(HEART_RATE_MEASUREMENT_UUID)
-                await self.client.disconnect()
 
 
 class HostedStrapSource:
@@ -130,7 +109,7 @@ class HostedStrapSource:
         strap: DiscoveredStrap,
         on_notification: NotificationCallback,
         on_disconnect: DisconnectCallback,
-    ) -> HostedStrapLink:
+    ) -> ClientLink:
         device = self.device()
         if device is None:
             raise self._not_found()
@@ -150,15 +129,15 @@ class HostedStrapSource:
             ) from err
         except bleak_retry_connector.BleakNotFoundError as err:
             raise StrapNotFoundError(str(err), address=self.address) from err
-        except _LINK_ERRORS as err:
+        except LINK_ERRORS as err:
             raise translate_bleak_error(err, address=self.address) from err
         self.connected_with = type(client).__name__
         try:
             battery = await read_optional_byte(client, BATTERY_LEVEL_UUID)
             location = await read_optional_byte(client, BODY_SENSOR_LOCATION_UUID)
             await subscribe_heart_rate(client, on_notification)
-        except _LINK_ERRORS as err:
-            await HostedStrapLink(StrapInfo(address=self.address, name=strap.name), client).close()
+        except LINK_ERRORS as err:
+            await disconnect_quietly(client, self.address)
             raise StrapConnectionError(
                 f"could not subscribe to heart rate: {err}", address=self.address
             ) from err
@@ -169,4 +148,4 @@ class HostedStrapSource:
             battery_pct=battery,
             body_sensor_location=body_sensor_location(location),
         )
-        return HostedStrapLink(info=info, client=client)
+        return ClientLink(info=info, client=client)

@@ -16,10 +16,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fnmatch
 import logging
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bleak import BleakClient, BleakScanner
@@ -30,13 +28,21 @@ from hrv_readiness.ble.errors import StrapNotFoundError
 from hrv_readiness.ble.gatt import (
     BATTERY_LEVEL_UUID,
     BODY_SENSOR_LOCATION_UUID,
+    DISCONNECT_TIMEOUT_S,
+    LINK_ERRORS,
     READ_TIMEOUT_S,
+    ClientLink,
     body_sensor_location,
+    disconnect_quietly,
     read_optional_byte,
     subscribe_heart_rate,
 )
 from hrv_readiness.ble.models import DiscoveredStrap, StrapInfo
-from hrv_readiness.ble.scanner import HEART_RATE_SERVICE_UUID, translate_bleak_error
+from hrv_readiness.ble.scanner import (
+    HEART_RATE_SERVICE_UUID,
+    discover_heart_rate,
+    translate_bleak_error,
+)
 
 if TYPE_CHECKING:
     from bleak.backends.device import BLEDevice
@@ -47,29 +53,8 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 _READ_TIMEOUT_S = READ_TIMEOUT_S
-_DISCONNECT_TIMEOUT_S = 5.0
 #: Without a pinned strap, listen this long and take the strongest one heard.
 _STRONGEST_WINDOW_S = 2.0
-
-#: What bleak and its D-Bus layer raise when a link cannot be made or used
-#: (bleak-retry-connector treats AttributeError and KeyError as bleak errors too).
-_CONNECT_ERRORS = (BleakError, OSError, EOFError, TimeoutError, AttributeError, KeyError)
-
-
-@dataclass
-class BleakStrapLink:
-    """A connected strap with 0x2A37 notifications running."""
-
-    info: StrapInfo
-    client: BleakClient = field(repr=False)
-
-    async def close(self) -> None:
-        try:
-            async with asyncio.timeout(_DISCONNECT_TIMEOUT_S):
-                await self.client.disconnect()
-        except (*_CONNECT_ERRORS, AssertionError) as err:
-            # bluetoothd may be gone; bleak still releases its bus in this case.
-            _LOGGER.debug("disconnect from %s failed: %r", self.info.address, err)
 
 
 class BleakStrapSource:
@@ -151,20 +136,7 @@ class BleakStrapSource:
         deadline = loop.time() + timeout_s
         while True:
             window_s = max(0.1, min(_STRONGEST_WINDOW_S, deadline - loop.time()))
-            try:
-                if self.adapter is None:
-                    found = await BleakScanner.discover(
-                        timeout=window_s, service_uuids=[HEART_RATE_SERVICE_UUID], return_adv=True
-                    )
-                else:
-                    found = await BleakScanner.discover(
-                        timeout=window_s,
-                        service_uuids=[HEART_RATE_SERVICE_UUID],
-                        return_adv=True,
-                        bluez={"adapter": self.adapter},
-                    )
-            except (BleakError, OSError, EOFError) as err:
-                raise translate_bleak_error(err) from err
+            found = await discover_heart_rate(window_s, self.adapter)
             heard = [(device, adv) for device, adv in found.values() if self._wanted(device, adv)]
             if heard:
                 device, adv = max(heard, key=lambda item: item[1].rssi)
@@ -202,7 +174,7 @@ class BleakStrapSource:
                 continue
             _LOGGER.warning("%s (%s) is still connected from before: disconnecting", name, address)
             try:
-                async with asyncio.timeout(_DISCONNECT_TIMEOUT_S):
+                async with asyncio.timeout(DISCONNECT_TIMEOUT_S):
                     await _bluez_call(path, "org.bluez.Device1", "Disconnect")
             except (OSError, EOFError, TimeoutError) as err:
                 _LOGGER.debug("disconnecting %s failed: %r", address, err)
@@ -212,7 +184,7 @@ class BleakStrapSource:
         strap: DiscoveredStrap,
         on_notification: NotificationCallback,
         on_disconnect: DisconnectCallback,
-    ) -> BleakStrapLink:
+    ) -> ClientLink:
         device = self._devices.get(strap.address)
         if device is None:
             raise StrapNotFoundError(
@@ -230,7 +202,7 @@ class BleakStrapSource:
                 disconnected_callback=disconnected,
                 max_attempts=self.connect_attempts,
             )
-        except _CONNECT_ERRORS as err:
+        except LINK_ERRORS as err:
             raise translate_bleak_error(err, address=strap.address) from err
         try:
             battery = await _read_battery(client, device)
@@ -238,10 +210,8 @@ class BleakStrapSource:
                 await read_optional_byte(client, BODY_SENSOR_LOCATION_UUID)
             )
             await subscribe_heart_rate(client, on_notification)
-        except _CONNECT_ERRORS as err:
-            with contextlib.suppress(*_CONNECT_ERRORS, AssertionError):
-                async with asyncio.timeout(_DISCONNECT_TIMEOUT_S):
-                    await client.disconnect()
+        except LINK_ERRORS as err:
+            await disconnect_quietly(client, strap.address)
             raise translate_bleak_error(err, address=strap.address) from err
         info = StrapInfo(
             name=strap.name,
@@ -250,7 +220,7 @@ class BleakStrapSource:
             body_sensor_location=location,
         )
         _LOGGER.info("connected to %s", info)
-        return BleakStrapLink(info=info, client=client)
+        return ClientLink(info=info, client=client)
 
 
 async def _read_battery(client: BleakClient, device: BLEDevice) -> int | None:
