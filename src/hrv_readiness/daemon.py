@@ -47,13 +47,14 @@ from hrv_readiness.mqtt.commands import (
     InvalidCommandError,
     MeasureCommand,
     RecomputeCommand,
+    RejectionCode,
     RemoveCommand,
     RenameCommand,
     TrainingCommand,
     UndoCommand,
     WellnessCommand,
     accepted_event,
-    command_name,
+    refusal,
     rejection_event,
 )
 from hrv_readiness.mqtt.history import history_messages
@@ -292,46 +293,28 @@ class Daemon:
 
     async def handle(self, command: Command) -> None:
         """Act on one validated command and answer it (accepted, or rejected with why)."""
-        publisher = self._publisher
+        error: InvalidCommandError | None = None
         try:
             await self._act_on(command)
         except HistoryChangeError as err:
             _LOGGER.warning("command %s for %s: %s", type(command).__name__, command.user, err)
-            if publisher is not None:
-                nothing = InvalidCommandError(
-                    str(err),
-                    code="name_taken" if isinstance(err, NameTakenError) else "nothing_to_change",
-                    user=command.user,
-                    command=command_name(command),
-                    request_id=command.request_id,
-                )
-                await publisher.publish_event(
-                    rejection_event(nothing, at=self._now().astimezone(dt.UTC)),
-                    user=command.user,
-                )
-            return
+            code: RejectionCode = (
+                "name_taken" if isinstance(err, NameTakenError) else "nothing_to_change"
+            )
+            error = refusal(command, str(err), code)
         except StoreError as err:
             _LOGGER.error(  # noqa: TRY400 - the store error says it all
                 "command %s for %s not carried out: %s", type(command).__name__, command.user, err
             )
-            if publisher is not None:
-                refused = InvalidCommandError(
-                    f"not carried out, nothing changed: {err}",
-                    code="store_unavailable",
-                    user=command.user,
-                    command=command_name(command),
-                    request_id=command.request_id,
-                )
-                await publisher.publish_event(
-                    rejection_event(refused, at=self._now().astimezone(dt.UTC)),
-                    user=command.user,
-                )
+            message = f"not carried out, nothing changed: {err}"
+            error = refusal(command, message, "store_unavailable")
+        else:
+            _LOGGER.info("command %s for %s accepted", type(command).__name__, command.user)
+        if self._publisher is None:
             return
-        _LOGGER.info("command %s for %s accepted", type(command).__name__, command.user)
-        if publisher is not None:
-            await publisher.publish_event(
-                accepted_event(command, at=self._now().astimezone(dt.UTC)), user=command.user
-            )
+        at = self._now().astimezone(dt.UTC)
+        answer = accepted_event(command, at=at) if error is None else rejection_event(error, at=at)
+        await self._publisher.publish_event(answer, user=command.user)
 
     async def _refresh_others(self, user: str) -> None:
         for other, runtime in self._users.items():

@@ -221,6 +221,17 @@ def command_name(command: Command) -> CommandName:
     return _COMMAND_NAME_OF[type(command)]
 
 
+def refusal(command: Command, message: str, code: RejectionCode) -> InvalidCommandError:
+    """The refusal of a valid ``command`` not acted on (its user and request id echoed)."""
+    return InvalidCommandError(
+        message,
+        code=code,
+        user=command.user,
+        command=command_name(command),
+        request_id=command.request_id,
+    )
+
+
 def parse_command(
     topic: str,
     payload: bytes,

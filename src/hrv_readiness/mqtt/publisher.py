@@ -38,8 +38,8 @@ from hrv_readiness.errors import StoreError
 from hrv_readiness.mqtt.commands import (
     Command,
     InvalidCommandError,
-    command_name,
     parse_command,
+    refusal,
     rejection_event,
 )
 from hrv_readiness.mqtt.delivery import OUTBOX_BATCH, Delivery
@@ -432,12 +432,10 @@ class Publisher:
             await self.publish_event(rejection_event(err, at=self._now()), user=err.user)
             return
         if self._commands.qsize() >= MAX_PENDING_COMMANDS:
-            busy = InvalidCommandError(
+            busy = refusal(
+                command,
                 f"{MAX_PENDING_COMMANDS} commands are already waiting; try again later",
-                code="busy",
-                user=command.user,
-                command=command_name(command),
-                request_id=command.request_id,
+                "busy",
             )
             _LOGGER.warning("MQTT command on %s rejected (busy)", topic)
             await self.publish_event(rejection_event(busy, at=self._now()), user=command.user)
