@@ -18,7 +18,7 @@ from hrv_readiness.commands.history_options import (
     add_db_argument,
     check_known_user,
     checked_morning,
-    db_path,
+    existing_db_path,
     iso_date,
     local_today,
     readiness_settings,
@@ -81,10 +81,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    path = db_path(args)
-    if not path.exists():
-        msg = f"no history database at {path}: nothing to correct"
-        raise InputError(msg)
+    path = existing_db_path(args, missing="nothing to correct")
     check_known_user(args, args.user)
     now = dt.datetime.now(dt.UTC)
     if args.everything:
@@ -122,10 +119,7 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
-    path = db_path(args)
-    if not path.exists():
-        msg = f"no history database at {path}: nothing to rename"
-        raise InputError(msg)
+    path = existing_db_path(args, missing="nothing to rename")
     with Store.open(path) as store:
         batch = rename_user(
             store,
@@ -141,10 +135,7 @@ def run_rename(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    path = db_path(args)
-    if not path.exists():
-        msg = f"no history database at {path}: nothing to undo"
-        raise InputError(msg)
+    path = existing_db_path(args, missing="nothing to undo")
     with Store.open(path) as store:
         if args.list:
             last = store.last_trash()

@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hrv_readiness.commands.history_options import add_db_argument, db_path
+from hrv_readiness.commands.history_options import add_db_argument, existing_db_path
 from hrv_readiness.commands.subcommand import add_subcommand
-from hrv_readiness.errors import InputError
 from hrv_readiness.store import Store
 from hrv_readiness.store.export import EXPORT_FORMATS, export_history, format_from_path
 
@@ -32,10 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    source = db_path(args)
-    if not source.exists():
-        msg = f"no history database at {source}: nothing to export"
-        raise InputError(msg)
+    source = existing_db_path(args, missing="nothing to export")
     fmt = args.format or format_from_path(args.path)
     with Store.open(source) as store:
         count = export_history(store, args.path, fmt=fmt)

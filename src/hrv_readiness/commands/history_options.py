@@ -68,6 +68,15 @@ def db_path(args: argparse.Namespace) -> Path:
     return config.storage.database_path if config is not None else default_db_path()
 
 
+def existing_db_path(args: argparse.Namespace, *, missing: str) -> Path:
+    """:func:`db_path`, which must exist; ``missing`` ends the error when it does not."""
+    path = db_path(args)
+    if not path.exists():
+        msg = f"no history database at {path}: {missing}"
+        raise InputError(msg)
+    return path
+
+
 def readiness_settings(args: argparse.Namespace, user: str) -> ReadinessSettings:
     """The user's readiness settings from ``--config`` (with overrides), else the defaults."""
     config = _config(args)

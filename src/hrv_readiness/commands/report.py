@@ -17,8 +17,8 @@ from pathlib import Path
 from hrv_readiness.commands.console import console, print_json
 from hrv_readiness.commands.history_options import (
     add_db_argument,
-    db_path,
     display_name,
+    existing_db_path,
     iso_date,
     local_today,
     readiness_settings,
@@ -85,10 +85,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     if args.plot is not None:
         plot_format(args.plot)  # a wrong extension is said before any work
-    path = db_path(args)
-    if not path.exists():
-        msg = f"no history database at {path}: measure or log first, or pass --db"
-        raise InputError(msg)
+    path = existing_db_path(args, missing="measure or log first, or pass --db")
     until: dt.date = args.until or local_today(args)
     since = until - dt.timedelta(days=args.days - 1)
     reports: list[tuple[str, list[ReportRow]]] = []
