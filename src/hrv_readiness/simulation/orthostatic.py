@@ -49,30 +49,29 @@ def standing_bump_bpm(scenario: OrthostaticScenario, after_cue_s: float) -> floa
     return extra * math.exp(-(((after_cue_s - scenario.peak_after_s) / scenario.peak_width_s) ** 2))
 
 
+def _lying_rr_ms(
+    scenario: OrthostaticScenario, duration_s: float, *, seed: int
+) -> npt.NDArray[np.float64]:
+    """RR of the person lying still: the supine heart rate and RMSSD."""
+    return synthesize_rr_ms(
+        RrScenario(
+            duration_s=duration_s,
+            resting_hr_bpm=scenario.supine_hr_bpm,
+            target_rmssd_ms=scenario.supine_rmssd_ms,
+            ectopic_rate=0.0,
+            seed=seed,
+        )
+    )
+
+
 def synthesize_orthostatic_rr_ms(
     scenario: OrthostaticScenario,
 ) -> tuple[npt.NDArray[np.float64], int]:
     """RR of the whole test and ``stand_index``, the first interval after the cue."""
-    supine = synthesize_rr_ms(
-        RrScenario(
-            duration_s=scenario.supine_s,
-            resting_hr_bpm=scenario.supine_hr_bpm,
-            target_rmssd_ms=scenario.supine_rmssd_ms,
-            ectopic_rate=0.0,
-            seed=scenario.seed,
-        )
-    )
+    supine = _lying_rr_ms(scenario, scenario.supine_s, seed=scenario.seed)
     supine = supine[np.cumsum(supine) <= scenario.supine_s * 1000.0]
     if not scenario.stood:
-        after = synthesize_rr_ms(
-            RrScenario(
-                duration_s=scenario.standing_s,
-                resting_hr_bpm=scenario.supine_hr_bpm,
-                target_rmssd_ms=scenario.supine_rmssd_ms,
-                ectopic_rate=0.0,
-                seed=scenario.seed + 1,
-            )
-        )
+        after = _lying_rr_ms(scenario, scenario.standing_s, seed=scenario.seed + 1)
         return np.concatenate([supine, after]), int(supine.size)
     standing = synthesize_rr_ms(
         RrScenario(
