@@ -679,34 +679,16 @@ class TrashBatch:
         return self.records.count(kind)
 
 
+@dataclass(slots=True, kw_only=True)
 class ImportSummary:
     """How many records an import added and skipped (already present)."""
 
-    __slots__ = (
-        "readings_added",
-        "readings_skipped",
-        "training_added",
-        "training_skipped",
-        "wellness_added",
-        "wellness_skipped",
-    )
-
-    def __init__(
-        self,
-        *,
-        readings_added: int,
-        readings_skipped: int,
-        wellness_added: int,
-        wellness_skipped: int,
-        training_added: int,
-        training_skipped: int,
-    ) -> None:
-        self.readings_added = readings_added
-        self.readings_skipped = readings_skipped
-        self.wellness_added = wellness_added
-        self.wellness_skipped = wellness_skipped
-        self.training_added = training_added
-        self.training_skipped = training_skipped
+    readings_added: int
+    readings_skipped: int
+    wellness_added: int
+    wellness_skipped: int
+    training_added: int
+    training_skipped: int
 
     def __str__(self) -> str:
         return (
