@@ -112,19 +112,7 @@ def reassess(store: Store, user: str, *, since: dt.date | None, settings: Readin
     for reading_id, reading in numbered:
         if since is not None and reading.date < since:
             continue
-        verdict: Readiness | None = None
-        if reading.usable:
-            assert reading.ln_rmssd is not None  # noqa: S101 - usable guarantees it
-            assert reading.mean_hr_bpm is not None  # noqa: S101
-            verdict = verdict_for(
-                history,
-                day=reading.date,
-                ln_rmssd=reading.ln_rmssd,
-                resting_hr_bpm=reading.mean_hr_bpm,
-                settings=settings,
-                orthostatic_test=reading.orthostatic_test(),
-                breathing_rate_per_min=reading.breathing_rate_per_min,
-            )
+        verdict = stored_verdict(history, reading, settings) if reading.usable else None
         if verdict != reading.readiness:
             changed.append((reading_id, verdict))
     store.set_verdicts(changed)
@@ -140,7 +128,14 @@ def current_verdict(store: Store, user: str, settings: ReadinessSettings) -> Rea
     history = HistoryOf.load(store, user)
     usable = [r for r in history.readings if r.usable]
     reading = max(usable, key=lambda r: (r.date, r.measured_at), default=None)
-    if reading is None or reading.ln_rmssd is None or reading.mean_hr_bpm is None:
+    return None if reading is None else stored_verdict(history, reading, settings)
+
+
+def stored_verdict(
+    history: HistoryOf, reading: StoredReading, settings: ReadinessSettings
+) -> Readiness | None:
+    """The verdict of a stored ``reading`` against ``history``; ``None`` without its numbers."""
+    if reading.ln_rmssd is None or reading.mean_hr_bpm is None:
         return None
     return verdict_for(
         history,
