@@ -17,8 +17,8 @@ knows, or --new-user starts a new person's history.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from hrv_readiness.commands.console import print_json
 from hrv_readiness.commands.history_options import (
@@ -32,7 +32,7 @@ from hrv_readiness.commands.history_options import (
     readiness_settings,
 )
 from hrv_readiness.commands.json_output import LogOutput
-from hrv_readiness.commands.option_errors import user_id
+from hrv_readiness.commands.option_errors import user_id, whole_number
 from hrv_readiness.commands.saving import queue_state
 from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
@@ -47,6 +47,9 @@ from hrv_readiness.readiness.models import (
 )
 from hrv_readiness.store import Store
 from hrv_readiness.store.changes import record_training, record_wellness
+
+if TYPE_CHECKING:
+    import argparse
 
 _WELLNESS_FIELDS = ("soreness", "energy", "sleep", "stress")
 #: Model field -> the option that sets it, for error messages.
@@ -67,28 +70,14 @@ class LogInputError(InputError):
     """The values given to ``log`` are incomplete or invalid; nothing was written."""
 
 
-def _rating(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"expected a whole number from 0 to 10, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 0 <= value <= 10:  # noqa: PLR2004 - the scale
-        msg = f"expected a whole number from 0 to 10, got {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _minutes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"expected whole minutes, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 0 <= value <= MAX_SESSION_MINUTES:
-        msg = f"expected 0 to {MAX_SESSION_MINUTES} minutes, got {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+#: A 0-10 rating of the questionnaire or of a session's effort.
+_rating = whole_number(0, 10, expected="a whole number from 0 to 10")
+_minutes = whole_number(
+    0,
+    MAX_SESSION_MINUTES,
+    expected="whole minutes",
+    in_range=f"0 to {MAX_SESSION_MINUTES} minutes",
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

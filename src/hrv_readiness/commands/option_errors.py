@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from hrv_readiness.readiness.models import UserName
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
 _CHOICE = re.compile(
     r"^argument (?P<arg>[^:]+): invalid choice: (?P<got>.+?) \(choose from (?P<choices>.*)\)$"
@@ -82,6 +82,29 @@ def user_id(text: str) -> str:
             f"1-32 characters, as in the config file{hint}"
         )
         raise ArgumentTypeError(msg) from None
+
+
+def whole_number(
+    low: int, high: int, *, expected: str, in_range: str | None = None
+) -> Callable[[str], int]:
+    """Argparse type: a whole number from ``low`` to ``high``.
+
+    Refused as "expected ``expected``, got 'text'" when it is no whole number and as
+    "expected ``in_range`` (default: ``expected``), got value" when it is out of range.
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            msg = f"expected {expected}, got {text!r}"
+            raise ArgumentTypeError(msg) from None
+        if not low <= value <= high:
+            msg = f"expected {in_range or expected}, got {value}"
+            raise ArgumentTypeError(msg)
+        return value
+
+    return parse
 
 
 def validation_message(err: ValidationError, options: Mapping[str, str]) -> str:

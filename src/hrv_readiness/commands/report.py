@@ -10,9 +10,9 @@ questionnaire days (needs the optional ``plot`` extra: matplotlib).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hrv_readiness.commands.console import console, print_json
 from hrv_readiness.commands.history_options import (
@@ -24,13 +24,16 @@ from hrv_readiness.commands.history_options import (
     readiness_settings,
 )
 from hrv_readiness.commands.json_output import ReportOutput, UserReport
-from hrv_readiness.commands.option_errors import did_you_mean, user_id
+from hrv_readiness.commands.option_errors import did_you_mean, user_id, whole_number
 from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
 from hrv_readiness.report.table import render_table
 from hrv_readiness.store import Store
+
+if TYPE_CHECKING:
+    import argparse
 
 
 class UnknownUserError(InputError):
@@ -42,16 +45,8 @@ class UnknownUserError(InputError):
         self.known = known
 
 
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"expected a number of days, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 1 <= value <= 3660:  # noqa: PLR2004 - ten years is plenty
-        msg = f"expected 1 to 3660 days, got {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+#: Ten years back is plenty.
+_days = whole_number(1, 3660, expected="a number of days", in_range="1 to 3660 days")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
