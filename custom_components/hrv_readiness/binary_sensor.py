@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor import (
@@ -15,11 +16,15 @@ from .entity import HrvEntity, async_add_user_entities
 from .runtime import HrvRuntime
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     # Defined in binary_sensor/const.py since 2026 (the package re-exports it without
     # declaring so); in the package itself before.
     from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from hrv_readiness.mqtt.payloads import ReadinessPayload
 
     from .hub import HrvConfigEntry
 else:
@@ -27,13 +32,29 @@ else:
 
 PARALLEL_UPDATES = 0
 
+
+@dataclass(frozen=True, kw_only=True)
+class HrvVerdictFlagDescription(BinarySensorEntityDescription):
+    """A yes/no of today's verdict; unknown while the baseline is built."""
+
+    is_on_fn: Callable[[ReadinessPayload], bool]
+    attributes_fn: Callable[[ReadinessPayload | None], dict[str, str | None]] | None = None
+
+
 #: No device class: "Problem"/"OK" would misread a body's state; the translation says
-#: "Low"/"Normal" and the icons a heart.
-RECOVERY_LOW = BinarySensorEntityDescription(key="recovery_low", translation_key="recovery_low")
+#: "Low"/"Normal" and the icons a heart. On when today's readiness says caution or rest.
+RECOVERY_LOW = HrvVerdictFlagDescription(
+    key="recovery_low",
+    translation_key="recovery_low",
+    is_on_fn=lambda readiness: readiness.status in LOW_RECOVERY_STATUSES,
+)
 #: On when today's verdict flags illness, reported or possible (docs/model.md rule 13);
 #: the kind is the ``illness`` attribute.
-POSSIBLE_ILLNESS = BinarySensorEntityDescription(
-    key="possible_illness", translation_key="possible_illness"
+POSSIBLE_ILLNESS = HrvVerdictFlagDescription(
+    key="possible_illness",
+    translation_key="possible_illness",
+    is_on_fn=lambda readiness: readiness.illness is not None,
+    attributes_fn=lambda readiness: {"illness": None if readiness is None else readiness.illness},
 )
 CONNECTIVITY = BinarySensorEntityDescription(
     key="connectivity",
@@ -57,50 +78,37 @@ async def async_setup_entry(
         entry,
         async_add_entities,
         lambda hub, user_id: (
-            HrvRecoveryLowSensor(hub, user_id, RECOVERY_LOW),
-            HrvPossibleIllnessSensor(hub, user_id, POSSIBLE_ILLNESS),
+            HrvVerdictFlag(hub, user_id, description)
+            for description in (RECOVERY_LOW, POSSIBLE_ILLNESS)
         ),
     )
 
 
-class HrvRecoveryLowSensor(HrvEntity, BinarySensorEntity):
-    """On when today's readiness says caution or rest; unknown while building baseline."""
+class HrvVerdictFlag(HrvEntity, BinarySensorEntity):
+    """A flag of today's readiness verdict; unavailable until there is one."""
+
+    entity_description: HrvVerdictFlagDescription
+
+    @property
+    def _readiness(self) -> ReadinessPayload | None:
+        user = self.user
+        return None if user is None or user.state is None else user.state.readiness
 
     @property
     def available(self) -> bool:
-        user = self.user
-        return user is not None and user.state is not None and user.state.readiness is not None
+        return self._readiness is not None
 
     @property
     def is_on(self) -> bool | None:
-        user = self.user
-        readiness = None if user is None or user.state is None else user.state.readiness
+        readiness = self._readiness
         if readiness is None or readiness.status == "building_baseline":
             return None
-        return readiness.status in LOW_RECOVERY_STATUSES
-
-
-class HrvPossibleIllnessSensor(HrvEntity, BinarySensorEntity):
-    """On when today's verdict flags illness; unknown while the baseline is built."""
+        return self.entity_description.is_on_fn(readiness)
 
     @property
-    def available(self) -> bool:
-        user = self.user
-        return user is not None and user.state is not None and user.state.readiness is not None
-
-    @property
-    def is_on(self) -> bool | None:
-        user = self.user
-        readiness = None if user is None or user.state is None else user.state.readiness
-        if readiness is None or readiness.status == "building_baseline":
-            return None
-        return readiness.illness is not None
-
-    @property
-    def extra_state_attributes(self) -> dict[str, str | None]:
-        user = self.user
-        readiness = None if user is None or user.state is None else user.state.readiness
-        return {"illness": None if readiness is None else readiness.illness}
+    def extra_state_attributes(self) -> dict[str, str | None] | None:
+        attributes_fn = self.entity_description.attributes_fn
+        return None if attributes_fn is None else attributes_fn(self._readiness)
 
 
 class HrvCollectorConnectivity(HrvCollectorEntity, BinarySensorEntity):
