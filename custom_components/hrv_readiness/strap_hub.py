@@ -176,11 +176,7 @@ class StrapHub(HrvHub):
     @property
     def routine(self) -> MorningRoutine:
         if self._routine is None:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="entry_not_loaded",
-                translation_placeholders={"name": self.entry.title},
-            )
+            raise self._not_loaded()
         return self._routine
 
     @property
@@ -282,12 +278,16 @@ class StrapHub(HrvHub):
     @property
     def store(self) -> Store:
         if self._store is None:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="entry_not_loaded",
-                translation_placeholders={"name": self.entry.title},
-            )
+            raise self._not_loaded()
         return self._store
+
+    def _not_loaded(self) -> HomeAssistantError:
+        """What an action on this entry raises while its store is closed."""
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loaded",
+            translation_placeholders={"name": self.entry.title},
+        )
 
     def use_session_settings(self, session: MeasurementSettings) -> None:
         """Measure with other session settings from now on (tests, the options flow)."""
