@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from homeassistant.components import mqtt
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -50,9 +50,14 @@ if TYPE_CHECKING:
 
     from homeassistant.components.mqtt import ReceiveMessage
 
-    from hrv_readiness.mqtt.payloads import AnnouncePayload
+    from hrv_readiness.mqtt.payloads import AnnouncePayload, HistoryPayload, StatePayload
+
+    #: A payload about one user of one collector.
+    UserPayload = StatePayload | HistoryPayload
 
 __all__ = ["HrvConfigEntry", "HrvRuntime", "UserData"]
+
+_P = TypeVar("_P")
 
 
 class HrvRuntime(HrvHub):
@@ -144,8 +149,28 @@ class HrvRuntime(HrvHub):
 
     # --- message handlers ------------------------------------------------------------
 
-    def _user_from_topic(self, topic: str) -> str:
+    def user_from_topic(self, topic: str) -> str:
+        """The user segment of one of this collector's per-user topics."""
         return topic[len(self.topic_prefix) + 1 :].split("/", 1)[0]
+
+    def is_about(self, user_id: str, kind: str, topic: str, payload: UserPayload) -> bool:
+        """Whether ``payload`` on ``user_id``'s ``topic`` is about them here; logs why not."""
+        if payload.user == user_id and payload.collector_id == self.collector_id:
+            return True
+        LOGGER.warning(
+            "Ignoring %s on %s: it is about %s/%s",
+            kind,
+            topic,
+            payload.collector_id,
+            payload.user,
+        )
+        return False
+
+    @callback
+    def _admit(self, kind: str, msg: ReceiveMessage) -> str | None:
+        """The user of ``msg`` to handle now (``None``: held until the announce)."""
+        user_id = self.user_from_topic(msg.topic)
+        return None if self._gate.hold(kind, user_id, msg) else user_id
 
     @callback
     def _release(self, kind: str, msg: ReceiveMessage) -> None:
@@ -215,10 +240,7 @@ class HrvRuntime(HrvHub):
     def _on_announce(self, msg: ReceiveMessage) -> None:
         if not msg.payload:
             return
-        try:
-            announce = parse_announce(msg.payload)
-        except PayloadError as err:
-            LOGGER.warning("Ignoring announce on %s: %s", msg.topic, err)
+        if (announce := parsed(parse_announce, "announce", msg.topic, msg.payload)) is None:
             return
         previous, self.announce = self.announce, announce
         # A collector update changes every device's software version.
@@ -232,26 +254,16 @@ class HrvRuntime(HrvHub):
 
     @callback
     def _on_state(self, msg: ReceiveMessage) -> None:
-        user_id = self._user_from_topic(msg.topic)
-        if self._gate.hold("state", user_id, msg):
+        if (user_id := self._admit("state", msg)) is None:
             return
         if not msg.payload:
             # v1.7: an emptied retained state: the user has no reading (any more).
             if (user := self.users.get(user_id)) is not None:
                 self.clear_state(user)
             return
-        try:
-            state = parse_state(msg.payload)
-        except PayloadError as err:
-            LOGGER.warning("Ignoring state on %s: %s", msg.topic, err)
+        if (state := parsed(parse_state, "state", msg.topic, msg.payload)) is None:
             return
-        if state.user != user_id or state.collector_id != self.collector_id:
-            LOGGER.warning(
-                "Ignoring state on %s: it is about %s/%s",
-                msg.topic,
-                state.collector_id,
-                state.user,
-            )
+        if not self.is_about(user_id, "state", msg.topic, state):
             return
         if self.announce is not None and all(u.id != user_id for u in self.announce.users):
             LOGGER.debug("Ignoring state of %s: not in the collector's announce", user_id)
@@ -262,34 +274,26 @@ class HrvRuntime(HrvHub):
 
     @callback
     def _on_measurement(self, msg: ReceiveMessage) -> None:
-        if not msg.payload:
-            return
-        user_id = self._user_from_topic(msg.topic)
-        if self._gate.hold("measurement", user_id, msg):
+        if not msg.payload or (user_id := self._admit("measurement", msg)) is None:
             return
         if user_id not in self.users:
             return
-        try:
-            measurement = parse_measurement(msg.payload)
-        except PayloadError as err:
-            LOGGER.warning("Ignoring measurement on %s: %s", msg.topic, err)
+        measurement = parsed(parse_measurement, "measurement", msg.topic, msg.payload)
+        if measurement is None:
             return
         self.set_measurement(self.users[user_id], measurement)
 
     @callback
     def _on_event(self, msg: ReceiveMessage) -> None:
         """Pass the collector's events on to the bus; log rejected commands."""
-        try:
-            data = decode(msg.payload)
-        except PayloadError as err:
-            LOGGER.warning("Ignoring event on %s: %s", msg.topic, err)
+        if (data := parsed(decode, "event", msg.topic, msg.payload)) is None:
             return
         if msg.topic == f"{self.topic_prefix}/event":
             # No configured user: the payload names the user segment of the command.
             user_id = data.get("user") if isinstance(data.get("user"), str) else None
             device_id = None
         else:
-            user_id = self._user_from_topic(msg.topic)
+            user_id = self.user_from_topic(msg.topic)
             device_id = self.device_id(user_id)
         event_type = data.get("type")
         raw_detail = data.get("detail")
@@ -351,6 +355,20 @@ class HrvRuntime(HrvHub):
             retain=False,
         )
         return request_id
+
+
+def parsed(
+    parse: Callable[[str | bytes | bytearray], _P],
+    kind: str,
+    topic: str,
+    payload: str | bytes | bytearray,
+) -> _P | None:
+    """``parse(payload)``, or ``None`` with a warning when the payload is malformed."""
+    try:
+        return parse(payload)
+    except PayloadError as err:
+        LOGGER.warning("Ignoring %s on %s: %s", kind, topic, err)
+        return None
 
 
 def _text(payload: str | bytes | bytearray) -> str:

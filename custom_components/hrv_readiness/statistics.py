@@ -30,10 +30,11 @@ from homeassistant.const import PERCENTAGE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
-from hrv_readiness.mqtt.consume import PayloadError, parse_history
+from hrv_readiness.mqtt.consume import parse_history
 
 from .const import DOMAIN, LOGGER
 from .hub import signal_user_added
+from .runtime import parsed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -208,23 +209,14 @@ class HistoryImporter:
         if not msg.payload:
             return
         runtime = self._runtime
-        user_id = msg.topic[len(runtime.topic_prefix) + 1 :].split("/", 1)[0]
+        user_id = runtime.user_from_topic(msg.topic)
         payload = msg.payload if isinstance(msg.payload, bytes) else str(msg.payload).encode()
         digest = hashlib.sha256(payload).hexdigest()
         if self._imported.get(user_id) == digest:
             return  # the same retained history again (a broker reconnect)
-        try:
-            history = parse_history(payload)
-        except PayloadError as err:
-            LOGGER.warning("Ignoring history on %s: %s", msg.topic, err)
+        if (history := parsed(parse_history, "history", msg.topic, payload)) is None:
             return
-        if history.user != user_id or history.collector_id != runtime.collector_id:
-            LOGGER.warning(
-                "Ignoring history on %s: it is about %s/%s",
-                msg.topic,
-                history.collector_id,
-                history.user,
-            )
+        if not runtime.is_about(user_id, "history", msg.topic, history):
             return
         self._imported[user_id] = digest
         self._pending[user_id] = history
