@@ -11,7 +11,6 @@ its schema. Add fields, never rename them: scripts read these.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt  # noqa: TC003 - pydantic needs it at runtime
 import json
 import sys
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from hrv_readiness.hrv import HrvResult, OrthostaticMetrics, OrthostaticRefusal
 from hrv_readiness.readiness import Readiness, TrainingEntry, WellnessEntry  # noqa: TC001
 from hrv_readiness.report.rows import ReportRow  # noqa: TC001 - pydantic needs it
+from hrv_readiness.schema_files import schema_main, stale_schemas
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -194,28 +194,17 @@ def render(name: str) -> str:
 
 def stale(directory: Path = SCHEMA_DIR) -> list[Path]:
     """Schema files that are missing or differ from what the models generate."""
-    return [
-        directory / f"{name}.json"
-        for name in SCHEMA_MODELS
-        if not (directory / f"{name}.json").is_file()
-        or (directory / f"{name}.json").read_text(encoding="utf-8") != render(name)
-    ]
+    return stale_schemas(directory, SCHEMA_MODELS, render)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="write the JSON Schemas of the --json outputs")
-    parser.add_argument("--check", action="store_true", help="only report stale files")
-    args = parser.parse_args(argv)
-    if args.check:
-        outdated = stale()
-        for path in outdated:
-            print(f"out of date: {path}", file=sys.stderr)
-        return 1 if outdated else 0
-    SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
-    for name in SCHEMA_MODELS:
-        (SCHEMA_DIR / f"{name}.json").write_text(render(name), encoding="utf-8")
-    print(f"wrote {len(SCHEMA_MODELS)} schemas to {SCHEMA_DIR}")
-    return 0
+    return schema_main(
+        argv,
+        description="write the JSON Schemas of the --json outputs",
+        directory=SCHEMA_DIR,
+        names=SCHEMA_MODELS,
+        render=render,
+    )
 
 
 if __name__ == "__main__":
