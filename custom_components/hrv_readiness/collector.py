@@ -13,10 +13,10 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
+from .entity import async_follow
 from .hub import signal_collector_updated
 
 if TYPE_CHECKING:
@@ -58,12 +58,8 @@ class HrvCollectorEntity(Entity):
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                signal_collector_updated(self._runtime.entry.entry_id),
-                self._handle_update,
-            )
+        async_follow(
+            self, signal_collector_updated(self._runtime.entry.entry_id), self._handle_update
         )
 
     @callback

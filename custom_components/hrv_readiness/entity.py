@@ -39,6 +39,12 @@ def async_add_user_entities(
     )
 
 
+@callback
+def async_follow(entity: Entity, signal: str, target: Callable[..., None]) -> None:
+    """Call ``target`` on every ``signal`` until ``entity`` is removed."""
+    entity.async_on_remove(async_dispatcher_connect(entity.hass, signal, target))
+
+
 class HrvEntity(Entity):
     """An entity of one user's device, pushed by its hub (collector or strap)."""
 
@@ -69,10 +75,8 @@ class HrvEntity(Entity):
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                signal_user_updated(self._runtime.entry.entry_id, self._user_id),
-                self.async_write_ha_state,
-            )
+        async_follow(
+            self,
+            signal_user_updated(self._runtime.entry.entry_id, self._user_id),
+            self.async_write_ha_state,
         )

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .const import TRIGGER_TYPES
-from .entity import HrvEntity, async_add_user_entities
+from .entity import HrvEntity, async_add_user_entities, async_follow
 from .hub import signal_reading_event
 
 if TYPE_CHECKING:
@@ -47,12 +46,10 @@ class HrvReadingEvent(HrvEntity, EventEntity):
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                signal_reading_event(self._runtime.entry.entry_id, self._user_id),
-                self._handle_event,
-            )
+        async_follow(
+            self,
+            signal_reading_event(self._runtime.entry.entry_id, self._user_id),
+            self._handle_event,
         )
 
     @callback
