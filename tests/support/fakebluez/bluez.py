@@ -32,7 +32,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Self
 
-from dbus_fast import BusType, DBusError
+from dbus_fast import BusType, DBusError, Variant
 from dbus_fast.aio import MessageBus
 
 from support.fakebluez.interfaces import Adapter, Battery, Device, GattCharacteristic, GattService
@@ -202,6 +202,40 @@ class FakeBluez:
 
     def strap(self, address: str) -> _StrapState:
         return self.straps[address.upper()]
+
+    def advertise_anew(self, address: str) -> None:
+        """The strap's advertisements change (a counter byte of its manufacturer data).
+
+        Home Assistant's Bluetooth passes an advertisement on to callbacks only when its
+        content changed: this makes a strap that keeps advertising heard again.
+        """
+        state = self.strap(address)
+        state.config.manufacturer_data = {
+            key: value[:-1] + bytes([(value[-1] + 1) % 256])
+            for key, value in state.config.manufacturer_data.items()
+        }
+        if state.exported:
+            state.device.emit_properties_changed(
+                {
+                    "ManufacturerData": {
+                        key: Variant("ay", value)
+                        for key, value in state.config.manufacturer_data.items()
+                    }
+                }
+            )
+
+    def replay(self, address: str, rr_ms: Sequence[float]) -> None:
+        """A new morning: the next notifications send ``rr_ms`` from its first beat.
+
+        Only between measurements (a connected strap keeps its series).
+        """
+        state = self.strap(address)
+        if state.device.connected:
+            msg = f"{address} is connected: replay a series between measurements"
+            raise RuntimeError(msg)
+        state.config.rr_ms = rr_ms
+        state.packets = heart_rate_packets(state.config)
+        state.strap_time_s = 0.0
 
     # -- faults ---------------------------------------------------------------
     async def drop_link(self, address: str, *, away_s: float = 0.0) -> None:
