@@ -9,7 +9,8 @@ commands. Its typed events come back through :class:`HaSink` and update the shar
 user data of :class:`~.hub.HrvHub`, exactly as a collector's messages would.
 
 * Morning: an advertisement of the strap inside the morning window wakes the routine,
-  which measures once a day (a failed attempt is retried after ``RETRY_AFTER``).
+  which measures once a day; an attempt without a reading is tried again after the
+  routine's retry delay (a timer: Home Assistant passes on only changed advertisements).
 * "Start measurement" (button, or the measure command) measures now.
 * The link is closed as soon as the recording ends (the session closes it), which
   frees the adapter's or proxy's connection slot.
@@ -34,7 +35,11 @@ from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
 )
-from homeassistant.helpers.event import async_track_time_change, async_track_time_interval
+from homeassistant.helpers.event import (
+    async_call_later,
+    async_track_time_change,
+    async_track_time_interval,
+)
 from homeassistant.util import dt as dt_util
 
 from hrv_readiness.ble.models import MeasurementSettings
@@ -49,9 +54,10 @@ from hrv_readiness.mqtt.commands import (
     TrainingCommand,
     UndoCommand,
     WellnessCommand,
+    accepted_event,
     command_from_fields,
 )
-from hrv_readiness.mqtt.sink import measurement_payload
+from hrv_readiness.mqtt.sink import measurement_payload, outcome_payload
 from hrv_readiness.mqtt.state import state_payload
 from hrv_readiness.readiness import ReadinessSettings
 from hrv_readiness.routine import (
@@ -96,6 +102,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
     from hrv_readiness.mqtt.commands import Command
+    from hrv_readiness.mqtt.payloads import EventPayload
     from hrv_readiness.routine import RoutineEvent
 
 MODEL = "Morning HRV readiness (Home Assistant Bluetooth)"
@@ -161,6 +168,8 @@ class StrapHub(HrvHub):
         #: How Home Assistant scans for the strap now (active only in the morning window).
         self.scanning_mode: bluetooth.BluetoothScanningMode | None = None
         self._unlisten: Callable[[], None] | None = None
+        #: Asks the routine again after a morning attempt that gave no reading.
+        self._retry_timer: Callable[[], None] | None = None
 
     # --- what the entities need -----------------------------------------------------
 
@@ -230,6 +239,7 @@ class StrapHub(HrvHub):
                 )
             )
         self.entry.async_on_unload(self._stop_listening)
+        self.entry.async_on_unload(self._cancel_retry)
         self.entry.async_on_unload(
             async_track_time_interval(self.hass, self.check_stale_readings, STALE_CHECK_INTERVAL)
         )
@@ -306,7 +316,40 @@ class StrapHub(HrvHub):
         if routine is None or routine.measuring or not routine.due():
             return
         LOGGER.info("%s advertises in the morning window: measuring", self.source.description)
-        self._run(routine.run_if_due(), "morning")
+        self._run(self._morning(routine), "morning")
+
+    async def _morning(self, routine: MorningRoutine) -> None:
+        """The day's measurement; one that gives no reading is tried again when due.
+
+        Home Assistant passes an advertisement on only when its content changed, so a
+        strap that stays in range is not heard again: a timer asks the routine again
+        after its retry delay, as the daemon's poll does.
+        """
+        await routine.run_if_due()
+        retry_after = self.settings.retry_after
+        if self._routine is routine and routine.due(dt_util.now() + retry_after):
+            self._cancel_retry()
+            self._retry_timer = async_call_later(self.hass, retry_after, self._retry)
+
+    @callback
+    def _retry(self, _now: dt.datetime) -> None:
+        self._retry_timer = None
+        routine = self._routine
+        if routine is None or routine.measuring or not routine.due():
+            return
+        if (
+            bluetooth.async_ble_device_from_address(self.hass, self.address, connectable=True)
+            is None
+        ):
+            return  # out of range: its next advertisement is news again
+        LOGGER.info("%s: trying the morning's measurement again", self.source.description)
+        self._run(self._morning(routine), "retry")
+
+    @callback
+    def _cancel_retry(self) -> None:
+        if self._retry_timer is not None:
+            self._retry_timer()
+            self._retry_timer = None
 
     @callback
     def start_measurement(self, *, requested: bool = True, orthostatic: bool = False) -> bool:
@@ -360,9 +403,6 @@ class StrapHub(HrvHub):
 
     @callback
     def show_outcome(self, user: UserData, event: MeasurementOutcome) -> None:
-        detail: dict[str, str] = {}
-        if event.reason is not None:
-            detail["reason"] = event.reason
         if event.outcome is Outcome.FAILED:
             fault = fault_of(event.failure)
             self.last_fault = fault
@@ -377,15 +417,24 @@ class StrapHub(HrvHub):
             # A recording was made: the strap and the radio work.
             self.last_fault = None
             issues.delete_strap_fault(self.hass, self.entry.entry_id)
+        self._fire_collector_event(user.user_id, outcome_payload(event))
+
+    @callback
+    def _fire_collector_event(self, user_id: str, event: EventPayload) -> None:
+        """``hrv_readiness_collector_event`` as a collector entry fires the same event.
+
+        The library's event (outcome, command answer) is the one the collector
+        publishes, passed on typed: ``type``, ``request_id`` and ``detail`` as is.
+        """
         self.hass.bus.async_fire(
             EVENT_COLLECTOR,
             {
-                "device_id": self.device_id(user.user_id),
+                "device_id": self.device_id(user_id),
                 "collector_id": self.collector_id,
-                "user": user.user_id,
-                "type": event.outcome.value,
-                "request_id": None,
-                "detail": detail,
+                "user": user_id,
+                "type": event.type,
+                "request_id": event.request_id,
+                "detail": dict(event.detail),
             },
         )
 
@@ -404,18 +453,24 @@ class StrapHub(HrvHub):
             )
         except InvalidCommandError as err:
             raise ServiceValidationError(str(err)) from err
+        # Answered as the collector answers: once carried out, a measure command before
+        # its measurement says it started.
+        accepted = accepted_event(parsed, at=dt_util.now().astimezone(dt.UTC))
+        if isinstance(parsed, MeasureCommand):
+            self._fire_collector_event(user_id, accepted)
+            self.start_measurement(orthostatic=parsed.orthostatic)
+            return request_id
         try:
             await self._act_on(parsed)
         except HistoryChangeError as err:
             # Nothing to delete or undo, a name taken: the library's reason, nothing changed.
             raise ServiceValidationError(str(err)) from err
+        self._fire_collector_event(user_id, accepted)
         return request_id
 
     async def _act_on(self, parsed: Command) -> None:
         routine = self.routine
-        if isinstance(parsed, MeasureCommand):
-            self.start_measurement(orthostatic=parsed.orthostatic)
-        elif isinstance(parsed, WellnessCommand):
+        if isinstance(parsed, WellnessCommand):
             await routine.add_wellness(parsed.entry())
         elif isinstance(parsed, TrainingCommand):
             await routine.add_training(parsed.entry())

@@ -155,7 +155,8 @@ async def test_button_measures_and_disconnects_at_once(
     await wait_for(hass, lambda: state_of(hass, "sensor.alice_measurement") == "complete")
     assert float(state_of(hass, "sensor.alice_measurement_progress") or 0) == 100.0
     types = [e["type"] for e in collector_events]
-    assert types == ["measurement_started", "measurement_completed"]
+    # The button's command answered as a collector answers it, then the measurement.
+    assert types == ["command_accepted", "measurement_started", "measurement_completed"]
     assert strap_issue(hass, entry) is None
 
 

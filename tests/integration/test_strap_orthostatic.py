@@ -162,4 +162,4 @@ async def test_no_stand_at_the_cue_is_refused_and_the_lying_reading_kept(
     assert stored.usable
     assert stored.orthostatic is not None
     assert stored.orthostatic.refusal == "no_stand"
-    assert collector == ["measurement_started", "measurement_completed"]
+    assert collector == ["command_accepted", "measurement_started", "measurement_completed"]
