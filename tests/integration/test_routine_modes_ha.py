@@ -23,7 +23,10 @@ entity of the person's device (state and attributes), and every event the
 integration fires on the bus (``hrv_readiness_collector_event`` and
 ``hrv_readiness_event``, which the logbook, the event entity and the device
 triggers are made of), in order per event type. The scenario's own expectations are
-asserted too, so two modes that both did nothing would fail.
+asserted too, so two modes that both did nothing would fail. The refused-reading
+scenario starts from the same 24 earlier mornings in both histories (the collector's
+state retained on the broker, as from a collector that has been running), so its
+verdict sensors hold values.
 
 Time is Home Assistant's clock pinned by freezegun (ticking, since the Bluetooth stack
 and the fake BlueZ run in real time) and moved by the scenario; every "nothing
@@ -41,6 +44,7 @@ import json
 import pprint
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import aiomqtt
@@ -52,9 +56,18 @@ from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from hrv_helpers import COLLECTOR_ID, CONNECTIVITY, PREFIX, hrv_entry, state_of, wait_for
+from hrv_helpers import (
+    BASE_TOPIC,
+    COLLECTOR_ID,
+    CONNECTIVITY,
+    PREFIX,
+    hrv_entry,
+    state_of,
+    wait_for,
+)
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from support.fakebluez import VirtualStrap
+from support.seed_history import seed
 
 from custom_components.hrv_readiness.const import (
     CONF_ADDRESS,
@@ -66,6 +79,7 @@ from custom_components.hrv_readiness.const import (
     DOMAIN,
     EVENT_COLLECTOR,
     EVENT_READING,
+    STORE_FILE,
 )
 from custom_components.hrv_readiness.strap_hub import StrapHub
 from custom_components.hrv_readiness.strap_source import ha_strap_source
@@ -80,12 +94,16 @@ from hrv_readiness.mqtt.payloads import (
     MeasurementPayload,
     StatePayload,
 )
+from hrv_readiness.mqtt.state import state_message, state_payload
+from hrv_readiness.mqtt.topics import Topics
+from hrv_readiness.pipeline import current_state
+from hrv_readiness.readiness import ReadinessSettings
 from hrv_readiness.routine.routine import RETRY_AFTER
 from hrv_readiness.simulation import RrScenario, synthesize_rr_ms
+from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterator
-    from pathlib import Path
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
     from homeassistant.core import Event, HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry as EntryType
@@ -362,6 +380,8 @@ async def refused_questionnaire_recompute(m: Modes) -> None:
     await m.press("start_measurement")
     await m.both_reach(["measurement_completed", "measurement_rejected"])
     await m.same()
+    # The questionnaire of the refused morning: the verdict shown stays the usable
+    # reading's (assessed as of now), the last reading the refused one.
     await m.action(
         "log_wellness", soreness=8, energy=3, sleep_quality=4, stress=7, date="2026-11-24"
     )
@@ -381,6 +401,8 @@ class Scenario:
     shows: dict[str, str]
     #: Connects each strap refuses at first ("strap busy": a phone app holds it).
     refusals: int = 0
+    #: Earlier mornings in both histories (a baseline, so there is a verdict to change).
+    history_days: int = 0
 
     def check(self, shown: Any) -> None:
         assert tuple(e["type"] for e in shown["events"][EVENT_COLLECTOR]) == self.events
@@ -416,7 +438,8 @@ SCENARIOS = {
             *(ANSWERED, ANSWERED),
         ),
         # The latest reading is the refused one; the verdict is the usable one's.
-        shows={"reading_quality": "rejected", "readiness_status": "building_baseline"},
+        shows={"reading_quality": "rejected", "readiness_status": "caution"},
+        history_days=24,
     ),
 }
 
@@ -459,6 +482,27 @@ def collector_config(
     )
 
 
+def seed_histories(hass: HomeAssistant, daemon_db: Path, days: int, now: dt.datetime) -> bytes:
+    """The same earlier mornings in both histories; the collector's retained state.
+
+    As a collector that has been running: its state is on the broker (retained) before
+    Home Assistant's entry subscribes, as the strap entry shows its history's at start.
+    """
+    daemon_db.parent.mkdir(parents=True)
+    for db in (Path(hass.config.path(STORE_FILE)), daemon_db):
+        seed(db, USER, COLLECTOR, days, 0, now=now)
+    with Store.open(daemon_db) as store:
+        state = current_state(store, user=USER, settings=ReadinessSettings())
+    assert state is not None
+    payload = state_payload(
+        collector_id=COLLECTOR,
+        reading=state.reading,
+        readiness=state.readiness,
+        published_at=now.astimezone(dt.UTC),
+    )
+    return state_message(Topics(BASE_TOPIC, COLLECTOR), payload).payload
+
+
 async def events_are_heard(hass: HomeAssistant, broker: MosquittoBroker, fired: Fired) -> None:
     """Until Home Assistant hears the collector's event topics (a probe event).
 
@@ -477,7 +521,7 @@ async def events_are_heard(hass: HomeAssistant, broker: MosquittoBroker, fired: 
 
 
 @pytest.fixture
-def fired(hass: HomeAssistant) -> Iterator[Fired]:
+async def fired(hass: HomeAssistant) -> AsyncIterator[Fired]:
     """What the integration fires on the bus, by mode, from now on."""
     recorded = Fired()
 
@@ -516,6 +560,16 @@ async def test_both_modes_show_the_same_morning(  # noqa: PLR0917 - fixtures
     # freezegun stands in for datetime.date, so they are built before the clock is.
     for model in (AnnouncePayload, EventPayload, HistoryPayload, MeasurementPayload, StatePayload):
         consume.consumer_model(model)
+    if scenario.history_days:
+        retained = await hass.async_add_executor_job(
+            seed_histories,
+            hass,
+            tmp_path / "collector" / "hrv.sqlite3",
+            scenario.history_days,
+            _local(*scenario.starts_at),
+        )
+        async with aiomqtt.Client(broker.host, broker.port, identifier="was-running") as client:
+            await client.publish(f"{PREFIX}/{USER}/state", retained, qos=1, retain=True)
     with freezegun.freeze_time(_local(*scenario.starts_at), tick=True, real_asyncio=True) as clock:
         entries = {"strap": strap_entry(scenario.window), "collector": hrv_entry()}
         for entry in entries.values():
