@@ -60,3 +60,9 @@ async def add_through_discovery(
     entry = result["result"]
     await hass.async_block_till_done()
     return entry
+
+
+#: How much faster than real time the virtual straps replay their beats: a 2-minute
+#: morning reading takes one second. The session's real-time limits (watchdog, contact
+#: and connect timeouts) are set for it in each test's settings.
+REPLAY_SPEED = 120.0

@@ -17,7 +17,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
-from strap_helpers import add_through_discovery, discovered, window_around_now
+from strap_helpers import REPLAY_SPEED, add_through_discovery, discovered, window_around_now
 from support.fakebluez import VirtualStrap
 
 from custom_components.hrv_readiness.const import (
@@ -255,7 +255,7 @@ async def test_strap_added_by_hand_measures(hass: HomeAssistant, fake_bluez: Fak
     rr_ms = [
         float(v) for v in synthesize_rr_ms(RrScenario(duration_s=300, seed=3, ectopic_rate=0.0))
     ]
-    fake_bluez.add_strap(strap(**SILENT, rr_ms=rr_ms, speed=60.0))
+    fake_bluez.add_strap(strap(**SILENT, rr_ms=rr_ms, speed=REPLAY_SPEED))
     await seen_by_bluetooth(hass, ADDRESS)
     entry = await add_by_hand(hass, ADDRESS)
     hub = entry.runtime_data

@@ -42,7 +42,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
-from strap_helpers import add_through_discovery, window_around_now
+from strap_helpers import REPLAY_SPEED, add_through_discovery, window_around_now
 from support.fakebluez import VirtualStrap
 from support.seed_history import seed
 
@@ -114,7 +114,7 @@ def this_morning_strap(*, hr: float = 61.0, rmssd: float = 33.0) -> VirtualStrap
     rr = synthesize_rr_ms(
         RrScenario(duration_s=600, resting_hr_bpm=hr, target_rmssd_ms=rmssd, seed=3)
     )
-    return VirtualStrap(address=STRAP, rr_ms=rr.tolist(), name="Polar H10 E2E3", speed=60.0)
+    return VirtualStrap(address=STRAP, rr_ms=rr.tolist(), name="Polar H10 E2E3", speed=REPLAY_SPEED)
 
 
 async def seeded_history(hass: HomeAssistant, *, suppressed_days: int) -> Path:

@@ -18,7 +18,7 @@ from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from hrv_helpers import state_of, wait_for
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from strap_helpers import window_around_now
+from strap_helpers import REPLAY_SPEED, window_around_now
 from support.fakebluez import VirtualStrap
 
 from custom_components.hrv_readiness.const import (
@@ -72,7 +72,7 @@ async def test_strap_mode_extends_picks_a_window_and_answers(
     hass: HomeAssistant, fake_bluez: FakeBluez
 ) -> None:
     fake_bluez.add_strap(
-        VirtualStrap(address=ADDRESS, rr_ms=bursty_rr(), name="Polar H10 CCCC", speed=60.0)
+        VirtualStrap(address=ADDRESS, rr_ms=bursty_rr(), name="Polar H10 CCCC", speed=REPLAY_SPEED)
     )
     start, end = window_around_now(inside=False)
     entry = MockConfigEntry(

@@ -2,7 +2,7 @@
 
 Home Assistant's real bluetooth integration runs on the fake BlueZ
 (tests/integration/bluetooth_fixtures.py says exactly what is real); the strap is a
-virtual one replaying RR at 60x, so a 60 s recording takes one second.
+virtual one replaying RR at ``REPLAY_SPEED`` (120x), so a 60 s recording takes half a second.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hrv_helpers import state_of, wait_for
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-from strap_helpers import window_around_now
+from strap_helpers import REPLAY_SPEED, window_around_now
 from support.fakebluez import VirtualStrap
 
 from custom_components.hrv_readiness.const import (
@@ -70,7 +70,12 @@ def rr_series(seed: int = 1, *, hr: float = 58.0, rmssd: float = 60.0) -> list[f
 
 def virtual_strap(**overrides: Any) -> VirtualStrap:
     return VirtualStrap(
-        **{"address": ADDRESS, "rr_ms": rr_series(), "name": "Polar H10 BBBB", "speed": 60.0}
+        **{
+            "address": ADDRESS,
+            "rr_ms": rr_series(),
+            "name": "Polar H10 BBBB",
+            "speed": REPLAY_SPEED,
+        }
         | overrides
     )
 

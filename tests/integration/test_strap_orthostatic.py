@@ -1,7 +1,7 @@
 """An orthostatic test through Home Assistant's own Bluetooth (strap mode).
 
 Home Assistant's real bluetooth integration on the fake BlueZ; the virtual strap
-replays a :class:`LivePerson` at 60x and an automation-like listener makes the person
+replays a :class:`LivePerson` at 120x and an automation-like listener makes the person
 stand up when the integration fires its ``stand_up`` event — the moment the "stand up
 now" blueprint would speak. The stored test's numbers are recomputed independently
 from the stored beats, which are checked to be the strap's replayed series.
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from homeassistant.core import Event, callback
 from hrv_helpers import state_of, wait_for
+from strap_helpers import REPLAY_SPEED
 from support.fakebluez import VirtualStrap
 from test_strap_measurement import ADDRESS, FAST, add_strap_entry
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from custom_components.hrv_readiness.strap_hub import StrapHub
 
 PROTOCOL = OrthostaticProtocol()
-#: The whole protocol (6 min of beats at 60x) plus connecting: well inside this.
+#: The whole protocol (6 min of beats at 120x) plus connecting: well inside this.
 BOUND_S = 40.0
 
 
@@ -78,7 +79,7 @@ async def run_test(
 ) -> tuple[StrapHub, list[dict[str, Any]], list[float]]:
     """Press *Start orthostatic test*; returns the hub, the cues and the recorded progress."""
     fake_bluez.add_strap(
-        VirtualStrap(address=ADDRESS, rr_ms=person, name="Polar H10 BBBB", speed=60.0)  # type: ignore[arg-type]
+        VirtualStrap(address=ADDRESS, rr_ms=person, name="Polar H10 BBBB", speed=REPLAY_SPEED)  # type: ignore[arg-type]
     )
     entry = await add_strap_entry(hass, settings=FAST)
     hub: StrapHub = entry.runtime_data
