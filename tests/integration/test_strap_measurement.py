@@ -15,6 +15,7 @@ import pytest
 from homeassistant.components import bluetooth
 from homeassistant.components.bluetooth import BluetoothScanningMode
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -121,6 +122,7 @@ def strap_issue(hass: HomeAssistant, entry: ConfigEntry) -> ir.IssueEntry | None
 def collector_events(hass: HomeAssistant) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
 
+    @callback  # on the loop, in the order fired (a plain function runs in the executor)
     def record(event: Event) -> None:
         events.append(dict(event.data))
 

@@ -153,7 +153,12 @@ async def test_no_stand_at_the_cue_is_refused_and_the_lying_reading_kept(
     hass: HomeAssistant, fake_bluez: FakeBluez
 ) -> None:
     collector: list[str] = []
-    hass.bus.async_listen(EVENT_COLLECTOR, lambda e: collector.append(e.data["type"]))
+
+    @callback  # on the loop, in the order fired (a plain function runs in the executor)
+    def on_collector_event(event: Event) -> None:
+        collector.append(event.data["type"])
+
+    hass.bus.async_listen(EVENT_COLLECTOR, on_collector_event)
     person = LivePerson(OrthostaticScenario(seed=17))
     hub, cues, _ = await run_test(hass, fake_bluez, person, stand=False)
     assert len(cues) == 1
