@@ -8,6 +8,7 @@ test, by the collector's own publisher). Nothing about MQTT is mocked.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -28,7 +29,6 @@ from hrv_helpers import CONNECTIVITY, FakeCollector, hrv_entry, state_of, wait_f
 from support.mosquitto import MosquittoBroker  # noqa: E402
 
 if TYPE_CHECKING:
-    import asyncio
     from collections.abc import AsyncIterator, Iterator
 
     from homeassistant.core import HomeAssistant
@@ -85,7 +85,7 @@ def quiet_sql() -> None:
 
 
 @pytest.fixture(autouse=True)
-def enable_event_loop_debug(event_loop: asyncio.AbstractEventLoop) -> None:
+async def enable_event_loop_debug() -> None:
     """The harness's asyncio debug mode, only when ``HRV_TEST_ASYNCIO_DEBUG=1``.
 
     Debug mode records the creating stack of every future, task and callback (the C
@@ -93,9 +93,10 @@ def enable_event_loop_debug(event_loop: asyncio.AbstractEventLoop) -> None:
     the suite's CPU time. What it checks besides, callbacks scheduled from another
     thread, Home Assistant checks itself in its own APIs, and the integration only
     leaves the loop through ``async_add_executor_job``. Set the variable to run with
-    it (e.g. to see where a never-awaited coroutine was created).
+    it (e.g. to see where a never-awaited coroutine was created). Async and without
+    the ``event_loop`` fixture, which the harness of HA 2026.x no longer has.
     """
-    event_loop.set_debug(os.environ.get("HRV_TEST_ASYNCIO_DEBUG") == "1")
+    asyncio.get_running_loop().set_debug(os.environ.get("HRV_TEST_ASYNCIO_DEBUG") == "1")
 
 
 @pytest.fixture(autouse=True)
