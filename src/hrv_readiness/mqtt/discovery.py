@@ -3,7 +3,9 @@
 One device per user at ``<prefix>/device/hrv_readiness_<collector>_<user>/config``
 (retained) with ``dev``, ``o`` (origin) and ``cmps`` (Home Assistant's own
 abbreviations). Every entity reads the contract's own ``state``/``measurement``
-topics with a value template, so discovery adds no second data path. Availability is
+topics with a value template, so discovery adds no second data path; an emptied
+``state`` (v1.7, a person without readings) renders ``None``, which Home Assistant
+shows as *unknown*. Availability is
 the collector's ``status`` topic, which the broker's Last Will turns ``offline``.
 The configs are re-sent when Home Assistant publishes ``online`` on
 ``<prefix>/status`` (it restarted). While ``mqtt.discovery`` is off the collector
@@ -42,6 +44,16 @@ def device_id(collector_id: str, user: str) -> str:
     return f"hrv_readiness_{collector_id}_{user}"
 
 
+#: What a template renders for an emptied ``state`` (v1.7: a person without readings):
+#: Home Assistant's MQTT entities take ``None`` as "no value" (*unknown*).
+NO_VALUE = "None"
+
+
+def _of_state(expression: str) -> str:
+    """A value template of ``expression``, *unknown* for an empty payload (no JSON)."""
+    return "{{ (%s) if value_json is defined else '%s' }}" % (expression, NO_VALUE)  # noqa: UP031
+
+
 def _sensor(
     key: str,
     name: str,
@@ -55,14 +67,14 @@ def _numeric(key: str, name: str, path: str, unit: str | None, **options: Any) -
     extra: dict[str, Any] = {"state_class": "measurement", **options}
     if unit is not None:
         extra["unit_of_measurement"] = unit
-    return _sensor(key, name, "{{ value_json.%s }}" % path, **extra)  # noqa: UP031 - Jinja braces
+    return _sensor(key, name, _of_state(f"value_json.{path}"), **extra)
 
 
 def _enum(key: str, name: str, path: str, options: list[str], **extra: Any) -> Any:  # noqa: ANN401
     return _sensor(
         key,
         name,
-        "{{ value_json.%s }}" % path,  # noqa: UP031 - Jinja braces
+        _of_state(f"value_json.{path}"),
         device_class="enum",
         options=options,
         **extra,
@@ -89,9 +101,12 @@ def device_config(
         _sensor(
             "advice",
             "Advice",
-            "{{ (value_json.readiness.advice or '')[:255] }}",
+            _of_state("(value_json.readiness.advice or '')[:255]"),
             json_attributes_topic=state,
-            json_attributes_template="{{ {'reasons': value_json.readiness.reasons} | tojson }}",
+            json_attributes_template=(
+                "{{ {'reasons': value_json.readiness.reasons if value_json is defined"
+                " else []} | tojson }}"
+            ),
             **readiness,
         ),
         _numeric("rmssd", "RMSSD", "reading.rmssd_ms", "ms", suggested_display_precision=1),
@@ -117,10 +132,11 @@ def device_config(
             {
                 "platform": "binary_sensor",
                 "name": "Possible illness",
-                "value_template": "{{ 'ON' if value_json.readiness.illness else 'OFF' }}",
+                "value_template": _of_state("'ON' if value_json.readiness.illness else 'OFF'"),
                 "json_attributes_topic": state,
                 "json_attributes_template": (
-                    "{{ {'illness': value_json.readiness.illness} | tojson }}"
+                    "{{ {'illness': value_json.readiness.illness if value_json is defined"
+                    " else none} | tojson }}"
                 ),
                 **readiness,
             },
@@ -143,13 +159,13 @@ def device_config(
         _sensor(
             "readings_needed",
             "Readings until baseline",
-            "{{ value_json.readiness.readings_needed }}",
+            _of_state("value_json.readiness.readings_needed"),
             entity_category="diagnostic",
         ),
         _sensor(
             "measured_at",
             "Last reading",
-            "{{ value_json.reading.measured_at }}",
+            _of_state("value_json.reading.measured_at"),
             device_class="timestamp",
         ),
         _enum("measurement", "Measurement", "state", _MEASUREMENT_OPTIONS, state_topic=measurement),

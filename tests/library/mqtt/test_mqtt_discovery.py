@@ -179,7 +179,7 @@ def test_breathing_rate_and_possible_illness_are_discovered():
     statistics, and possible illness a binary sensor on the verdict's flag."""
     cmps = components()
     breathing = cmps["breathing_rate"]
-    assert breathing["value_template"] == "{{ value_json.reading.breathing_rate_per_min }}"
+    assert "value_json.reading.breathing_rate_per_min" in breathing["value_template"]
     assert (breathing["state_class"], breathing["unit_of_measurement"]) == (
         "measurement",
         "breaths/min",
@@ -187,3 +187,20 @@ def test_breathing_rate_and_possible_illness_are_discovered():
     illness = cmps["possible_illness"]
     assert illness["platform"] == "binary_sensor"
     assert "value_json.readiness.illness" in illness["value_template"]
+
+
+def test_every_state_template_has_an_answer_for_an_emptied_state():
+    """An empty retained ``state`` (v1.7) is no JSON: ``value_json`` is undefined, and
+    each entity must render ``None`` (Home Assistant: unknown) instead of keeping the
+    last value or failing (rendered in Home Assistant by test_discovery_emptied_state)."""
+    guarded = 0
+    for key, component in components().items():
+        if component["platform"] == "button":
+            continue
+        for field in ("value_template", "json_attributes_template"):
+            template = component.get(field)
+            if template is None:
+                continue
+            assert "value_json is defined" in template, f"{key}.{field}: {template}"
+            guarded += 1
+    assert guarded >= 18
