@@ -54,7 +54,7 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.json_output import ImportedFile, ImportOutput
 from hrv_readiness.commands.option_errors import user_id
-from hrv_readiness.commands.saving import save_reading
+from hrv_readiness.commands.saving import queue_state, save_reading
 from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import HrvError, InputError
 from hrv_readiness.formats import (
@@ -151,6 +151,7 @@ def _import(args: argparse.Namespace, path: Path) -> ImportedFile:
             if summary.readings_added or summary.wellness_added or summary.training_added:
                 for user in store.users():  # an export may hold several people
                     reassess(store, user, since=None, settings=readiness_settings(args, user))
+                    queue_state(args, store, user)
         return ImportedFile(
             path=str(path),
             kind="history",
@@ -196,6 +197,7 @@ def _import_summary(args: argparse.Namespace, path: Path, summary: DailySummary)
         added = store.import_records(readings=readings, wellness=[], training=[])
         settings = readiness_settings(args, user)
         reassess(store, user, since=min(r.date for r in readings), settings=settings)
+        queue_state(args, store, user)
     first, last = summary.readings[0], summary.readings[-1]
     return ImportedFile(
         path=str(path),

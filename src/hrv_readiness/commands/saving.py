@@ -3,8 +3,8 @@
 ``measure --save`` and ``analyze FILE --save`` (and ``import`` of RR files) go through
 the same pipeline as the collector daemon (:func:`hrv_readiness.pipeline.process_recording`):
 analysed, assessed against the stored history, written with the verdict of that
-morning, and its state message queued for MQTT (the daemon publishes it when it runs
-on this database; with ``--config`` under that collector's topics).
+morning, and the state and history queued for MQTT (the daemon publishes them when it
+runs on this database; with ``--config`` under that collector's topics).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hrv_readiness.commands.history_options import (
     readiness_settings,
 )
 from hrv_readiness.commands.json_output import SavedReading
-from hrv_readiness.mqtt.state import cleared_state_message, outbox_message, state_outbox
+from hrv_readiness.mqtt.changed import changed_outbox
 from hrv_readiness.mqtt.topics import Topics
 from hrv_readiness.pipeline import (
     ProcessedReading,
@@ -62,20 +62,24 @@ def _topics(args: argparse.Namespace) -> Topics:
 
 
 def queue_state(args: argparse.Namespace, store: Store, user: str) -> None:
-    """Queue ``user``'s state as of now for MQTT, after a change to the history.
+    """Queue ``user``'s state and history as of now for MQTT, after a change to the history.
 
-    The daemon publishes it when it runs on this database, so Home Assistant shows
-    the verdict the history now gives; a user left without readings gets the empty
-    state that clears the retained one ("no reading yet").
+    The daemon publishes them when it runs on this database, so Home Assistant shows
+    the verdicts the history now gives (its long-term statistics too); a user left
+    without readings gets the empty state and history that clear the retained ones
+    ("no reading yet").
     """
-    now = dt.datetime.now(dt.UTC)
     state = current_state(store, user=user, settings=readiness_settings(args, user))
-    if state is None:
-        cleared = cleared_state_message(_topics(args), user)
-        store.enqueue([outbox_message(cleared, created_at=now)])
-        return
-    queue = state_outbox(_topics(args), published_at=now)
-    store.enqueue(queue(state.reading, state.readiness))
+    store.enqueue(
+        changed_outbox(
+            store,
+            _topics(args),
+            user,
+            reading=None if state is None else state.reading,
+            readiness=None if state is None else state.readiness,
+            published_at=dt.datetime.now(dt.UTC),
+        )
+    )
 
 
 def save_reading(
@@ -95,7 +99,6 @@ def save_reading(
     ``orthostatic``/``stand_index``: an orthostatic test and its phase mark.
     """
     check_configured_user(args, user)
-    topics = _topics(args)
     path = db_path(args)
     name, address, battery = strap
     with Store.open(path) as store:
@@ -114,8 +117,9 @@ def save_reading(
                 stand_index=stand_index,
             ),
             settings=readiness_settings(args, user),
-            outbox=state_outbox(topics, published_at=dt.datetime.now(dt.UTC)),
         )
+        # The state as of now (a back-filled morning is not it) and the history.
+        queue_state(args, store, user)
     saved = SavedReading(
         user=user,
         date=day,

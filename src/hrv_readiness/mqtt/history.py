@@ -85,6 +85,34 @@ def history_message(topics: Topics, payload: HistoryPayload) -> OutgoingMessage:
     return OutgoingMessage(topics.history(payload.user), payload.to_bytes(), qos=1, retain=True)
 
 
+def user_history_message(
+    store: Store,
+    topics: Topics,
+    user: str,
+    *,
+    published_at: dt.datetime,
+    days: int = HISTORY_DAYS,
+) -> OutgoingMessage:
+    """The retained history of ``user`` as the store holds it now.
+
+    A user without a usable reading (none yet, the last one deleted, the person renamed
+    or removed) gets an empty payload, which clears the retained history (v1.7, as the
+    ``state``), so no consumer keeps charting mornings that are gone.
+    """
+    latest = store.latest_reading(user)
+    if latest is not None:
+        payload = history_payload(
+            collector_id=topics.collector_id,
+            user=user,
+            readings=store.readings(user, since=latest.date - dt.timedelta(days=days - 1)),
+            published_at=published_at,
+            days=days,
+        )
+        if payload.points:
+            return history_message(topics, payload)
+    return OutgoingMessage(topics.history(user), b"", qos=1, retain=True)
+
+
 def history_messages(
     store: Store,
     topics: Topics,
@@ -93,21 +121,8 @@ def history_messages(
     published_at: dt.datetime,
     days: int = HISTORY_DAYS,
 ) -> list[OutgoingMessage]:
-    """The history message of every user that has a usable reading in ``store``."""
-    messages = []
-    for user in users:
-        since = None
-        latest = store.latest_reading(user)
-        if latest is None:
-            continue
-        since = latest.date - dt.timedelta(days=days - 1)
-        payload = history_payload(
-            collector_id=topics.collector_id,
-            user=user,
-            readings=store.readings(user, since=since),
-            published_at=published_at,
-            days=days,
-        )
-        if payload.points:
-            messages.append(history_message(topics, payload))
-    return messages
+    """The history message of every user in ``users`` (empty: no usable reading)."""
+    return [
+        user_history_message(store, topics, user, published_at=published_at, days=days)
+        for user in users
+    ]

@@ -5,10 +5,11 @@ The only place the routine's typed events become the contract's payloads:
 * :class:`~hrv_readiness.routine.MeasurementStatus` → retained ``measurement``;
 * :class:`~hrv_readiness.routine.MeasurementOutcome` → an ``event``;
 * :class:`~hrv_readiness.routine.StandUpCue` → an ``event`` of type ``stand_up`` (v1.6);
-* :class:`~hrv_readiness.routine.StateChanged` → the retained ``state``, queued in the
-  store's outbox (a new reading also republishes the ``history``); a state without a
-  reading (the only one deleted) clears the retained ``state`` (v1.7). The state at
-  start is not queued: the publisher republishes every state as of now at each connect.
+* :class:`~hrv_readiness.routine.StateChanged` → the retained ``state`` and then the
+  ``history`` (:func:`~hrv_readiness.mqtt.changed.changed_outbox`), queued in the
+  store's outbox; a user without a reading (the only one deleted) has both cleared
+  (v1.7). The state at start is not queued: the publisher republishes every state and
+  history as of now at each connect.
 """
 
 from __future__ import annotations
@@ -18,15 +19,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from hrv_readiness.errors import StoreError
-from hrv_readiness.mqtt.history import history_messages
+from hrv_readiness.mqtt.changed import changed_outbox
 from hrv_readiness.mqtt.messages import OutgoingMessage
 from hrv_readiness.mqtt.payloads import DetailValue, EventPayload, MeasurementPayload
-from hrv_readiness.mqtt.state import (
-    cleared_state_message,
-    outbox_message,
-    state_message,
-    state_payload,
-)
 from hrv_readiness.routine.events import (
     MeasurementOutcome,
     MeasurementStatus,
@@ -108,27 +103,20 @@ class MqttSink:
 
     def _queue_state(self, event: StateChanged) -> None:
         published_at = event.at.astimezone(dt.UTC)
-        if event.reading is None:
-            state = cleared_state_message(self._topics, event.user)
-        else:
-            payload = state_payload(
-                collector_id=self._topics.collector_id,
-                reading=event.reading,
-                readiness=event.readiness,
-                published_at=published_at,
-            )
-            state = state_message(self._topics, payload)
-        message = outbox_message(state, created_at=published_at)
         try:
-            self._store.enqueue([message])
+            # The history follows every state: a change recomputes past mornings too.
+            self._store.enqueue(
+                changed_outbox(
+                    self._store,
+                    self._topics,
+                    event.user,
+                    reading=event.reading,
+                    readiness=event.readiness,
+                    published_at=published_at,
+                )
+            )
         except StoreError as err:
             # The reading is stored; the state goes out at the next connect anyway.
             _LOGGER.error("state of %s not queued: %s", event.user, err)  # noqa: TRY400
             return
         self._publisher.notify_outbox()
-        if event.cause is StateCause.MEASURED:
-            # Sent after the outbox (the new state), so a chart never runs ahead of it.
-            for history in history_messages(
-                self._store, self._topics, [event.user], published_at=published_at
-            ):
-                self._publisher.publish_nowait(history)

@@ -450,6 +450,85 @@ async def test_a_change_made_on_the_command_line_is_published_by_the_running_dae
     assert json.loads(seen[-1][1])["readiness"]["fatigue_type"] == "muscular"
 
 
+def _point(history: bytes, day: dt.date) -> dict[str, Any]:
+    """The point of ``day`` in a retained ``history`` payload."""
+    (point,) = [p for p in json.loads(history)["points"] if p["date"] == day.isoformat()]
+    return point  # type: ignore[no-any-return]
+
+
+def _stored_verdict(config: Config, day: dt.date) -> tuple[int | None, str | None]:
+    """The score and status the history now holds for Alice's morning ``day``."""
+    with Store.open(config.storage.database_path) as store:
+        (reading,) = [r for r in store.readings("alice", since=day) if r.date == day]
+    assert reading.readiness is not None
+    return reading.readiness.score, reading.readiness.status
+
+
+async def test_every_change_to_the_history_republishes_it_with_the_recomputed_verdicts(
+    tmp_path: Path, mosquitto: MosquittoBroker
+) -> None:
+    """The retained ``history`` follows the state: a past morning's questionnaire sent as
+    a command or logged with ``hrv-collector log`` on the daemon's database republishes
+    it with that morning's recomputed score (what HA's long-term statistics import); a
+    removed person's history is cleared (empty, like the state) and ``undo`` brings it
+    back."""
+    config = _config(tmp_path, mosquitto.port)
+    _seed(config)
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        json.dumps(
+            {
+                "collector": {"id": "testpi"},
+                "users": [{"id": "alice", "strap": {"name_pattern": "Simulated*"}}],
+                "storage": {"data_dir": str(tmp_path / "data")},
+            }
+        ),
+        encoding="utf-8",
+    )
+    history_topic = f"{BASE}/alice/history"
+    by_command, by_cli = (MORNING.date() - dt.timedelta(days=days) for days in (3, 5))
+    bad = {"soreness": 9, "energy": 2, "sleep_quality": 2, "stress": 9}
+
+    def republished(topic: str, _p: bytes, retain: bool) -> bool:
+        return topic == history_topic and not retain
+
+    async with _running(config):
+        await _online(mosquitto.port)
+        first = await _retained(mosquitto.port, history_topic)
+        assert (_point(first, by_command)["score"], _point(first, by_command)["status"]) == (
+            _stored_verdict(config, by_command)
+        )
+        async with _client(mosquitto.port, history_topic) as client:
+            await _until(client, lambda topic, _p, _r: topic == history_topic)  # retained
+            await client.publish(
+                f"{BASE}/alice/command/wellness",
+                json.dumps({**bad, "date": by_command.isoformat()}).encode(),
+                qos=1,
+            )
+            after_command = (await _until(client, republished))[-1][1]
+            code = await asyncio.to_thread(
+                main,
+                [
+                    *("log", "--config", str(path), "--user", "alice"),
+                    *("--date", by_cli.isoformat(), "--soreness", "9", "--energy", "2"),
+                    *("--sleep", "2", "--stress", "9"),
+                ],
+            )
+            assert code == 0
+            after_cli = (await _until(client, republished))[-1][1]
+            await client.publish(f"{BASE}/alice/command/remove", b"{}", qos=1)
+            removed = (await _until(client, republished))[-1][1]
+            await client.publish(f"{BASE}/alice/command/undo", b"{}", qos=1)
+            undone = (await _until(client, republished))[-1][1]
+    command_point, cli_point = _point(after_command, by_command), _point(after_cli, by_cli)
+    assert command_point["score"] != _point(first, by_command)["score"]
+    assert cli_point["score"] != _point(first, by_cli)["score"]
+    assert (command_point["score"], command_point["status"]) == _stored_verdict(config, by_command)
+    assert (cli_point["score"], cli_point["status"]) == _stored_verdict(config, by_cli)
+    assert removed == b""
+    assert _point(undone, by_cli) == {**cli_point}
+
+
 async def test_a_reconnect_publishes_the_verdict_as_of_now(
     tmp_path: Path, mosquitto: MosquittoBroker
 ) -> None:

@@ -73,7 +73,10 @@ def test_history_messages_from_the_store(store, readings):
     for day in range(10):
         readings.store_with_state(store, readings.reading("alice", day=day))
     messages = history_messages(store, TOPICS, ["alice", "bob"], published_at=FIXED_NOW)
-    assert [m.topic for m in messages] == [TOPICS.history("alice")]  # Bob has no reading
+    assert [m.topic for m in messages] == [TOPICS.history("alice"), TOPICS.history("bob")]
+    # Bob has no reading: his retained history is cleared (v1.7, as his state).
+    assert messages[1].payload == b""
+    assert messages[1].retain
     assert messages[0].retain
     assert messages[0].qos == 1
     assert len(validate(messages[0].payload)["points"]) == 10
