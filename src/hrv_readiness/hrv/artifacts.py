@@ -127,7 +127,8 @@ def _rolling_quantiles(
     np.cumsum(present, out=counted[half + 1 : half + n + 1])
     counted[half + n + 1 :] = counted[half + n]
     all_counts = counted[width:] - counted[:n]
-    lower_at, upper_at, fraction_at = _quantile_positions(width, quantiles)
+    bounds_at, fraction_at = _quantile_positions(width, quantiles)
+    k = len(quantiles)
     result = np.full((len(quantiles), n), np.nan)
     step = ranks.itemsize
     for first, last in spans:
@@ -139,8 +140,9 @@ def _rolling_quantiles(
             windows = np.sort(view, axis=1).ravel()  # the padding and NaNs (rank n) sort last
             counts = all_counts[start:stop]
             row_start = _COUNTING[: stop - start] * width
-            low_values = ascending[windows[row_start + lower_at[:, counts]]]
-            high_values = ascending[windows[row_start + upper_at[:, counts]]]
+            # Both order statistics of every quantile in one gather.
+            picked = ascending[windows[row_start + bounds_at[:, counts]]]
+            low_values, high_values = picked[:k], picked[k:]
             result[:, start:stop] = low_values + fraction_at[:, counts] * (high_values - low_values)
     return tuple(result)
 
@@ -148,11 +150,12 @@ def _rolling_quantiles(
 @cache
 def _quantile_positions(
     width: int, quantiles: tuple[float, ...]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray]:
+) -> tuple[npt.NDArray[np.intp], FloatArray]:
     """Per quantile and per count of values in a window (0..width): where it falls.
 
     Linear interpolation between the ``lower`` and ``upper`` order statistics at
-    ``fraction`` of the way (``position = q * (count - 1)``). A window without values
+    ``fraction`` of the way (``position = q * (count - 1)``); the first rows of the
+    positions are the lower ones, the next the upper ones. A window without values
     reads the padding (NaN) and so gives NaN.
     """
     counts = np.arange(width + 1)
@@ -166,10 +169,10 @@ def _quantile_positions(
         fraction[k] = position - lower[k]
     lower[:, 0] = upper[:, 0] = width - 1  # the last of an empty window: padding
     fraction[:, 0] = 0.0
-    lower.setflags(write=False)
-    upper.setflags(write=False)
+    positions = np.concatenate((lower, upper))
+    positions.setflags(write=False)
     fraction.setflags(write=False)
-    return lower, upper, fraction
+    return positions, fraction
 
 
 def rolling_median(values: FloatArray, window: int) -> FloatArray:

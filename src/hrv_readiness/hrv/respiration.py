@@ -137,7 +137,7 @@ def _tachogram_spectrum(times_s: FloatArray, nn_ms: FloatArray) -> tuple[FloatAr
     slope = float(centred @ (signal - signal.mean()) / (centred @ centred))
     signal = signal - signal.mean() - slope * centred
     signal *= _hann(signal.size)
-    n_fft = 1 << int(np.ceil(np.log2(ZERO_PAD * signal.size)))
+    n_fft = 1 << (ZERO_PAD * signal.size - 1).bit_length()  # the next power of 2
     frequencies_hz, weight = _frequency_grid(n_fft)
     power = np.abs(np.fft.rfft(signal, n_fft)) ** 2 * weight
     return frequencies_hz, power
@@ -174,7 +174,7 @@ def _refine(frequencies_hz: FloatArray, power: FloatArray, peak: int) -> float:
     curvature = left - 2.0 * centre + right
     offset = 0.5 * (left - right) / curvature if curvature < 0.0 else 0.0
     step = float(frequencies_hz[1] - frequencies_hz[0])
-    return float(frequencies_hz[peak]) + float(np.clip(offset, -0.5, 0.5)) * step
+    return float(frequencies_hz[peak]) + float(min(max(offset, -0.5), 0.5)) * step
 
 
 def _highest_other_peak(power: FloatArray, near: npt.NDArray[np.bool_]) -> float:
