@@ -1,8 +1,10 @@
 """The collector's history in Home Assistant's long-term statistics, with real dates.
 
 The collector publishes each user's last mornings, retained, on
-``<base>/<collector>/<user>/history`` (contract v1.2): on every start, after every new
-reading and after an import. Each point becomes one hourly row (the hour the reading
+``<base>/<collector>/<user>/history`` (contract v1.2): on every start and with every
+state (after a reading and after every change to the history). A strap entry imports
+its own history file through :func:`async_import_history` likewise
+(:mod:`.strap_hub`). Each point becomes one hourly row (the hour the reading
 was taken) of external statistics ``hrv_readiness:<collector>_<user>_<key>``: lnRMSSD,
 its 7-day mean, the edges of the normal range and of the SWC band, resting heart rate,
 breathing rate (contract v1.4), the orthostatic HR rise and standing lnRMSSD of the

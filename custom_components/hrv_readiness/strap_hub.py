@@ -57,6 +57,8 @@ from hrv_readiness.mqtt.commands import (
     accepted_event,
     command_from_fields,
 )
+from hrv_readiness.mqtt.history import history_payload
+from hrv_readiness.mqtt.payloads import HISTORY_DAYS
 from hrv_readiness.mqtt.sink import measurement_payload, outcome_payload
 from hrv_readiness.mqtt.state import state_payload
 from hrv_readiness.readiness import ReadinessSettings
@@ -96,13 +98,14 @@ from .const import (
 )
 from .faults import StrapFault, fault_of
 from .hub import HrvConfigEntry, HrvHub, UserData
+from .statistics import async_import_history
 from .strap_source import ha_strap_source
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
     from hrv_readiness.mqtt.commands import Command
-    from hrv_readiness.mqtt.payloads import EventPayload
+    from hrv_readiness.mqtt.payloads import EventPayload, HistoryPayload
     from hrv_readiness.routine import RoutineEvent
 
 MODEL = "Morning HRV readiness (Home Assistant Bluetooth)"
@@ -389,7 +392,12 @@ class StrapHub(HrvHub):
 
     @callback
     def show_state(self, user: UserData, event: StateChanged) -> None:
-        """The routine's state of the person, shown as a collector's state would be."""
+        """The routine's state of the person, shown as a collector's state would be.
+
+        The history's mornings go to long-term statistics with every state (at start
+        and after each change), as a collector entry imports the collector's history.
+        """
+        self._import_history(user)
         if event.reading is None:
             self.clear_state(user)
             return
@@ -400,6 +408,37 @@ class StrapHub(HrvHub):
             published_at=event.at.astimezone(dt.UTC),
         )
         self.set_state(user, payload, live=event.cause is not StateCause.RESTORED)
+
+    @callback
+    def _import_history(self, user: UserData) -> None:
+        if "recorder" not in self.hass.config.components:
+            return
+        self.entry.async_create_background_task(
+            self.hass,
+            self._async_import_history(user),
+            f"{DOMAIN} history of {user.user_id}",
+        )
+
+    async def _async_import_history(self, user: UserData) -> None:
+        try:
+            history = await self.hass.async_add_executor_job(self._history_of, user.user_id)
+        except (HrvError, HomeAssistantError) as err:  # the store failed or was closed
+            LOGGER.debug("History of %s not imported: %s", user.user_id, err)
+            return
+        if history.points:
+            async_import_history(self.hass, history, user.name)
+
+    def _history_of(self, user_id: str) -> HistoryPayload:
+        """The person's last mornings with the verdicts the history now stores."""
+        store = self.store
+        latest = store.latest_reading(user_id)
+        since = None if latest is None else latest.date - dt.timedelta(days=HISTORY_DAYS - 1)
+        return history_payload(
+            collector_id=self.collector_id,
+            user=user_id,
+            readings=[] if latest is None else store.readings(user_id, since=since),
+            published_at=dt_util.utcnow(),
+        )
 
     @callback
     def show_outcome(self, user: UserData, event: MeasurementOutcome) -> None:
