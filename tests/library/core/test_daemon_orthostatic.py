@@ -59,8 +59,15 @@ async def test_a_measure_command_with_orthostatic_runs_the_test(
     events: list[dict[str, Any]] = []
     try:
         async with aiomqtt.Client("127.0.0.1", mosquitto.port) as client:
+            # The daemon says "online" after subscribing to its commands: once it has,
+            # a command is heard.
+            await client.subscribe("hrv_readiness/testpi/status", qos=1)
+            async with asyncio.timeout(15):
+                async for message in client.messages:
+                    if message.payload == b"online":
+                        break
+            await client.unsubscribe("hrv_readiness/testpi/status")
             await client.subscribe("hrv_readiness/testpi/alice/event", qos=1)
-            await asyncio.sleep(1.0)
             await client.publish(
                 "hrv_readiness/testpi/alice/command/measure",
                 b'{"orthostatic": true, "request_id": "o1"}',

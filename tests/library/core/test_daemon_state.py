@@ -552,9 +552,8 @@ async def test_a_reconnect_publishes_the_verdict_as_of_now(
                 )
             )
         mosquitto.kill()
-        await asyncio.sleep(0.3)
         mosquitto.start()
-        await _online(mosquitto.port)
+        await _online(mosquitto.port)  # the new broker has it only once the daemon is back
         republished = await _retained(mosquitto.port, state_topic)
         async with _client(mosquitto.port, state_topic) as client:
             await _until(client, lambda topic, _p, _r: topic == state_topic)  # the retained one
