@@ -218,8 +218,8 @@ def _write_chart(charts: list[UserChart], path: Path) -> None:
 
 
 def _log_context(store: Store, day: SimulatedDay) -> None:
-    store.add_wellness(day.wellness())
-    store.add_training(day.training())
+    store.add_wellness(day.wellness)
+    store.add_training(day.training)
 
 
 def _store_morning(

@@ -23,10 +23,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from hrv_readiness.readiness.models import TrainingEntry, WellnessEntry
+from hrv_readiness.readiness.models import SessionType, TrainingEntry, WellnessEntry
 from hrv_readiness.simulation.rr import RrScenario
-
-SessionType = str  # heavy_compound / explosive / intervals / endurance / isolation / rest
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,37 +34,10 @@ class SimulatedDay:
     user: str
     date: date
     scenario: RrScenario
-    soreness: int
-    energy: int
-    sleep_quality: int
-    stress: int
-    heavy_legs: bool
-    #: The session trained the day before this morning.
-    training_type: SessionType
-    training_effort: int
-    training_minutes: int
-
-    def wellness(self) -> WellnessEntry:
-        """This morning's questionnaire, as a person would log it."""
-        return WellnessEntry(
-            user=self.user,
-            date=self.date,
-            soreness=self.soreness,
-            energy=self.energy,
-            sleep_quality=self.sleep_quality,
-            stress=self.stress,
-            heavy_legs=self.heavy_legs,
-        )
-
-    def training(self) -> TrainingEntry:
-        """The session of the day before this morning, as a person would log it."""
-        return TrainingEntry(
-            user=self.user,
-            date=self.date - timedelta(days=1),
-            session_type=self.training_type,  # type: ignore[arg-type]
-            effort=self.training_effort,
-            duration_min=self.training_minutes,
-        )
+    #: This morning's questionnaire, as the person logs it.
+    wellness: WellnessEntry
+    #: The session trained the day before this morning, as the person logs it.
+    training: TrainingEntry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,14 +177,22 @@ def simulate_person(person: SimulatedPerson, *, last_day: date) -> list[Simulate
                     user=person.user,
                     date=day,
                     scenario=scenario,
-                    soreness=_jitter(rng, phase.soreness),
-                    energy=_jitter(rng, phase.energy),
-                    sleep_quality=_jitter(rng, 7 if phase.energy >= 6 else 5),  # noqa: PLR2004
-                    stress=_jitter(rng, 3),
-                    heavy_legs=phase.soreness >= 7,  # noqa: PLR2004
-                    training_type=training_type,
-                    training_effort=effort,
-                    training_minutes=minutes,
+                    wellness=WellnessEntry(
+                        user=person.user,
+                        date=day,
+                        soreness=_jitter(rng, phase.soreness),
+                        energy=_jitter(rng, phase.energy),
+                        sleep_quality=_jitter(rng, 7 if phase.energy >= 6 else 5),  # noqa: PLR2004
+                        stress=_jitter(rng, 3),
+                        heavy_legs=phase.soreness >= 7,  # noqa: PLR2004
+                    ),
+                    training=TrainingEntry(
+                        user=person.user,
+                        date=day - timedelta(days=1),
+                        session_type=training_type,
+                        effort=effort,
+                        duration_min=minutes,
+                    ),
                 )
             )
             index += 1

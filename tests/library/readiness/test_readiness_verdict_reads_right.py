@@ -64,8 +64,8 @@ def demo_caution_scores(tmp_path_factory: pytest.TempPathFactory) -> list[int]:
     with Store.open(path) as store:
         for person in HOUSEHOLD:
             for day in simulate_person(person, last_day=TODAY):
-                store.add_wellness(day.wellness())
-                store.add_training(day.training())
+                store.add_wellness(day.wellness)
+                store.add_training(day.training)
                 process_recording(
                     store,
                     RecordingInput(
