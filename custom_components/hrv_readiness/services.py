@@ -30,6 +30,8 @@ from .devices import entry_device_by_id
 from .validation import vol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
     from .hub import HrvConfigEntry, HrvHub
 
 SERVICE_LOG_WELLNESS = "log_wellness"
@@ -109,6 +111,18 @@ RENAME_SCHEMA = vol.Schema(
 )
 
 
+#: Action → the command it sends for the device's person and the action's schema; the
+#: call's fields besides the device are the command's payload.
+_COMMAND_ACTIONS: dict[str, tuple[str, vol.Schema]] = {
+    SERVICE_REMOVE_PERSON: (COMMAND_REMOVE, RECOMPUTE_SCHEMA),
+    SERVICE_DELETE_ENTRY: (COMMAND_DELETE, DELETE_SCHEMA),
+    SERVICE_UNDO: (COMMAND_UNDO, RECOMPUTE_SCHEMA),
+    SERVICE_LOG_WELLNESS: (COMMAND_WELLNESS, WELLNESS_SCHEMA),
+    SERVICE_RECOMPUTE: (COMMAND_RECOMPUTE, RECOMPUTE_SCHEMA),
+    SERVICE_LOG_TRAINING: (COMMAND_TRAINING, TRAINING_SCHEMA),
+}
+
+
 def _command_payload(call: ServiceCall) -> dict[str, Any]:
     payload = {key: value for key, value in call.data.items() if key != ATTR_DEVICE_ID}
     if isinstance(day := payload.get(ATTR_DATE), date):
@@ -119,26 +133,6 @@ def _command_payload(call: ServiceCall) -> dict[str, Any]:
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions once for the whole integration."""
-
-    async def log_wellness(call: ServiceCall) -> None:
-        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
-        await runtime.async_send_command(user_id, COMMAND_WELLNESS, _command_payload(call))
-
-    async def log_training(call: ServiceCall) -> None:
-        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
-        await runtime.async_send_command(user_id, COMMAND_TRAINING, _command_payload(call))
-
-    async def recompute(call: ServiceCall) -> None:
-        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
-        await runtime.async_send_command(user_id, COMMAND_RECOMPUTE, {})
-
-    async def delete_entry(call: ServiceCall) -> None:
-        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
-        await runtime.async_send_command(user_id, COMMAND_DELETE, _command_payload(call))
-
-    async def undo(call: ServiceCall) -> None:
-        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
-        await runtime.async_send_command(user_id, COMMAND_UNDO, {})
 
     async def rename_person(call: ServiceCall) -> None:
         runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
@@ -153,14 +147,18 @@ def async_setup_services(hass: HomeAssistant) -> None:
             )
         await runtime.async_send_command(user_id, COMMAND_RENAME, _command_payload(call))
 
-    async def remove_person(call: ServiceCall) -> None:
-        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
-        await runtime.async_send_command(user_id, COMMAND_REMOVE, {})
-
     hass.services.async_register(DOMAIN, SERVICE_RENAME_PERSON, rename_person, RENAME_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_REMOVE_PERSON, remove_person, RECOMPUTE_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_DELETE_ENTRY, delete_entry, DELETE_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_UNDO, undo, RECOMPUTE_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_LOG_WELLNESS, log_wellness, WELLNESS_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_RECOMPUTE, recompute, RECOMPUTE_SCHEMA)
-    hass.services.async_register(DOMAIN, SERVICE_LOG_TRAINING, log_training, TRAINING_SCHEMA)
+    for service, (command, schema) in _COMMAND_ACTIONS.items():
+        hass.services.async_register(DOMAIN, service, _sender(hass, command), schema)
+
+
+def _sender(
+    hass: HomeAssistant, command: str
+) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
+    """The action that sends ``command`` for the called device's person."""
+
+    async def send(call: ServiceCall) -> None:
+        runtime, user_id = _resolve(hass, call.data[ATTR_DEVICE_ID])
+        await runtime.async_send_command(user_id, command, _command_payload(call))
+
+    return send
