@@ -1,6 +1,6 @@
 """The ``hrv-collector`` command line: one module per subcommand in src/hrv_readiness/commands/.
 
-Each command module exposes ``register(subparsers)``, which adds its parser and sets
+Each command module exposes ``register(add)``, which adds its parser and sets
 ``func`` (returning the exit code). Every error a user can cause ends the program
 with one line on stderr that names the option as typed and, for a near miss,
 suggests the fix (no usage block), and exit status 2: argparse's errors are
@@ -19,6 +19,7 @@ from typing import NoReturn, cast
 
 from hrv_readiness import __version__
 from hrv_readiness.commands.option_errors import argparse_message, unknown_options
+from hrv_readiness.commands.subcommand import command_adder
 from hrv_readiness.errors import HrvError
 
 #: Subcommand modules, in the order `--help` lists them.
@@ -67,7 +68,7 @@ def build_parser() -> CliParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
-        module.register(subparsers)
+        module.register(command_adder(subparsers, module.__doc__))
     return parser
 
 

@@ -32,7 +32,6 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import add_save_arguments, save_reading
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.errors import InputError
 from hrv_readiness.formats import (
@@ -48,14 +47,11 @@ from hrv_readiness.readiness.dates import DEFAULT_MORNING_TIME
 if TYPE_CHECKING:
     import argparse
 
+    from hrv_readiness.commands.subcommand import AddCommand
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = add_subcommand(
-        subparsers,
-        "analyze",
-        "HRV (RMSSD, SDNN, …) and artifacts of a file of RR intervals",
-        __doc__,
-    )
+
+def register(add: AddCommand) -> None:
+    parser = add("analyze", "HRV (RMSSD, SDNN, …) and artifacts of a file of RR intervals")
     parser.add_argument("file", metavar="FILE", help="RR intervals in ms ('-' for stdin)")
     parser.add_argument(
         "--json", action="store_true", help="print the full result as JSON (HrvResult)"

@@ -25,7 +25,6 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import queue_state
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.models import SESSION_TYPES
 from hrv_readiness.store import Store
@@ -34,15 +33,14 @@ from hrv_readiness.store.changes import delete_entries, remove_user, rename_user
 if TYPE_CHECKING:
     import argparse
 
+    from hrv_readiness.commands.subcommand import AddCommand
+
 _KINDS = (("reading", "reading(s)"), ("wellness", "questionnaire"), ("training", "training"))
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    delete = add_subcommand(
-        subparsers,
-        "delete",
-        "delete a reading, questionnaire or training entry, or a person (undoable)",
-        __doc__,
+def register(add: AddCommand) -> None:
+    delete = add(
+        "delete", "delete a reading, questionnaire or training entry, or a person (undoable)"
     )
     delete.add_argument("--user", required=True, type=user_id, help="whose entry")
     delete.add_argument("--date", type=iso_date, help="the morning (YYYY-MM-DD)")
@@ -61,20 +59,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db_argument(delete)
     delete.set_defaults(func=run_delete)
 
-    rename = add_subcommand(
-        subparsers, "rename", "give a person's history another user id (undoable)", __doc__
-    )
+    rename = add("rename", "give a person's history another user id (undoable)")
     rename.add_argument("--user", required=True, type=user_id, help="the id now")
     rename.add_argument("--to", required=True, type=user_id, help="the id it should be")
     add_db_argument(rename)
     rename.set_defaults(func=run_rename)
 
-    undo = add_subcommand(
-        subparsers,
-        "undo",
-        "put back what the last delete, rename or replaced questionnaire removed",
-        __doc__,
-    )
+    undo = add("undo", "put back what the last delete, rename or replaced questionnaire removed")
     undo.add_argument("--list", action="store_true", help="only say what undo would restore")
     add_db_argument(undo)
     undo.set_defaults(func=run_undo)

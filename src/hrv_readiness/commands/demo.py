@@ -31,7 +31,6 @@ from hrv_readiness.ble.session import run_measurement
 from hrv_readiness.ble.simulated import SimulatedStrap
 from hrv_readiness.commands.console import console
 from hrv_readiness.commands.progress import ProgressDisplay
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.commands.verdict import verdict_lines
 from hrv_readiness.errors import BrokerError, HrvError
 from hrv_readiness.mqtt.history import history_messages
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
 
+    from hrv_readiness.commands.subcommand import AddCommand
     from hrv_readiness.simulation.household import SimulatedPerson
 
 COLLECTOR_ID = "demo"
@@ -60,13 +60,8 @@ MORNING = dt.time(6, 30)
 DEFAULT_DATA_DIR = Path("data/demo")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = add_subcommand(
-        subparsers,
-        "demo",
-        "simulated household morning: strap → HRV → readiness → SQLite → MQTT",
-        __doc__,
-    )
+def register(add: AddCommand) -> None:
+    parser = add("demo", "simulated household morning: strap → HRV → readiness → SQLite → MQTT")
     parser.add_argument(
         "--data-dir",
         type=Path,

@@ -10,18 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hrv_readiness.commands.history_options import add_db_argument, existing_db_path
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.store import Store
 from hrv_readiness.store.export import EXPORT_FORMATS, export_history, format_from_path
 
 if TYPE_CHECKING:
     import argparse
 
+    from hrv_readiness.commands.subcommand import AddCommand
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = add_subcommand(
-        subparsers, "export", "write the whole history to a JSON or CSV file", __doc__
-    )
+
+def register(add: AddCommand) -> None:
+    parser = add("export", "write the whole history to a JSON or CSV file")
     parser.add_argument("path", type=Path, metavar="PATH", help="file to write")
     parser.add_argument(
         "--format", choices=EXPORT_FORMATS, default=None, help="default: from the file suffix"

@@ -55,7 +55,6 @@ from hrv_readiness.commands.history_options import (
 from hrv_readiness.commands.json_output import ImportedFile, ImportOutput
 from hrv_readiness.commands.option_errors import user_id
 from hrv_readiness.commands.saving import queue_state, save_reading
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import HrvError, InputError
 from hrv_readiness.formats import (
     DATE_ORDERS,
@@ -73,18 +72,14 @@ from hrv_readiness.store.verdicts import reassess
 if TYPE_CHECKING:
     import argparse
 
+    from hrv_readiness.commands.subcommand import AddCommand
     from hrv_readiness.pipeline import ProcessedReading
 
 _MORNING = dt.time(7, 0)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = add_subcommand(
-        subparsers,
-        "import",
-        "add exports, other apps' HRV summaries or RR files to the history",
-        __doc__,
-    )
+def register(add: AddCommand) -> None:
+    parser = add("import", "add exports, other apps' HRV summaries or RR files to the history")
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files to read")
     parser.add_argument("--user", type=user_id, help="whose readings the RR and summary files are")
     parser.add_argument(

@@ -34,7 +34,6 @@ from hrv_readiness.commands.history_options import (
 from hrv_readiness.commands.json_output import LogOutput
 from hrv_readiness.commands.option_errors import user_id, whole_number
 from hrv_readiness.commands.saving import queue_state
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.readiness.errors import InvalidRecordError
 from hrv_readiness.readiness.models import (
@@ -50,6 +49,8 @@ from hrv_readiness.store.changes import record_training, record_wellness
 
 if TYPE_CHECKING:
     import argparse
+
+    from hrv_readiness.commands.subcommand import AddCommand
 
 _WELLNESS_FIELDS = ("soreness", "energy", "sleep", "stress")
 #: Model field -> the option that sets it, for error messages.
@@ -80,10 +81,8 @@ _minutes = whole_number(
 )
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = add_subcommand(
-        subparsers, "log", "record soreness, energy, sleep, stress and training", __doc__
-    )
+def register(add: AddCommand) -> None:
+    parser = add("log", "record soreness, energy, sleep, stress and training")
     parser.add_argument("--user", required=True, type=user_id, help="whose log (e.g. alice)")
     parser.add_argument(
         "--date",

@@ -50,7 +50,6 @@ from hrv_readiness.commands.json_output import (
 from hrv_readiness.commands.option_errors import user_id, validation_message
 from hrv_readiness.commands.progress import ProgressDisplay
 from hrv_readiness.commands.saving import add_save_arguments, readings_on, save_reading
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.commands.verdict import print_saved
 from hrv_readiness.config import load_config
 from hrv_readiness.errors import ConfigError, InputError
@@ -76,6 +75,7 @@ if TYPE_CHECKING:
 
     from hrv_readiness.ble.models import MeasurementResult, Recording
     from hrv_readiness.ble.source import StrapSource
+    from hrv_readiness.commands.subcommand import AddCommand
     from hrv_readiness.config import Config
     from hrv_readiness.pipeline import ProcessedReading
 
@@ -90,10 +90,8 @@ _OPTIONS = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = add_subcommand(
-        subparsers, "measure", "take one reading from a strap with live progress", __doc__
-    )
+def register(add: AddCommand) -> None:
+    parser = add("measure", "take one reading from a strap with live progress")
     parser.add_argument(
         "--config",
         type=Path,

@@ -25,7 +25,6 @@ from hrv_readiness.commands.history_options import (
 )
 from hrv_readiness.commands.json_output import ReportOutput, UserReport
 from hrv_readiness.commands.option_errors import did_you_mean, user_id, whole_number
-from hrv_readiness.commands.subcommand import add_subcommand
 from hrv_readiness.errors import InputError
 from hrv_readiness.report.plot import UserChart, plot_format, render_plot
 from hrv_readiness.report.rows import ReportRow, report_rows
@@ -34,6 +33,8 @@ from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
     import argparse
+
+    from hrv_readiness.commands.subcommand import AddCommand
 
 
 class UnknownUserError(InputError):
@@ -49,12 +50,9 @@ class UnknownUserError(InputError):
 _days = whole_number(1, 3660, expected="a number of days", in_range="1 to 3660 days")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = add_subcommand(
-        subparsers,
-        "report",
-        "history table (and PNG chart) of lnRMSSD, baselines, status, fatigue type",
-        __doc__,
+def register(add: AddCommand) -> None:
+    parser = add(
+        "report", "history table (and PNG chart) of lnRMSSD, baselines, status, fatigue type"
     )
     parser.add_argument(
         "--user", type=user_id, help="only this user (default: everyone in the history)"

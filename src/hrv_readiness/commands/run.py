@@ -18,13 +18,15 @@ from hrv_readiness.mqtt.transport import tls_context
 if TYPE_CHECKING:
     import argparse
 
+    from hrv_readiness.commands.subcommand import AddCommand
+
 _LOGGER = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
+def register(add: AddCommand) -> None:
+    parser = add(
         "run",
-        help="run the collector daemon for the users in the config file",
+        "run the collector daemon for the users in the config file",
         description="Measure every configured user's strap in the morning window, "
         "take commands from MQTT and publish readiness to Home Assistant.",
     )

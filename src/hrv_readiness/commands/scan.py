@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import TYPE_CHECKING
 
 from rich.box import SIMPLE_HEAD
 from rich.table import Table
@@ -12,11 +13,14 @@ from hrv_readiness.ble.scanner import scan_for_straps
 from hrv_readiness.commands.console import console, print_json
 from hrv_readiness.commands.json_output import ScanOutput, StrapOutput
 
+if TYPE_CHECKING:
+    from hrv_readiness.commands.subcommand import AddCommand
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
+
+def register(add: AddCommand) -> None:
+    parser = add(
         "scan",
-        help="list heart-rate straps in range (name, address, RSSI)",
+        "list heart-rate straps in range (name, address, RSSI)",
         description="Scan for Bluetooth LE devices advertising the Heart Rate service "
         "(0x180D) and list them, strongest signal first. A strap held by a phone app "
         "usually does not advertise: close the app if yours is missing.",
