@@ -12,39 +12,23 @@ recorder's row.
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from homeassistant.components.recorder import get_instance
-from homeassistant.components.recorder.db_schema import Statistics, StatisticsMeta
-from homeassistant.components.recorder.util import session_scope
 from hrv_helpers import COLLECTOR_ID, hrv_entry
-from pytest_homeassistant_custom_component.components.recorder.common import (
-    async_wait_recording_done,
-)
-from test_one_verdict_mqtt_ha import (
-    NOW,
-    SETTINGS,
-    TIMEOUT_S,
-    TODAY,
-    TOPICS,
-    CommandLine,
-    _config,
-    _record,
-)
+from score_statistics import CHANGED, seed_bob, wait_score
+from test_one_verdict_mqtt_ha import NOW, SETTINGS, TOPICS, CommandLine, _config
 
 from custom_components.hrv_readiness.statistics import statistic_id
 from hrv_readiness.mqtt import AnnouncedUser, MqttSettings, Publisher
 from hrv_readiness.mqtt.history import history_messages
 from hrv_readiness.mqtt.state import outbox_message, state_outbox
 from hrv_readiness.pipeline import current_state
-from hrv_readiness.readiness import WellnessEntry
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterator
     from pathlib import Path
 
@@ -54,8 +38,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.broker
 
 SCORE = statistic_id(COLLECTOR_ID, "bob", "readiness_score")
-#: The morning whose questionnaire is logged late (it has none before).
-CHANGED = TODAY - dt.timedelta(days=3)
 
 
 @pytest.fixture
@@ -71,17 +53,9 @@ def command_line() -> Iterator[CommandLine]:
 
 
 def _seed(db: Path) -> None:
-    """Bob: 20 mornings up to today, a questionnaire on most; queued as the daemon would."""
+    """Bob's twenty mornings, queued as the daemon would have sent them."""
     with Store.open(db) as store:
-        for back in range(19, -1, -1):
-            day = TODAY - dt.timedelta(days=back)
-            if back % 3:
-                store.add_wellness(
-                    WellnessEntry(
-                        user="bob", date=day, soreness=2, energy=7, sleep_quality=7, stress=3
-                    )
-                )
-            _record(store, "bob", day)
+        seed_bob(store)
         store.mark_sent([m.id for m in store.pending_outbox(limit=10_000) if m.id is not None])
         # What the daemon publishes at connect: the state as of now, then the history.
         state = current_state(store, user="bob", settings=SETTINGS)
@@ -89,28 +63,6 @@ def _seed(db: Path) -> None:
         store.enqueue(state_outbox(TOPICS, published_at=NOW)(state.reading, state.readiness))
         (history,) = history_messages(store, TOPICS, ["bob"], published_at=NOW)
         store.enqueue([outbox_message(history, created_at=NOW)])
-
-
-def _scores(hass: HomeAssistant) -> dict[dt.date, float | None]:
-    """Bob's readiness-score statistic: the mean of each row, by the row's UTC date."""
-    with session_scope(hass=hass, read_only=True) as session:
-        query = (
-            session.query(Statistics.start_ts, Statistics.mean)
-            .join(StatisticsMeta, Statistics.metadata_id == StatisticsMeta.id)
-            .filter(StatisticsMeta.statistic_id == SCORE)
-        )
-        return {dt.datetime.fromtimestamp(start, dt.UTC).date(): mean for start, mean in query}
-
-
-async def _wait_score(hass: HomeAssistant, day: dt.date, wanted: float) -> None:
-    """Until the statistic's row of ``day`` holds ``wanted`` (bounded)."""
-    async with asyncio.timeout(TIMEOUT_S):
-        while True:
-            await async_wait_recording_done(hass)
-            scores = await get_instance(hass).async_add_executor_job(_scores, hass)
-            if scores.get(day) == wanted:
-                return
-            await asyncio.sleep(0.05)  # polls the recorder's database
 
 
 def _reported(output: str, day: dt.date) -> Any:
@@ -143,7 +95,7 @@ async def test_a_late_questionnaire_changes_that_mornings_score_statistic(
             (first,) = await hass.async_add_executor_job(command_line.run, report)
             before = _reported(first["out"], CHANGED)
             assert before is not None  # the baseline exists: the morning has a score
-            await _wait_score(hass, CHANGED, before)
+            await wait_score(hass, SCORE, before)
             _, printed = await hass.async_add_executor_job(
                 command_line.run,
                 [
@@ -156,4 +108,4 @@ async def test_a_late_questionnaire_changes_that_mornings_score_statistic(
             publisher.notify_outbox()  # the daemon's next poll
             after = _reported(printed["out"], CHANGED)
             assert after != before
-            await _wait_score(hass, CHANGED, after)
+            await wait_score(hass, SCORE, after)

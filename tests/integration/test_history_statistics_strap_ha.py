@@ -10,21 +10,13 @@ verdict the history file now stores for it. Nothing sleeps.
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from homeassistant.components.recorder import get_instance
-from homeassistant.components.recorder.db_schema import Statistics, StatisticsMeta
-from homeassistant.components.recorder.util import session_scope
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.recorder.common import (
-    async_wait_recording_done,
-)
+from score_statistics import CHANGED, seed_bob, wait_score
 from strap_helpers import window_around_now
-from test_one_verdict_mqtt_ha import TIMEOUT_S, TODAY, _record
 
 from custom_components.hrv_readiness.const import (
     CONF_ADDRESS,
@@ -38,7 +30,6 @@ from custom_components.hrv_readiness.const import (
 )
 from custom_components.hrv_readiness.statistics import statistic_id
 from custom_components.hrv_readiness.strap_hub import strap_collector_id
-from hrv_readiness.readiness import WellnessEntry
 from hrv_readiness.store import Store
 
 if TYPE_CHECKING:
@@ -46,8 +37,6 @@ if TYPE_CHECKING:
 
 ADDRESS = "A0:9E:1A:00:00:BB"
 SCORE = statistic_id(strap_collector_id(ADDRESS), "bob", "readiness_score")
-#: The morning whose questionnaire is logged late (it has none before).
-CHANGED = TODAY - dt.timedelta(days=3)
 
 
 @pytest.fixture
@@ -56,17 +45,8 @@ def mock_recorder_before_hass(recorder_db_url: str) -> None:
 
 
 def _seed(db: Path) -> None:
-    """Bob: 20 mornings up to TODAY, a questionnaire on most."""
     with Store.open(db) as store:
-        for back in range(19, -1, -1):
-            day = TODAY - dt.timedelta(days=back)
-            if back % 3:
-                store.add_wellness(
-                    WellnessEntry(
-                        user="bob", date=day, soreness=2, energy=7, sleep_quality=7, stress=3
-                    )
-                )
-            _record(store, "bob", day)
+        seed_bob(store)
 
 
 def _stored_score(db: Path) -> int | None:
@@ -75,27 +55,6 @@ def _stored_score(db: Path) -> int | None:
         (reading,) = [r for r in store.readings("bob", since=CHANGED) if r.date == CHANGED]
     assert reading.readiness is not None
     return reading.readiness.score
-
-
-def _scores(hass: HomeAssistant) -> dict[dt.date, float | None]:
-    with session_scope(hass=hass, read_only=True) as session:
-        query = (
-            session.query(Statistics.start_ts, Statistics.mean)
-            .join(StatisticsMeta, Statistics.metadata_id == StatisticsMeta.id)
-            .filter(StatisticsMeta.statistic_id == SCORE)
-        )
-        return {dt.datetime.fromtimestamp(start, dt.UTC).date(): mean for start, mean in query}
-
-
-async def _wait_score(hass: HomeAssistant, wanted: float) -> None:
-    """Until the statistic's row of CHANGED holds ``wanted`` (bounded)."""
-    async with asyncio.timeout(TIMEOUT_S):
-        while True:
-            await async_wait_recording_done(hass)
-            scores = await get_instance(hass).async_add_executor_job(_scores, hass)
-            if scores.get(CHANGED) == wanted:
-                return
-            await asyncio.sleep(0.05)  # polls the recorder's database
 
 
 @pytest.mark.usefixtures("recorder_mock", "real_bluetooth")
@@ -122,7 +81,7 @@ async def test_a_late_questionnaire_changes_the_strap_entrys_score_statistic(
     )
     strap.add_to_hass(hass)
     assert await hass.config_entries.async_setup(strap.entry_id)
-    await _wait_score(hass, before)  # imported at start
+    await wait_score(hass, SCORE, before)  # imported at start
 
     await hass.services.async_call(
         DOMAIN,
@@ -140,4 +99,4 @@ async def test_a_late_questionnaire_changes_the_strap_entrys_score_statistic(
     )
     after = await hass.async_add_executor_job(_stored_score, db)
     assert after not in {None, before}
-    await _wait_score(hass, after)
+    await wait_score(hass, SCORE, after)
