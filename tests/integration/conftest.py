@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import paho.mqtt.client as paho
 import pytest
 from homeassistant.components.mqtt import client as mqtt_client
 from homeassistant.config_entries import ConfigEntryState
@@ -112,8 +114,23 @@ def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def broker(socket_enabled: None) -> Iterator[MosquittoBroker]:
-    """A real Mosquitto on a free loopback port, for this test only."""
+def broker(socket_enabled: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[MosquittoBroker]:
+    """A real Mosquitto on a free loopback port, for this test only.
+
+    Every MQTT client of the test (Home Assistant's, the fake collector's, the
+    collector's own publisher: all paho) sends without Nagle's algorithm, as the
+    broker does (``set_tcp_nodelay``). Otherwise a packet written right after one the
+    other side does not answer (a PUBACK) waits for the peer's delayed TCP ACK, 40 ms
+    on Linux, several times in every test; nothing the tests check depends on it.
+    """
+    create = paho.Client._create_socket_connection
+
+    def create_without_nagle(client: paho.Client) -> socket.socket:
+        sock = create(client)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+
+    monkeypatch.setattr(paho.Client, "_create_socket_connection", create_without_nagle)
     with MosquittoBroker() as running:
         yield running
 

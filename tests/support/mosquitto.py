@@ -73,6 +73,7 @@ class MosquittoBroker:
             f"listener {self.port} {HOST}",
             "allow_anonymous true",
             "persistence false",
+            "set_tcp_nodelay true",
             f"log_dest file {self.log_path}",
             "log_type error",
             "log_type warning",
