@@ -9,6 +9,7 @@ test, by the collector's own publisher). Nothing about MQTT is mocked.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import socket
@@ -84,6 +85,23 @@ def quiet_sql() -> None:
     """The harness sets SQLAlchemy's engine logger to INFO: every statement the
     recorder runs would be formatted and printed. No test reads them."""
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def frozen_import_heap() -> Iterator[None]:
+    """Leave what the imports made out of every garbage collection of the run.
+
+    The harness collects garbage after each module and the strap fixture after each
+    strap test, so that what a test left unclosed warns in that test; each full
+    collection walked the whole heap of Home Assistant, numpy and pydantic, about
+    0.3 s, a sixth of the suite's time. ``gc.freeze`` after a collection, before the
+    first test, moves only what is alive now (modules, classes, caches) to the
+    permanent generation: every object a test creates is still collected as before.
+    """
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)
