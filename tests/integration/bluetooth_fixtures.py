@@ -20,6 +20,14 @@ What is replaced, and why (read in habluetooth 3.37 / bluetooth-adapters 0.21):
   through the kernel's Bluetooth management socket and USB: it cannot run without a
   kernel adapter. It is replaced by a recorder that refuses (returns ``False``); the
   tests assert it was never needed.
+
+One constant is shortened, not replaced: bleak-retry-connector waits
+``BLEAK_DBUS_BACKOFF_TIME`` (0.25 s) after every D-Bus error before its next attempt,
+for BlueZ to tidy up. The fake answers at once, so the tests wait 0.01 s; the same
+attempts are made and the same error ends them (a refused strap is tried nine times
+for "no connection slot" twice per measurement: 4.5 s of waiting before). Its longer
+backoffs (4 s when no adapter or proxy can reach the strap) are left as they are:
+what a gone strap looks like to the session depends on them.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import importlib.util
 import warnings
 from typing import TYPE_CHECKING, Any
 
+import bleak_retry_connector
 import bluetooth_adapters.systems.linux as linux_adapters
 import habluetooth.util
 import pytest
@@ -100,6 +109,8 @@ async def real_bluetooth(
 ) -> AsyncIterator[ConfigEntry]:
     """Home Assistant's bluetooth integration, its adapter added the way a user adds it."""
     monkeypatch.setattr(linux_adapters, "LinuxAdapters", _unpatched_linux_adapters())
+    # Read by bleak_retry_connector.calculate_backoff_time at each failed attempt.
+    monkeypatch.setattr(bleak_retry_connector, "BLEAK_DBUS_BACKOFF_TIME", 0.01)
     await _check_bluez_version_on_this_loop()
     assert await async_setup_component(hass, "bluetooth", {})
     await hass.async_block_till_done()
