@@ -66,6 +66,7 @@ from hrv_helpers import (
     wait_for,
 )
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from strap_helpers import REPLAY_SPEED
 from support.fakebluez import VirtualStrap
 from support.seed_history import seed
 
@@ -584,7 +585,7 @@ async def test_both_modes_show_the_same_morning(  # noqa: PLR0917 - fixtures
 
         for address in STRAP_OF.values():
             fake_bluez.add_strap(
-                VirtualStrap(address=address, rr_ms=_rr(1), name=STRAP_NAME, speed=60.0)
+                VirtualStrap(address=address, rr_ms=_rr(1), name=STRAP_NAME, speed=REPLAY_SPEED)
             )
             if scenario.refusals:
                 fake_bluez.refuse_connects(address, scenario.refusals)

@@ -2,7 +2,8 @@
 
 Home Assistant's real bluetooth integration runs on the fake BlueZ
 (tests/integration/bluetooth_fixtures.py says exactly what is real); the strap is a
-virtual one replaying RR at ``REPLAY_SPEED`` (120x), so a 60 s recording takes half a second.
+virtual one replaying RR at ``REPLAY_SPEED`` (480x), so a 60 s recording takes an eighth of a
+second.
 """
 
 from __future__ import annotations

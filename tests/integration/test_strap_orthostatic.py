@@ -1,7 +1,7 @@
 """An orthostatic test through Home Assistant's own Bluetooth (strap mode).
 
 Home Assistant's real bluetooth integration on the fake BlueZ; the virtual strap
-replays a :class:`LivePerson` at 120x and an automation-like listener makes the person
+replays a :class:`LivePerson` at ``REPLAY_SPEED`` and an automation-like listener makes the person
 stand up when the integration fires its ``stand_up`` event — the moment the "stand up
 now" blueprint would speak. The stored test's numbers are recomputed independently
 from the stored beats, which are checked to be the strap's replayed series.
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from custom_components.hrv_readiness.strap_hub import StrapHub
 
 PROTOCOL = OrthostaticProtocol()
-#: The whole protocol (6 min of beats at 120x) plus connecting: well inside this.
+#: The whole protocol (6 min of beats, under a second at 480x) plus connecting: well
+#: inside this.
 BOUND_S = 40.0
 
 
