@@ -27,7 +27,9 @@ for BlueZ to tidy up. The fake answers at once, so the tests wait 0.01 s; the sa
 attempts are made and the same error ends them (a refused strap is tried nine times
 for "no connection slot" twice per measurement: 4.5 s of waiting before). Its longer
 backoffs (4 s when no adapter or proxy can reach the strap) are left as they are:
-what a gone strap looks like to the session depends on them.
+what a gone strap looks like to the session depends on them. Likewise the library's
+hosted strap source asks Home Assistant every 0.05 s instead of every 0.5 s whether
+an adapter that can connect hears the strap (a dictionary lookup).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from support.fakebluez import DBusDaemon, FakeBluez
+
+from hrv_readiness.ble import hosted
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -111,6 +115,7 @@ async def real_bluetooth(
     monkeypatch.setattr(linux_adapters, "LinuxAdapters", _unpatched_linux_adapters())
     # Read by bleak_retry_connector.calculate_backoff_time at each failed attempt.
     monkeypatch.setattr(bleak_retry_connector, "BLEAK_DBUS_BACKOFF_TIME", 0.01)
+    monkeypatch.setattr(hosted, "FIND_POLL_S", 0.05)  # read by HostedStrapSource.find
     await _check_bluez_version_on_this_loop()
     assert await async_setup_component(hass, "bluetooth", {})
     await hass.async_block_till_done()
