@@ -13,6 +13,7 @@ import gc
 import logging
 import os
 import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,54 @@ if TYPE_CHECKING:
 
 #: Home Assistant's real Bluetooth on a fake BlueZ (the strap tests).
 pytest_plugins = ["bluetooth_fixtures"]
+
+#: What ``import custom_components.hrv_readiness`` imports in a fresh interpreter
+#: (test_imports.py): the module names containing "hrv_readiness", one per line.
+IMPORT_PROBE_CODE = (
+    "import sys, custom_components.hrv_readiness\n"
+    "print('\\n'.join(m for m in sys.modules if 'hrv_readiness' in m))\n"
+)
+IMPORT_PROBE = pytest.StashKey[subprocess.Popen[str]]()
+#: The test that reads the probe.
+IMPORT_PROBE_TEST = "test_importing_the_integration_imports_what_a_strap_entry_runs"
+
+
+def start_import_probe() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", IMPORT_PROBE_CODE],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the import probe as soon as its test is selected.
+
+    A fresh interpreter importing Home Assistant and the integration takes ~3 s of
+    one core; started here it runs beside the tests that come before its own.
+    """
+    if any(item.name == IMPORT_PROBE_TEST for item in session.items):
+        session.config.stash[IMPORT_PROBE] = start_import_probe()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A probe whose test did not run (``-x``, interrupted) is not left behind."""
+    probe = session.config.stash.get(IMPORT_PROBE, None)
+    if probe is not None and probe.returncode is None:
+        probe.kill()
+        probe.communicate()
+
+
+@pytest.fixture
+def integration_imports(request: pytest.FixtureRequest) -> set[str]:
+    """The modules a fresh interpreter has after importing the integration."""
+    probe = request.config.stash.get(IMPORT_PROBE, None) or start_import_probe()
+    out, err = probe.communicate(timeout=120)
+    assert probe.returncode == 0, err
+    return set(out.split())
+
 
 #: How Home Assistant reports deprecated use by an integration (helpers/frame.py and
 #: deprecation helpers log it rather than raising Python warnings).

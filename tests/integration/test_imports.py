@@ -9,23 +9,17 @@ everything a strap entry runs when it is imported, and no function imports anyth
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 INTEGRATION = REPO / "custom_components" / "hrv_readiness"
 
 
-def test_importing_the_integration_imports_what_a_strap_entry_runs() -> None:
-    code = (
-        "import sys, custom_components.hrv_readiness\n"
-        "print('\\n'.join(m for m in sys.modules if 'hrv_readiness' in m))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
-    )
-    imported = set(done.stdout.split())
+def test_importing_the_integration_imports_what_a_strap_entry_runs(
+    integration_imports: set[str],
+) -> None:
+    """A fresh interpreter imports the integration (started early: conftest.py)."""
+    imported = integration_imports
     for module in (
         "custom_components.hrv_readiness.strap_hub",
         "custom_components.hrv_readiness.strap_source",
