@@ -143,6 +143,16 @@ RUN_LATE = 0.15
 _RUN_ODD_LONG = RUN_MISSED / 1.3
 #: ... and a run's first interval is premature against the one before it.
 _RUN_PREMATURE_VS_PREVIOUS_SHARE = 1.0 - RUN_PREMATURE_VS_PREVIOUS
+#: A run of premature beats begins this far below the level (see :func:`_run_pattern`).
+_RUN_FIRST_SHARE = 1.0 - RUN_PREMATURE
+#: The levels of every stretch a run around candidate ``i`` may take lie within
+#: ``nn[i - _LEVEL_REACH_BEFORE : i + _LEVEL_REACH_AFTER]`` (a stretch starts at most
+#: ``MAX_RUN_INTERVALS - 1`` before ``i`` and ends at most ``MAX_RUN_INTERVALS + 2``
+#: after it; its level is read ``REFERENCE_BEATS`` beyond).
+_LEVEL_REACH_BEFORE = MAX_RUN_INTERVALS - 1 + REFERENCE_BEATS
+_LEVEL_REACH_AFTER = MAX_RUN_INTERVALS + 2 + REFERENCE_BEATS
+#: Slack (ms) of the level-free test for an extra beat in a run: far more than rounding.
+_EXTRA_SUM_SLACK_MS = 1.0
 #: How far (in intervals, each side) :func:`_explain` reads around its candidate: runs
 #: reach 3 back and 5 on, their references 5 beyond, the smoothness comparison 2 more
 #: and its typical roughness another 5 (with a margin).
@@ -543,18 +553,42 @@ def _run_hypotheses(
     lo, hi = max(first, i - MAX_RUN_INTERVALS + 1), min(stop, i + 2 + MAX_RUN_INTERVALS)
     long_odd, short_odd = _RUN_ODD_LONG * median, 0.75 * median
     twice_tolerance = 2 * tolerance
-    odd = [v > long_odd or v < short_odd for v in nn[lo:hi]]
+    region = nn[lo:hi]
+    odd = [v > long_odd or v < short_odd for v in region]
+    # What _run_pattern asks of a stretch, bounded without its level (every level of
+    # these stretches lies between the lowest and the highest interval around, or is
+    # the median), so that the level is sought only where a shape can fit. A missed
+    # beat needs an interval RUN_MISSED levels long; an extra one two neighbours
+    # summing to less than a level and a tolerance.
+    around = nn[max(first, i - _LEVEL_REACH_BEFORE) : min(stop, i + _LEVEL_REACH_AFTER)]
+    lowest, highest = min(*around, median), max(*around, median)
+    with_missed = max(region) > RUN_MISSED * lowest
+    extra_limit = highest + tolerance + _EXTRA_SUM_SLACK_MS
+    with_extra = any(a + b < extra_limit for a, b in itertools.pairwise(region))
     for size in range(2, MAX_RUN_INTERVALS + 1):
         # A run may also begin just after the candidate (a flagged pause before it),
         # so that it competes with the single-peak hypotheses that would take its
         # first, premature interval on its own.
         for start in range(max(i - size + 1, first), min(i + 3, stop - size + 1)):
-            if not (
-                start == first
-                or nn[start] < _RUN_PREMATURE_VS_PREVIOUS_SHARE * nn[start - 1]
-                or any(odd[start - lo : start - lo + size])
-            ) or not all(free[start : start + size]):
+            end = start + size
+            # Premature beats in a row: the first interval is below the level and the
+            # last above it, so the first is well below the last; and it is premature
+            # against the one before it, which also opens the gate below.
+            in_a_row = nn[start] < _RUN_FIRST_SHARE * nn[end - 1] and (
+                start == first or nn[start] < _RUN_PREMATURE_VS_PREVIOUS_SHARE * nn[start - 1]
+            )
+            if (
+                not (in_a_row or with_missed or (with_extra and size > 2))  # noqa: PLR2004
+                or not (
+                    in_a_row
+                    or start == first
+                    or nn[start] < _RUN_PREMATURE_VS_PREVIOUS_SHARE * nn[start - 1]
+                    or any(odd[start - lo : end - lo])
+                )
+                or not all(free[start:end])
+            ):
                 continue
+            stretch = nn[start:end]
             # Against the level only: the trend of the two neighbours (see _references)
             # is itself raised by a real pause next to the stretch (1109, [883, 883, 938,
             # 1172]).
@@ -562,11 +596,14 @@ def _run_hypotheses(
                 references.get((start, start + size))
                 or _references(nn, start, start + size, median, bounds, references)
             )[0]
-            stretch = nn[start : start + size]
             total = sum(stretch)
             for parts in _RUN_PARTS[size]:
-                if abs(total - parts * level) < twice_tolerance and _run_pattern(
-                    stretch, parts, level, tolerance, nn[start - 1] if start > first else None
+                if (
+                    (in_a_row if parts == size else with_missed if parts > size else with_extra)
+                    and abs(total - parts * level) < twice_tolerance
+                    and _run_pattern(
+                        stretch, parts, level, tolerance, nn[start - 1] if start > first else None
+                    )
                 ):
                     values = _along_trend(nn, start, start + size, parts, bounds)
                     out[start * 16 + size, "run", parts] = _Edit(start, start + size, values, "run")

@@ -48,6 +48,10 @@ def as_rr_ms(
     arr = _to_float_vector(rr_ms)
     if arr.size == 0:
         raise EmptySeriesError("no RR intervals were given")
+    if min_rr_ms <= arr.min() and arr.max() <= max_rr_ms and min_rr_ms >= _SECONDS_MEDIAN_LIMIT:
+        # Every value plausible (the usual reading): finite, positive, its median in range
+        # and no outlier, so none of the checks below can fail (NaN fails the comparison).
+        return arr
     not_finite = np.flatnonzero(~np.isfinite(arr))
     if not_finite.size:
         index = int(not_finite[0])
