@@ -48,7 +48,10 @@ def as_rr_ms(
     arr = _to_float_vector(rr_ms)
     if arr.size == 0:
         raise EmptySeriesError("no RR intervals were given")
-    if min_rr_ms <= arr.min() and arr.max() <= max_rr_ms and min_rr_ms >= _SECONDS_MEDIAN_LIMIT:
+    if (
+        min_rr_ms >= _SECONDS_MEDIAN_LIMIT
+        and min_rr_ms <= float(arr.min(axis=0)) <= float(arr.max(axis=0)) <= max_rr_ms
+    ):
         # Every value plausible (the usual reading): finite, positive, its median in range
         # and no outlier, so none of the checks below can fail (NaN fails the comparison).
         return arr
