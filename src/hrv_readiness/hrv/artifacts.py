@@ -43,6 +43,10 @@ _BLOCK_ROWS = 4096
 #: 0, 1, 2, ... (ranks, row numbers), sliced rather than made anew for every reading.
 _COUNTING = np.arange(4 * _BLOCK_ROWS, dtype=np.int32)
 _COUNTING.setflags(write=False)
+#: Ranks of a series this short fit in int16, which numpy sorts faster still.
+_SHORT_SERIES = np.iinfo(np.int16).max
+_COUNTING_SHORT = np.arange(_SHORT_SERIES, dtype=np.int16)
+_COUNTING_SHORT.setflags(write=False)
 #: A second source of candidates that needs no threshold: an interval more than 20 %
 #: away from its local median (the prematurity rule of Malik and Kamath). The paper's
 #: quartile thresholds grow with the artifacts themselves, so at high ectopy (one beat
@@ -65,10 +69,12 @@ class Classification:
     ``classes`` follows the paper's decision flow (ectopic first, then extra, missed,
     long/short). ``ectopic``, ``long`` and ``short`` are the raw criteria and,
     with ``far_from_median``, what the corrector treats as *candidates*; ``mrr_n`` is
-    mRR / Th2.
+    mRR / Th2. ``rr_ms`` and ``break_before`` are the input (the segment starts, all
+    ``False`` for one segment).
     """
 
-    classes: npt.NDArray[np.int8]
+    rr_ms: FloatArray
+    break_before: npt.NDArray[np.bool_]
     ectopic: npt.NDArray[np.bool_]
     long: npt.NDArray[np.bool_]
     short: npt.NDArray[np.bool_]
@@ -82,6 +88,27 @@ class Classification:
     @property
     def candidates(self) -> npt.NDArray[np.bool_]:
         return self.ectopic | self.long | self.short | self.far_from_median
+
+    @property
+    def classes(self) -> npt.NDArray[np.int8]:
+        """One :class:`BeatClass` per interval, computed when asked (not by the corrector).
+
+        Missed: a long interval whose half is within Th2 of the local median; extra: a
+        short one that, joined with the next interval of its segment, is.
+        """
+        rr, median, th2 = self.rr_ms, self.median_rr_ms, self.th2_ms
+        missed = self.long & (np.abs(rr / 2.0 - median) < th2)
+        next_rr = np.empty(rr.size)
+        next_rr[:-1] = rr[1:]
+        next_rr[-1] = np.inf
+        next_rr[:-1][self.break_before[1:]] = np.inf
+        extra = self.short & (np.abs(rr + next_rr - median) < th2)
+        classes = np.zeros(rr.size, dtype=np.int8)
+        classes[self.long | self.short] = BeatClass.LONG_SHORT
+        classes[missed] = BeatClass.MISSED
+        classes[extra] = BeatClass.EXTRA
+        classes[self.ectopic] = BeatClass.ECTOPIC
+        return classes
 
 
 def rolling_quantiles(
@@ -103,10 +130,11 @@ def _rolling_quantiles(
 ) -> tuple[FloatArray, ...]:
     """:func:`rolling_quantiles`, computed only for the rows of ``spans`` (``start, stop``).
 
-    The other rows of the result are NaN. Each window is sorted as int32 ranks, not as
-    float64 values: the k-th smallest rank in a window is the rank of its k-th smallest
-    value, so the quantiles are the same to the last bit. Where a quantile falls in a
-    window depends only on how many values it holds (:func:`_quantile_positions`).
+    The other rows of the result are NaN. Each window is sorted as int32 ranks (int16
+    for a series of fewer than 32,767 values), not as float64 values: the k-th smallest
+    rank in a window is the rank of its k-th smallest value, so the quantiles are the
+    same to the last bit. Where a quantile falls in a window depends only on how many
+    values it holds (:func:`_quantile_positions`).
     """
     n = values.size
     half = window // 2
@@ -116,9 +144,14 @@ def _rolling_quantiles(
     ascending = np.empty(n + 1)
     np.take(values, order, out=ascending[:n])
     ascending[n] = np.nan
-    ranks = np.empty(n + 2 * half, dtype=np.int32)
+    short = n < _SHORT_SERIES
+    rank_type = np.int16 if short else np.int32
+    ranks = np.empty(n + 2 * half, dtype=rank_type)
     ranks[:half] = ranks[half + n :] = n
-    ranks[half + order] = _COUNTING[:n] if n <= _COUNTING.size else np.arange(n, dtype=np.int32)
+    if short:
+        ranks[half + order] = _COUNTING_SHORT[:n]
+    else:
+        ranks[half + order] = _COUNTING[:n] if n <= _COUNTING.size else np.arange(n, dtype=np.int32)
     present = ~np.isnan(values)
     if not present.all():
         ranks[half : half + n][~present] = n
@@ -136,7 +169,7 @@ def _rolling_quantiles(
         for start in range(first, last, _BLOCK_ROWS):
             stop = min(start + _BLOCK_ROWS, last)
             # A strided view: row r is ranks[start + r : start + r + width].
-            view = np.ndarray((stop - start, width), np.int32, ranks, start * step, (step, step))
+            view = np.ndarray((stop - start, width), rank_type, ranks, start * step, (step, step))
             windows = np.sort(view, axis=1).ravel()  # the padding and NaNs (rank n) sort last
             counts = all_counts[start:stop]
             row_start = _COUNTING[: stop - start] * width
@@ -179,7 +212,7 @@ def rolling_median(values: FloatArray, window: int) -> FloatArray:
     """Centred rolling median, the window shrinking at both ends."""
     half = window // 2
     n = values.size
-    if n <= 2 * half or values.dtype != np.float64 or np.isnan(values).any():
+    if n <= 2 * half or values.dtype != np.float64 or not np.isfinite(values).all():
         (median,) = rolling_quantiles(values, window, (0.5,))
         return median
     # The short local window (11 beats) of a reading without gaps: the full windows by
@@ -190,9 +223,9 @@ def rolling_median(values: FloatArray, window: int) -> FloatArray:
     step = contiguous.itemsize
     full = np.ndarray((n - 2 * half, width), np.float64, contiguous, 0, (step, step))
     median = np.empty(n)
-    ordered_rows = np.sort(full, axis=1)
-    low_rows = ordered_rows[:, half]
-    median[half : n - half] = low_rows + 0.0 * (ordered_rows[:, half + 1] - low_rows)
+    # An odd window: the median is its middle value (the interpolation of
+    # rolling_quantiles adds 0 times the next one, which for finite values is nothing).
+    median[half : n - half] = np.sort(full, axis=1)[:, half]
     edges = list(range(half)) + list(range(n - half, n))
     as_list: list[float] = contiguous.tolist()
     for i in edges:
@@ -283,8 +316,9 @@ def classify_beats(
         drr[break_before] = 0.0
         touches_estimate |= break_before
     median_rr = segment_rolling_median(rr_ms, MEDIAN_WINDOW_BEATS, break_before)
-    mrr = rr_ms - median_rr
-    mrr = np.where(mrr < 0.0, 2.0 * mrr, mrr)
+    off_median = rr_ms - median_rr
+    # Negative values doubled (x + x is 2x to the last bit).
+    mrr = off_median + np.minimum(off_median, 0.0)
     th1, th2 = _thresholds(drr, touches_estimate, mrr, estimated)
     drr_n = drr / th1
     mrr_n = mrr / th2
@@ -301,35 +335,24 @@ def classify_beats(
             np.where(segment_of[2 + k : n + 2 + k] == segment, padded[2 + k : n + 2 + k], 0.0)
             for k in (-1, 1, 2)
         )
-    s12 = np.where(drr_n > 0.0, np.maximum(before, after), np.minimum(before, after))
+    rising = drr_n > 0.0
+    s12 = np.where(rising, np.maximum(before, after), np.minimum(before, after))
     s22 = np.where(drr_n >= 0.0, np.minimum(after, after2), np.maximum(after, after2))
 
-    ectopic = ((drr_n > 1.0) & (s12 < -C1 * drr_n - C2)) | (
-        (drr_n < -1.0) & (s12 > -C1 * drr_n + C2)
-    )
-    long_beat = ((drr_n > 1.0) & (s22 < -1.0)) | (mrr_n > 3.0)  # noqa: PLR2004
-    short_beat = ((drr_n < -1.0) & (s22 > 1.0)) | (mrr_n < -3.0)  # noqa: PLR2004
-    missed = long_beat & (np.abs(rr_ms / 2.0 - median_rr) < th2)
-    next_rr = np.empty(n)
-    next_rr[:-1] = rr_ms[1:]
-    next_rr[-1] = np.inf
-    if segmented:
-        next_rr[:-1][break_before[1:]] = np.inf
-    extra = short_beat & (np.abs(rr_ms + next_rr - median_rr) < th2)
-
-    classes = np.zeros(n, dtype=np.int8)
-    classes[long_beat | short_beat] = BeatClass.LONG_SHORT
-    classes[missed] = BeatClass.MISSED
-    classes[extra] = BeatClass.EXTRA
-    classes[ectopic] = BeatClass.ECTOPIC
+    big_rise, big_fall = drr_n > 1.0, drr_n < -1.0
+    slope = -C1 * drr_n
+    ectopic = (big_rise & (s12 < slope - C2)) | (big_fall & (s12 > slope + C2))
+    long_beat = (big_rise & (s22 < -1.0)) | (mrr_n > 3.0)  # noqa: PLR2004
+    short_beat = (big_fall & (s22 > 1.0)) | (mrr_n < -3.0)  # noqa: PLR2004
     return Classification(
-        classes=classes,
+        rr_ms=rr_ms,
+        break_before=break_before,
         ectopic=ectopic,
         long=long_beat,
         short=short_beat,
         drr_n=drr_n,
         mrr_n=mrr_n,
-        far_from_median=np.abs(rr_ms - median_rr) > FAR_FROM_MEDIAN * median_rr,
+        far_from_median=np.abs(off_median) > FAR_FROM_MEDIAN * median_rr,
         median_rr_ms=median_rr,
         th1_ms=th1,
         th2_ms=th2,
