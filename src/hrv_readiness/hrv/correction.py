@@ -437,7 +437,8 @@ def _explain(
 
     singles = [edit for edit in admitted if edit.kind != "run"]
     runs = [edit for edit in admitted if edit.kind == "run"]
-    single = min(singles, key=cost) if singles else None
+    # (min() keeps the first of equal costs; one rival needs no cost at all)
+    single = singles[0] if len(singles) == 1 else min(singles, key=cost) if singles else None
     if not runs:
         return single
     # A run re-spaces several peaks along the trend, which smooths almost any stretch:
@@ -452,9 +453,10 @@ def _explain(
     def charged(edit: _Edit) -> float:
         return cost(edit) + typical * (len(edit.values) - 1)
 
-    run = min(runs, key=charged)
-    if single is None or charged(run) < RUN_ADVANTAGE * charged(single):
-        return run
+    charges = [charged(edit) for edit in runs]
+    best = min(range(len(runs)), key=charges.__getitem__)
+    if single is None or charges[best] < RUN_ADVANTAGE * charged(single):
+        return runs[best]
     return single
 
 
